@@ -1,0 +1,50 @@
+/*
+ * log.h — error and warning messages, exit codes, progress.
+ *
+ * One place decides how locus talks to the user on stderr, so every message has the
+ * same shape ("locus: OBJECT: problem") and every command exits with a code from the
+ * one table below (documented in man/locus.1 and README.md).  Library code reports
+ * through these helpers and returns a negative errno; it never calls exit().
+ */
+#ifndef LOCUS_LOG_H
+#define LOCUS_LOG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* The exit-code table.  Keep in sync with man/locus.1 and README.md. */
+enum locus_exit {
+	LOCUS_EXIT_OK = 0,        /* success */
+	LOCUS_EXIT_FAIL = 1,      /* runtime failure (I/O, system call, ...) */
+	LOCUS_EXIT_USAGE = 2,     /* usage error or bad input; nothing was changed */
+	LOCUS_EXIT_SKIP = 3,      /* skipped: the resource needed is not here */
+	LOCUS_EXIT_NOTBUILT = 4,  /* the feature was not built in */
+	LOCUS_EXIT_VERIFY = 5,    /* a verification failed (checksum, placement, page size) */
+	LOCUS_EXIT_REGRESSED = 6, /* compare/gate found a regression */
+};
+
+/* Print "locus: <formatted>\n" on stderr.  Always returns -1, so that
+ * `return locus_error(...)` reads naturally in functions returning int. */
+int locus_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "locus: warning: <formatted>\n" on stderr (unless quiet). */
+void locus_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Informational message on stderr, suppressed by --quiet. */
+void locus_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* --quiet: silences warnings and info (errors are always printed). */
+void locus_set_quiet(bool quiet);
+bool locus_quiet(void);
+
+/*
+ * Progress on stderr, only when stderr is a terminal and not --quiet, and only once
+ * the operation has been running for about two seconds (short commands stay silent).
+ * progress_begin() starts the clock; progress_update() redraws one line; progress_end()
+ * clears it.
+ */
+void progress_begin(const char *what);
+void progress_update(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void progress_end(void);
+
+#endif

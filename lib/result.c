@@ -1,0 +1,274 @@
+/*
+ * result.c — build, write, load and validate locus-result/1 files.
+ *
+ * The result file is the contract between the halves of locus: benches write it, report
+ * and compare read it, and users archive it for years.  So writing is deterministic
+ * (insertion order, C locale, NaN/Inf as null) and loading validates every field that
+ * readers rely on, naming the file and the field when something is wrong.
+ */
+#include "config.h"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "log.h"
+#include "result.h"
+#include "stats.h"
+
+json_t *json_num(double x)
+{
+	return isfinite(x) ? json_real(x) : json_null();
+}
+
+static json_t *utc_now(void)
+{
+	char buf[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+json_t *result_new(json_t *env, json_t *topology)
+{
+	json_t *r = json_object();
+
+	json_object_set_new(r, "schema", json_string(LOCUS_SCHEMA));
+	json_object_set_new(r, "locus", json_pack("{s:s, s:s}", "version", PACKAGE_VERSION,
+						  "git", LOCUS_GIT));
+	json_object_set_new(r, "created", utc_now());
+	json_object_set_new(r, "env", env ? env : json_null());
+	json_object_set_new(r, "topology", topology ? topology : json_null());
+	json_object_set_new(r, "measurements", json_array());
+	json_object_set_new(r, "skipped", json_array());
+	json_object_set_new(r, "warnings", json_array());
+	return r;
+}
+
+json_t *result_measurement(const char *bench, const char *metric, const char *unit,
+			   bool higher_is_better, json_t *labels, const double *samples,
+			   size_t n)
+{
+	struct stats_summary s;
+	json_t *m, *arr;
+
+	if (!labels)
+		labels = json_object();
+	if (n == 0 || stats_summarize(samples, n, 0, 0, &s) < 0) {
+		json_decref(labels);
+		return NULL;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_real(samples[i]));
+	m = json_object();
+	json_object_set_new(m, "bench", json_string(bench));
+	json_object_set_new(m, "metric", json_string(metric));
+	json_object_set_new(m, "unit", json_string(unit));
+	json_object_set_new(m, "higher_is_better", json_boolean(higher_is_better));
+	json_object_set_new(m, "labels", labels);
+	json_object_set_new(m, "samples", arr);
+	json_object_set_new(m, "summary", stats_summary_json(&s));
+	return m;
+}
+
+static json_t *section(json_t *result, const char *name)
+{
+	json_t *a = json_object_get(result, name);
+
+	if (!json_is_array(a)) {
+		a = json_array();
+		json_object_set_new(result, name, a);
+	}
+	return a;
+}
+
+int result_add(json_t *result, json_t *measurement)
+{
+	if (!measurement)
+		return -EINVAL;
+	return json_array_append_new(section(result, "measurements"), measurement) ? -ENOMEM : 0;
+}
+
+int result_skip(json_t *result, const char *bench, json_t *labels, const char *reason)
+{
+	json_t *s = json_pack("{s:s, s:o, s:s}", "bench", bench, "labels",
+			      labels ? labels : json_object(), "reason", reason);
+
+	return json_array_append_new(section(result, "skipped"), s) ? -ENOMEM : 0;
+}
+
+int result_warn(json_t *result, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return json_array_append_new(section(result, "warnings"), json_string(buf)) ? -ENOMEM : 0;
+}
+
+int result_write(const json_t *result, const char *path)
+{
+	bool out = !path || strcmp(path, "-") == 0;
+	FILE *f = out ? stdout : fopen(path, "w");
+	int rc = 0;
+
+	if (!f)
+		return locus_error("%s: cannot write: %s", path, strerror(errno)), -errno;
+	/* JSON_REAL_PRECISION(17) round-trips doubles exactly; jansson formats numbers
+	 * itself with '.' whatever the locale. */
+	if (json_dumpf(result, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) < 0
+	    || fputc('\n', f) == EOF)
+		rc = -EIO;
+	if (out ? fflush(f) != 0 : fclose(f) != 0)
+		rc = -EIO;
+	if (rc)
+		locus_error("%s: write failed: %s", out ? "stdout" : path, strerror(errno));
+	return rc;
+}
+
+/* ---- loading and validation ---------------------------------------------------- */
+
+static int bad(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(const char *path, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return locus_error("%s: %s", path, buf);
+}
+
+static int check_measurement(const char *path, size_t i, json_t *m)
+{
+	static const struct { const char *key; json_type type; } req[] = {
+		{ "bench", JSON_STRING }, { "metric", JSON_STRING }, { "unit", JSON_STRING },
+		{ "labels", JSON_OBJECT }, { "samples", JSON_ARRAY },
+	};
+	const char *key;
+	json_t *v, *x;
+	size_t j;
+
+	if (!json_is_object(m))
+		return bad(path, "measurements[%zu] is not an object", i);
+	for (j = 0; j < sizeof(req) / sizeof(req[0]); j++) {
+		v = json_object_get(m, req[j].key);
+		if (!v)
+			return bad(path, "measurements[%zu]: missing field '%s'", i, req[j].key);
+		if (json_typeof(v) != req[j].type)
+			return bad(path, "measurements[%zu].%s has the wrong type", i, req[j].key);
+	}
+	if (!json_is_boolean(json_object_get(m, "higher_is_better")))
+		return bad(path, "measurements[%zu]: missing or non-boolean field 'higher_is_better'", i);
+	json_array_foreach(json_object_get(m, "samples"), j, x)
+		if (!json_is_number(x))
+			return bad(path, "measurements[%zu].samples[%zu] is not a number", i, j);
+	json_object_foreach(json_object_get(m, "labels"), key, x) {
+		if (!json_is_string(x) && !json_is_number(x) && !json_is_boolean(x))
+			return bad(path, "measurements[%zu].labels.%s: values must be strings, numbers or booleans", i, key);
+	}
+	return 0;
+}
+
+json_t *result_load(const char *path)
+{
+	json_error_t err;
+	json_t *r, *v, *m;
+	size_t i;
+
+	r = json_load_file(path, 0, &err);
+	if (!r) {
+		if (err.line < 0) /* jansson: "unable to open PATH: strerror" */
+			bad(path, "cannot read: %s", strrchr(err.text, ':') ? strrchr(err.text, ':') + 2 : err.text);
+		else
+			bad(path, "not valid JSON (line %d column %d: %s)", err.line, err.column, err.text);
+		return NULL;
+	}
+	if (!json_is_object(r)) {
+		bad(path, "not a locus result (top level is not an object)");
+		goto fail;
+	}
+	v = json_object_get(r, "schema");
+	if (!json_is_string(v)) {
+		bad(path, "missing field 'schema' (expected \"%s\")", LOCUS_SCHEMA);
+		goto fail;
+	}
+	if (strcmp(json_string_value(v), LOCUS_SCHEMA) != 0) {
+		bad(path, "schema '%s' is not supported (expected \"%s\")", json_string_value(v),
+		    LOCUS_SCHEMA);
+		goto fail;
+	}
+	v = json_object_get(r, "measurements");
+	if (!json_is_array(v)) {
+		bad(path, "missing or non-array field 'measurements'");
+		goto fail;
+	}
+	json_array_foreach(v, i, m)
+		if (check_measurement(path, i, m) < 0)
+			goto fail;
+	for (const char *const *k = (const char *const[]){ "skipped", "warnings", NULL }; *k; k++) {
+		v = json_object_get(r, *k);
+		if (v && !json_is_array(v)) {
+			bad(path, "field '%s' is not an array", *k);
+			goto fail;
+		}
+	}
+	return r;
+fail:
+	json_decref(r);
+	return NULL;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+char *result_key(const json_t *m)
+{
+	json_t *labels = json_object_get(m, "labels");
+	size_t n = json_object_size(labels), i = 0, len;
+	const char **keys = calloc(n ? n : 1, sizeof(*keys));
+	const char *k;
+	json_t *v;
+	char *buf;
+	FILE *f;
+
+	if (!keys)
+		return NULL;
+	json_object_foreach(labels, k, v)
+		keys[i++] = k;
+	qsort(keys, n, sizeof(*keys), cmp_str);
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		free(keys);
+		return NULL;
+	}
+	fprintf(f, "%s/%s{", json_string_value(json_object_get(m, "bench")),
+		json_string_value(json_object_get(m, "metric")));
+	for (i = 0; i < n; i++) {
+		v = json_object_get(labels, keys[i]);
+		fprintf(f, "%s%s=", i ? "," : "", keys[i]);
+		if (json_is_string(v))
+			fputs(json_string_value(v), f);
+		else if (json_is_integer(v))
+			fprintf(f, "%lld", (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			fprintf(f, "%.17g", json_real_value(v));
+		else if (json_is_boolean(v))
+			fputs(json_is_true(v) ? "true" : "false", f);
+	}
+	fputc('}', f);
+	fclose(f);
+	free(keys);
+	return buf;
+}

@@ -1,0 +1,55 @@
+/*
+ * result.h — the locus-result/1 file format: building, writing, loading, validating.
+ *
+ *   { "schema": "locus-result/1", "locus": {version, git}, "env": {...},
+ *     "topology": {...}, "created": "ISO-8601 UTC",
+ *     "measurements": [ { bench, metric, unit, higher_is_better, labels, samples,
+ *                         summary, verified, counters, counters_unavailable, repeat } ],
+ *     "skipped": [ { bench, labels, reason } ], "warnings": [ "..." ] }
+ *
+ * One flat list of measurements, each keyed by (bench, metric, labels): that key is what
+ * comparison matches on, so labels hold every parameter that makes a measurement a
+ * different question.  Written with jansson in the C locale; NaN and Inf become null.
+ */
+#ifndef LOCUS_RESULT_H
+#define LOCUS_RESULT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <jansson.h>
+
+#define LOCUS_SCHEMA "locus-result/1"
+
+/* A JSON number, or null when x is NaN or infinite (jansson refuses those). */
+json_t *json_num(double x);
+
+/* A new, empty result with the schema, locus version, creation time, and the given env
+ * and topology objects (references stolen; either may be NULL, stored as null). */
+json_t *result_new(json_t *env, json_t *topology);
+
+/* Build a measurement from raw samples; the summary is computed here (stats.h).  labels
+ * is stolen (NULL = {}).  Returns NULL on bad input (no samples, non-finite sample). */
+json_t *result_measurement(const char *bench, const char *metric, const char *unit,
+			   bool higher_is_better, json_t *labels, const double *samples,
+			   size_t n);
+
+/* Append a measurement (stolen) / a skip / a warning to a result. */
+int result_add(json_t *result, json_t *measurement);
+int result_skip(json_t *result, const char *bench, json_t *labels, const char *reason);
+int result_warn(json_t *result, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Write to path ("-" = stdout), pretty-printed, keys in insertion order, trailing
+ * newline.  Returns 0, or prints "locus: PATH: problem" and returns a negative errno. */
+int result_write(const json_t *result, const char *path);
+
+/* Load and validate a result file: valid JSON, schema == locus-result/1, required fields
+ * with the right types (measurements[i].bench/metric/unit/higher_is_better/labels/
+ * samples).  On failure prints "locus: FILE: problem" naming the field and returns NULL
+ * (the caller exits 2). */
+json_t *result_load(const char *path);
+
+/* The canonical key of a measurement: "bench/metric{k=v,...}" with labels sorted by
+ * key.  Caller frees. */
+char *result_key(const json_t *measurement);
+
+#endif

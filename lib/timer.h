@@ -1,0 +1,64 @@
+/*
+ * timer.h — the cycle-accurate clock every benchmark measures with.
+ *
+ * On x86 with an invariant TSC (CPUID 0x80000007 EDX bit 8) we read the TSC directly and
+ * convert ticks to nanoseconds with a frequency calibrated against CLOCK_MONOTONIC_RAW
+ * (CPUID leaves 0x15/0x16 are often zero in VMs, so we never rely on them alone).  When
+ * the TSC is not usable we fall back to clock_gettime(CLOCK_MONOTONIC_RAW) and say so in
+ * timer_info, which goes into every result's fingerprint.
+ */
+#ifndef LOCUS_TIMER_H
+#define LOCUS_TIMER_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <time.h>
+#include <jansson.h>
+
+struct timer_info {
+	const char *source;       /* "tsc" or "clock_gettime(CLOCK_MONOTONIC_RAW)" */
+	bool tsc_invariant;       /* CPUID 0x80000007 EDX[8] */
+	double tsc_hz;            /* ticks per second (1e9 for the clock_gettime fallback) */
+	const char *calibration;  /* how tsc_hz was obtained, e.g. "calibrated against CLOCK_MONOTONIC_RAW over 50 ms, 5 rounds, spread 0.002%" */
+	double overhead_ns;       /* median cost of one timer_now() pair, in ns */
+	double resolution_ns;     /* smallest non-zero difference seen */
+};
+
+/* Calibrate once (about 50-100 ms); later calls return at once.  force_clock = true
+ * selects the clock_gettime fallback (for testing and LOCUS_TIMER=clock).
+ * Returns 0 or a negative errno. */
+int timer_init(bool force_clock);
+
+extern bool timer_use_tsc_;
+
+static inline uint64_t timer_clock_ns_(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Current time in ticks.  Serialising enough for benchmark boundaries (lfence; rdtsc). */
+static inline uint64_t timer_now(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	if (timer_use_tsc_) {
+		uint32_t lo, hi;
+		__asm__ __volatile__("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+		return ((uint64_t)hi << 32) | lo;
+	}
+#endif
+	return timer_clock_ns_();
+}
+
+double timer_ticks_to_ns(uint64_t ticks);
+/* Ticks per second (the TSC frequency, or 1e9). */
+double timer_hz(void);
+/* Wall-clock seconds since an arbitrary point (CLOCK_MONOTONIC), for time budgets. */
+double timer_wall_s(void);
+
+const struct timer_info *timer_get_info(void);
+/* {source, tsc_invariant, tsc_hz, calibration, overhead_ns, resolution_ns} */
+json_t *timer_json(void);
+
+#endif

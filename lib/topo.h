@@ -1,0 +1,64 @@
+/*
+ * topo.h — the machine's topology through hwloc, real or fake.
+ *
+ * Loads this machine's topology, an hwloc XML file, or an hwloc synthetic description
+ * ("pack:2 numa:1 core:4 pu:2"), and answers what the benchmarks need: NUMA nodes with
+ * their CPUs, memory and distances; caches with sizes, line sizes and sharing; cores,
+ * PUs; huge page pools.  With a fake topology nothing is ever bound for real: binding
+ * calls succeed without touching the process, and the topology says so.
+ */
+#ifndef LOCUS_TOPO_H
+#define LOCUS_TOPO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <hwloc.h>
+#include <jansson.h>
+
+struct locus_topo {
+	hwloc_topology_t t;
+	bool fake;            /* loaded from XML or synthetic: never bind for real */
+	char source[256];     /* "this machine", "XML FILE", or "synthetic: SPEC" */
+};
+
+/* Load a topology.  spec NULL: this machine.  A spec naming an existing file, or ending
+ * in ".xml": hwloc XML.  Anything else: hwloc synthetic.  On failure prints
+ * "locus: topology: FILE: problem" and returns -EINVAL (bad input) or -errno. */
+int topo_load(struct locus_topo *tp, const char *spec);
+void topo_free(struct locus_topo *tp);
+
+/* The JSON description: {source, fake, packages, cores, pus, numa_nodes: [{os_index,
+ * cpus, memory_bytes, distances, attributes, hugepages}], caches: [{level, type,
+ * size_bytes, line_size, associativity, cpus}], hugepages: [{size_bytes, total, free,
+ * per_node}], distances_source} */
+json_t *topo_json(const struct locus_topo *tp);
+
+/* lstopo-like readable summary. */
+void topo_print(FILE *f, const struct locus_topo *tp);
+
+/* Size in bytes of the data (or unified) cache at `level` (1..3) seen by the first PU,
+ * or 0 when there is none. */
+uint64_t topo_cache_size(const struct locus_topo *tp, int level);
+/* Last-level cache size (largest level present), 0 if none. */
+uint64_t topo_llc_size(const struct locus_topo *tp);
+/* Cache line size in bytes (L1d's; 64 when unknown). */
+unsigned topo_line_size(const struct locus_topo *tp);
+
+/* Number of NUMA nodes / PUs; highest OS index of each (for list parsing). */
+int topo_nr_nodes(const struct locus_topo *tp);
+int topo_nr_pus(const struct locus_topo *tp);
+int topo_max_node_index(const struct locus_topo *tp);
+int topo_max_pu_index(const struct locus_topo *tp);
+
+/* CPUs (OS indices) allowed to this process; caller frees.  */
+hwloc_bitmap_t topo_allowed_cpus(const struct locus_topo *tp);
+
+/* Format a bitmap as a cpulist "0-3,8" into buf (returns buf). */
+const char *topo_list_str(hwloc_const_bitmap_t set, char *buf, size_t len);
+
+/* Pin the calling thread to one PU (OS index).  No-op returning 0 on a fake topology.
+ * Returns 0 or a negative errno, with a message. */
+int topo_bind_thread_cpu(const struct locus_topo *tp, int cpu);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * cmd.h — what every subcommand (src/cmd-*.c) sees.
+ *
+ * The dispatcher in locus.c owns the shared set-up: it takes the common options
+ * (--quiet, --sysroot DIR, --topology SPEC) from anywhere before "--", applies them,
+ * loads the topology for commands flagged CMD_NEEDS_TOPO, and then calls the command
+ * with the remaining arguments (argv[0] is the command name, so getopt_long works as
+ * usual; optind is reset).  A command returns an exit code from lib/log.h.
+ */
+#ifndef LOCUS_CMD_H
+#define LOCUS_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "topo.h"
+
+enum cmd_flags {
+	CMD_NEEDS_TOPO = 1 << 0,       /* load the topology (real, or --topology) first */
+	CMD_MODIFIES_SYSTEM = 1 << 1,  /* writes system settings: honours --sysroot, --dry-run */
+};
+
+struct cmd_ctx {
+	struct locus_topo topo;        /* loaded when CMD_NEEDS_TOPO */
+	bool have_topo;
+	const char *topology_spec;     /* --topology, or NULL */
+	const char *sysroot;           /* --sysroot, or NULL */
+};
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cmd_ctx *ctx);
+	unsigned flags;
+	const char *summary;           /* one line for `locus --help` */
+};
+
+/* Help text shared by all commands for the common options. */
+#define CMD_COMMON_HELP \
+	"Common options (any command):\n" \
+	"  -q, --quiet          no progress or warnings on stderr\n" \
+	"      --sysroot DIR    read (and write) /proc and /sys under DIR\n" \
+	"      --topology SPEC  use an hwloc XML file or synthetic description\n" \
+	"                       (e.g. \"pack:2 numa:1 core:4 pu:2\"); nothing is bound\n" \
+	"  -h, --help           this help\n"
+
+/* Print "locus: CMD: unknown option / missing argument" style errors come from getopt;
+ * this prints "Try 'locus CMD --help'." and returns LOCUS_EXIT_USAGE. */
+int cmd_usage_error(const char *cmd);
+
+/* Open an output destination: NULL or "-" is stdout.  Prints "locus: PATH: error" and
+ * returns NULL on failure.  cmd_close_output() closes unless stdout and reports write
+ * errors (returns 0 or -1). */
+FILE *cmd_open_output(const char *path);
+int cmd_close_output(FILE *f, const char *path);
+
+int cmd_topo(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_env(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx);
+
+#endif

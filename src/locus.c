@@ -1,0 +1,198 @@
+/*
+ * locus.c — the `locus` command: the command table and the dispatcher.
+ *
+ * Adding a command (the checklist):
+ *   1. write src/cmd-NAME.c with `int cmd_NAME(int argc, char **argv, struct cmd_ctx *)`
+ *      using getopt_long, a --help text, and exit codes from lib/log.h;
+ *   2. declare it in src/cmd.h and add one line to `commands[]` below, with the flags
+ *      that say what shared set-up it needs (CMD_NEEDS_TOPO, CMD_MODIFIES_SYSTEM);
+ *   3. list the file in Makefile.am, document it in man/locus.1 and README.md, add it
+ *      to contrib/locus.bash-completion, and add tests/cli/NN-NAME.sh.
+ *
+ * Shared set-up lives here and only here: the common options (--quiet, --sysroot,
+ * --topology) are taken out of the argument list wherever they appear before "--",
+ * applied, and the topology is loaded for the commands that need it.
+ */
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+#include "log.h"
+#include "sysfs.h"
+#include "topo.h"
+
+static const struct cmd commands[] = {
+	{ "topo", cmd_topo, CMD_NEEDS_TOPO, "show the machine's topology: nodes, caches, CPUs, huge pages" },
+	{ "env", cmd_env, 0, "show the environment fingerprint embedded in every result" },
+	{ "bench", cmd_bench, CMD_NEEDS_TOPO, "run microbenchmarks: list, NAME, or all [--quick]" },
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_commands(FILE *f)
+{
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: locus [COMMON OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+		"\n"
+		"locus measures where data lives relative to the code that touches it, and\n"
+		"what that costs: NUMA-aware benchmarks, revertible tuning, reports and a\n"
+		"regression gate.\n"
+		"\n"
+		"Commands:\n");
+	print_commands(f);
+	fprintf(f, "\n" CMD_COMMON_HELP
+		"  -V, --version        print the version and git revision\n"
+		"\n"
+		"Run 'locus COMMAND --help' for a command's options.  Exit codes: 0 ok,\n"
+		"1 failure, 2 usage or bad input, 3 skipped (resource missing), 4 not built in,\n"
+		"5 verification failed, 6 regression detected.  See locus(1).\n");
+}
+
+int cmd_usage_error(const char *cmd)
+{
+	fprintf(stderr, "Try 'locus %s --help'.\n", cmd);
+	return LOCUS_EXIT_USAGE;
+}
+
+FILE *cmd_open_output(const char *path)
+{
+	FILE *f;
+
+	if (!path || strcmp(path, "-") == 0)
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		locus_error("%s: cannot write: %s", path, strerror(errno));
+	return f;
+}
+
+int cmd_close_output(FILE *f, const char *path)
+{
+	int bad;
+
+	if (f == stdout)
+		bad = fflush(f) != 0 || ferror(f);
+	else
+		bad = ferror(f) | (fclose(f) != 0);
+	if (bad)
+		return locus_error("%s: write failed: %s", path && strcmp(path, "-") ? path : "stdout",
+				   strerror(errno));
+	return 0;
+}
+
+/*
+ * Take the common options out of argv[1..argc) (up to "--"), compacting argv in place.
+ * Returns the new argc, or -1 after printing an error (missing argument).
+ */
+static int take_common_options(int argc, char **argv, struct cmd_ctx *ctx, bool *quiet)
+{
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], **slot = NULL, *name = NULL;
+
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			*quiet = true;
+			continue;
+		}
+		if (strncmp(a, "--sysroot", 9) == 0 && (a[9] == '\0' || a[9] == '=')) {
+			slot = &ctx->sysroot;
+			name = "--sysroot";
+		} else if (strncmp(a, "--topology", 10) == 0 && (a[10] == '\0' || a[10] == '=')) {
+			slot = &ctx->topology_spec;
+			name = "--topology";
+		}
+		if (!slot) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (strchr(a, '='))
+			*slot = strchr(a, '=') + 1;
+		else if (i + 1 < argc)
+			*slot = argv[++i];
+		else
+			return locus_error("%s: missing argument", name);
+		if (!**slot)
+			return locus_error("%s: empty argument", name);
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_ctx ctx = { 0 };
+	const struct cmd *cmd = NULL;
+	bool quiet = false;
+	int rc;
+
+	argc = take_common_options(argc, argv, &ctx, &quiet);
+	if (argc < 0)
+		return LOCUS_EXIT_USAGE;
+	locus_set_quiet(quiet);
+
+	if (argc < 2) {
+		usage(stderr);
+		return LOCUS_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return LOCUS_EXIT_OK;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("locus %s (git %s)\n", PACKAGE_VERSION, LOCUS_GIT);
+		return LOCUS_EXIT_OK;
+	}
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (!cmd) {
+		if (argv[1][0] == '-')
+			locus_error("unknown option '%s'", argv[1]);
+		else
+			locus_error("'%s' is not a locus command", argv[1]);
+		fprintf(stderr, "Commands:\n");
+		print_commands(stderr);
+		return LOCUS_EXIT_USAGE;
+	}
+
+	if (ctx.sysroot)
+		sysfs_set_root(ctx.sysroot);
+	if (ctx.topology_spec && !(cmd->flags & CMD_NEEDS_TOPO)) {
+		locus_error("%s: --topology does not apply to this command", cmd->name);
+		return LOCUS_EXIT_USAGE;
+	}
+	/* --help must work even where the topology cannot be loaded. */
+	bool wants_help = false;
+	for (int i = 2; i < argc && strcmp(argv[i], "--"); i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			wants_help = true;
+	if ((cmd->flags & CMD_NEEDS_TOPO) && !wants_help) {
+		rc = topo_load(&ctx.topo, ctx.topology_spec);
+		if (rc < 0)
+			return rc == -EINVAL ? LOCUS_EXIT_USAGE : LOCUS_EXIT_FAIL;
+		ctx.have_topo = true;
+		if (ctx.topo.fake)
+			locus_info("topology: %s: a fake topology; nothing will be bound for real",
+				   ctx.topo.source);
+	}
+
+	optind = 0; /* let the command's getopt_long start afresh at argv[1] */
+	rc = cmd->fn(argc - 1, argv + 1, &ctx);
+	if (ctx.have_topo)
+		topo_free(&ctx.topo);
+	return rc;
+}

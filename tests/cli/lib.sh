@@ -1,0 +1,88 @@
+# tests/cli/lib.sh — TAP helpers for the shell CLI tests (sourced, not run).
+#
+# Each tests/cli/NN-area.sh sources this file, runs locus through `run`, and asserts
+# with the helpers below; the plan line is printed by `done_testing` at the end, so
+# scripts need not count ahead.  automake's tap-driver.sh reads the output.
+#
+#   run [--stdin FILE] CMD ARGS...  runs a command; sets $rc, $out (stdout file), $err (stderr file)
+#   ok COND-EXIT-STATUS DESC         e.g.  ok $? "desc"  or use the helpers:
+#   is_rc WANT DESC                  the last run exited with WANT
+#   has_out REGEX DESC / has_err REGEX DESC   grep -E on the last run's stdout / stderr
+#   json_check PYEXPR DESC           python3: PYEXPR is true with `d` = the last stdout parsed as JSON
+#   skip_all REASON                  "1..0 # SKIP REASON", exit 0
+#   done_testing                     prints the plan; exits 1 if anything failed
+#
+# $LOCUS, $FIXTURES and $top_srcdir come from Makefile.am's AM_TESTS_ENVIRONMENT; when a
+# script is run by hand from the source tree, sensible defaults are used.
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${LOCUS:=$top_srcdir/locus}"
+: "${FIXTURES:=$top_srcdir/tests/fixtures}"
+export LC_ALL=C
+
+T_N=0
+T_FAILED=0
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/locus-test.XXXXXX")
+trap 'rm -rf "$T_TMP"' EXIT
+out="$T_TMP/out"
+err="$T_TMP/err"
+rc=0
+
+run() {
+	local input=/dev/null
+	if [ "${1-}" = --stdin ]; then input=$2; shift 2; fi
+	"$@" <"$input" >"$out" 2>"$err"
+	rc=$?
+	return 0
+}
+
+ok() { # STATUS DESC
+	T_N=$((T_N + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $T_N - $2"
+	else
+		T_FAILED=$((T_FAILED + 1))
+		echo "not ok $T_N - $2"
+		echo "#   last command exit $rc; stderr:"
+		sed 's/^/#     /' "$err" 2>/dev/null | head -n 15
+	fi
+}
+
+is_rc() { # WANT DESC
+	[ "$rc" -eq "$1" ]
+	local s=$?
+	[ $s -eq 0 ] || echo "#   exit code: got $rc, want $1"
+	ok $s "$2"
+}
+
+has_out() { grep -Eq -- "$1" "$out"; ok $? "$2"; }
+has_err() { grep -Eq -- "$1" "$err"; ok $? "$2"; }
+no_out() { ! grep -Eq -- "$1" "$out"; ok $? "$2"; }
+
+json_check() { # PYEXPR DESC  (d = stdout parsed as JSON)
+	python3 - "$out" "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)
+PY
+	local s=$?
+	[ $s -eq 0 ] || echo "#   json check failed: $1"
+	ok $s "$2"
+}
+
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+# One error line on stderr that names the bad value: the rule for bad input.
+one_line_err() { # REGEX DESC
+	[ "$(grep -c '^locus: ' "$err")" -ge 1 ] && grep -Eq -- "$1" "$err"
+	ok $? "$2"
+}
+
+done_testing() {
+	echo "1..$T_N"
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
+
+[ -x "$LOCUS" ] || { echo "Bail out! locus binary not found at $LOCUS"; exit 1; }

@@ -1,0 +1,106 @@
+/*
+ * test-result.c — the locus-result/1 format: build, write, load back, validation errors,
+ * measurement keys, NaN handling.
+ */
+#include "config.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "result.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/locus-test-result.XXXXXX";
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void load_bad(const char *name, const char *text, const char *why)
+{
+	json_t *r = result_load(write_file(name, text));
+
+	ok(r == NULL, "rejected: %s", why);
+	json_decref(r);
+}
+
+int main(void)
+{
+	double samples[] = { 3, 1, 2, 5, 4 };
+	char path[256], *key;
+	json_t *r, *m, *back;
+
+	if (!mkdtemp(dir))
+		tap_skip_all("cannot create a temporary directory");
+
+	r = result_new(json_pack("{s:s}", "host", "test"), NULL);
+	m = result_measurement("tlb", "latency", "ns", false,
+			       json_pack("{s:s, s:I}", "page_size", "2M", "footprint_bytes",
+					 (json_int_t)1073741824), samples, 5);
+	ok(m != NULL, "measurement built");
+	is_near(json_real_value(json_object_get(json_object_get(m, "summary"), "median")), 3.0,
+		1e-12, "summary median computed from samples");
+	ok(result_add(r, m) == 0, "measurement added");
+	ok(result_skip(r, "tlb", json_pack("{s:s}", "page_size", "1G"),
+		       "1G pages not reserved") == 0, "skip added");
+	ok(result_warn(r, "hardware counters unavailable: %s", "no PMU") == 0, "warning added");
+	ok(result_measurement("x", "y", "ns", false, NULL, samples, 0) == NULL,
+	   "no samples: no measurement");
+	{
+		double bad[] = { 1, NAN };
+		ok(result_measurement("x", "y", "ns", false, NULL, bad, 2) == NULL,
+		   "NaN sample: no measurement");
+	}
+	ok(json_is_null(json_num(NAN)) && json_is_null(json_num(INFINITY)), "NaN/Inf become null");
+
+	snprintf(path, sizeof(path), "%s/r.json", dir);
+	ok(result_write(r, path) == 0, "result written");
+	back = result_load(path);
+	ok(back != NULL, "result loads back");
+	is_str(json_string_value(json_object_get(back, "schema")), LOCUS_SCHEMA, "schema");
+	ok(json_equal(json_object_get(back, "measurements"), json_object_get(r, "measurements")),
+	   "measurements round-trip exactly");
+	is_int(json_array_size(json_object_get(back, "skipped")), 1, "skipped round-trips");
+	key = result_key(json_array_get(json_object_get(back, "measurements"), 0));
+	is_str(key, "tlb/latency{footprint_bytes=1073741824,page_size=2M}",
+	       "key sorts labels by name");
+	free(key);
+	json_decref(back);
+	json_decref(r);
+
+	ok(result_load("/nonexistent/x.json") == NULL, "missing file rejected");
+	load_bad("a.json", "{ not json", "not JSON");
+	load_bad("b.json", "[1,2]", "top level not an object");
+	load_bad("c.json", "{\"measurements\": []}", "no schema");
+	load_bad("d.json", "{\"schema\": \"locus-result/2\", \"measurements\": []}",
+		 "other schema version");
+	load_bad("e.json", "{\"schema\": \"locus-result/1\"}", "no measurements");
+	load_bad("f.json", "{\"schema\": \"locus-result/1\", \"measurements\": [{\"bench\": \"x\"}]}",
+		 "measurement lacks fields");
+	load_bad("g.json", "{\"schema\": \"locus-result/1\", \"measurements\": [{\"bench\": \"x\","
+		 "\"metric\": \"m\", \"unit\": \"ns\", \"higher_is_better\": false, \"labels\": {},"
+		 "\"samples\": [1, \"2\"]}]}", "non-numeric sample");
+	load_bad("h.json", "{\"schema\": \"locus-result/1\", \"measurements\": [{\"bench\": \"x\","
+		 "\"metric\": \"m\", \"unit\": \"ns\", \"higher_is_better\": 0, \"labels\": {},"
+		 "\"samples\": [1]}]}", "higher_is_better not boolean");
+	{
+		json_t *g = result_load(write_file("ok.json",
+			"{\"schema\": \"locus-result/1\", \"measurements\": []}"));
+		ok(g != NULL, "minimal valid result accepted");
+		json_decref(g);
+	}
+	{
+		char cmd[300];
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		ok(system(cmd) == 0, "temporary files removed");
+	}
+	return done_testing();
+}
