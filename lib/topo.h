@@ -31,7 +31,16 @@ void topo_free(struct locus_topo *tp);
 /* The JSON description: {source, fake, packages, cores, pus, numa_nodes: [{os_index,
  * cpus, memory_bytes, distances, attributes, hugepages}], caches: [{level, type,
  * size_bytes, line_size, associativity, cpus}], hugepages: [{size_bytes, total, free,
- * per_node}], distances_source} */
+ * per_node}], distances_source}
+ * Details (topo.c): nodes are sorted by OS index; a node's "cpus" are the CPUs whose
+ * nearest memory it is ("" for a CPU-less node), "locality" hwloc's cpuset it is
+ * attached to, plus "cpuless", "memoryless" (0 bytes), "subtype"; "distances" is the
+ * node's row of the latency matrix in node order, null when unknown, and
+ * distances_source "os" (SLIT), "user" or null; attributes {bandwidth_mib_s,
+ * latency_ns} from the node's local CPUs, null when absent.  Cache associativity is
+ * null when unknown, -1 when fully associative.  Huge page counts are null when
+ * unreadable; a fake topology's free counts are its XML's pool sizes.  Top level also
+ * has "cpus" (all PUs) and "base_page_size".  Caller owns the reference. */
 json_t *topo_json(const struct locus_topo *tp);
 
 /* lstopo-like readable summary. */
@@ -51,7 +60,8 @@ int topo_nr_pus(const struct locus_topo *tp);
 int topo_max_node_index(const struct locus_topo *tp);
 int topo_max_pu_index(const struct locus_topo *tp);
 
-/* CPUs (OS indices) allowed to this process; caller frees.  */
+/* CPUs (OS indices) allowed to this process (cgroup, and for this machine the binding
+ * the process had when topo_load ran, e.g. from taskset); caller frees.  */
 hwloc_bitmap_t topo_allowed_cpus(const struct locus_topo *tp);
 
 /* Format a bitmap as a cpulist "0-3,8" into buf (returns buf). */
