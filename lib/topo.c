@@ -382,6 +382,19 @@ static void free_node_infos(struct node_info *ni, int n)
 
 /* The NUMA latency matrix: the kernel's SLIT when the topology has one, else one given
  * by the user.  Returns NULL when there is none; *from is "os" or "user". */
+hwloc_bitmap_t topo_node_cpus(const struct locus_topo *tp, unsigned os_index)
+{
+	struct node_info *ni;
+	hwloc_bitmap_t set = NULL;
+	int n = node_infos(tp, &ni);
+
+	for (int i = 0; i < n; i++)
+		if (ni[i].obj->os_index == os_index)
+			set = hwloc_bitmap_dup(ni[i].cpus);
+	free_node_infos(ni, n);
+	return set;
+}
+
 static struct hwloc_distances_s *numa_distances(const struct locus_topo *tp, const char **from)
 {
 	static const struct {

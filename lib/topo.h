@@ -64,6 +64,11 @@ int topo_max_pu_index(const struct locus_topo *tp);
  * the process had when topo_load ran, e.g. from taskset); caller frees.  */
 hwloc_bitmap_t topo_allowed_cpus(const struct locus_topo *tp);
 
+/* The node's own CPUs (those whose nearest memory it is; empty for a CPU-less node,
+ * unlike hwloc's cpuset which is the node's locality).  NULL when no node has that OS
+ * index.  Caller frees with hwloc_bitmap_free(). */
+hwloc_bitmap_t topo_node_cpus(const struct locus_topo *tp, unsigned os_index);
+
 /* Format a bitmap as a cpulist "0-3,8" into buf (returns buf). */
 const char *topo_list_str(hwloc_const_bitmap_t set, char *buf, size_t len);
 

@@ -55,5 +55,22 @@ int cmd_close_output(FILE *f, const char *path);
 int cmd_topo(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_env(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
+
+/* Shared by compare and gate (src/cmd-compare.c): the fingerprint check (--strict-env:
+ * print the differences, return 2), the outputs, then the exit code: 6 when something
+ * fails the gate, 2 when no measurement was in common, 1 when writing failed, else 0. */
+struct compare_result;
+struct compare_outputs;
+int cmd_compare_finish(const struct compare_result *res, const struct compare_outputs *out,
+		       const char *cmd);
+
+/* src/cmd-baseline.c: the names "ID.json" (16 hex digits) of the baselines in dir,
+ * sorted, malloc'd (free each and the array); NULL with *n = 0 when there are none, and
+ * *err = errno when dir cannot be read. */
+char **cmd_baseline_scan(const char *dir, size_t *n, int *err);
 
 #endif

@@ -27,6 +27,10 @@ static const struct cmd commands[] = {
 	{ "topo", cmd_topo, CMD_NEEDS_TOPO, "show the machine's topology: nodes, caches, CPUs, huge pages" },
 	{ "env", cmd_env, 0, "show the environment fingerprint embedded in every result" },
 	{ "bench", cmd_bench, CMD_NEEDS_TOPO, "run microbenchmarks: list, NAME, or all [--quick]" },
+	{ "compare", cmd_compare, 0, "compare two results: verdict per measurement, exit 6 on regression" },
+	{ "baseline", cmd_baseline, 0, "store results as baselines keyed by machine fingerprint" },
+	{ "gate", cmd_gate, 0, "run benchmarks, compare with a baseline, confirm regressions (CI)" },
+	{ "report", cmd_report, 0, "make HTML/Markdown/CSV reports and gnuplot figures from results" },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -190,6 +194,10 @@ int main(int argc, char **argv)
 				   ctx.topo.source);
 	}
 
+	/* getopt prints its own errors as "ARGV0: problem": make that "locus: CMD: ...". */
+	char argv0[64];
+	snprintf(argv0, sizeof(argv0), "locus: %s", cmd->name);
+	argv[1] = argv0;
 	optind = 0; /* let the command's getopt_long start afresh at argv[1] */
 	rc = cmd->fn(argc - 1, argv + 1, &ctx);
 	if (ctx.have_topo)

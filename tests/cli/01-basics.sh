@@ -33,7 +33,7 @@ done
 
 run "$LOCUS" env --sysroot
 is_rc 2 "--sysroot without an argument exits 2"
-has_err -- '--sysroot: missing argument' "--sysroot without argument is explained"
+has_err '--sysroot: missing argument' "--sysroot without argument is explained"
 
 run "$LOCUS" env --topology "pack:1 core:1 pu:1"
 is_rc 2 "--topology on a command that does not use it exits 2"

@@ -43,6 +43,12 @@ else
 	echo "# no bench with a size option yet: size parsing is covered by tests/unit/test-parse"
 fi
 
+# A CPU-less node has no CPUs to run on (hwloc's cpuset of such a node is its locality).
+bad "cpunodebind to a CPU-less node" "node 2 has no CPUs" \
+	--topology "$FIXTURES/topo/cpuless.xml" bench all --cpunodebind 2
+bad "cpunodebind to a missing node" "out of range" \
+	--topology "$FIXTURES/topo/cpuless.xml" bench all --cpunodebind 3
+
 run "$LOCUS" bench no-such-bench
 is_rc 2 "unknown bench exits 2"
 one_line_err "'no-such-bench' is not a benchmark" "unknown bench is named"

@@ -1,0 +1,380 @@
+/*
+ * bench.c — the framework side of a benchmark run: options, measurement, recording.
+ *
+ * Benchmarks produce raw samples and say what they verified; everything common —
+ * repetition, statistics, counters, skips and warnings, the memory guard, pinning with
+ * verification — happens here once, so every bench's results mean the same thing.
+ */
+#include "config.h"
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "bench.h"
+#include "log.h"
+#include "parse.h"
+#include "result.h"
+
+/* ---- options ------------------------------------------------------------------- */
+
+static int opt_index(const struct bench_ctx *c, const char *name)
+{
+	for (int i = 0; c->info->opts && c->info->opts[i].name; i++)
+		if (strcmp(c->info->opts[i].name, name) == 0)
+			return i;
+	fprintf(stderr, "locus: internal error: bench %s has no option '%s'\n", c->info->name, name);
+	abort();
+}
+
+const char *bench_opt_str(const struct bench_ctx *c, const char *name)
+{
+	return c->values[opt_index(c, name)];
+}
+
+bool bench_opt_given(const struct bench_ctx *c, const char *name)
+{
+	int i = opt_index(c, name);
+
+	return c->given && c->given[i];
+}
+
+long long bench_opt_int(const struct bench_ctx *c, const char *name)
+{
+	const char *s = bench_opt_str(c, name);
+
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+/* Item i of a comma-separated list into buf; returns buf or NULL past the end. */
+static const char *list_item(const char *s, size_t i, char *buf, size_t len)
+{
+	for (; s && i; i--) {
+		s = strchr(s, ',');
+		if (s)
+			s++;
+	}
+	if (!s)
+		return NULL;
+	size_t n = strcspn(s, ",");
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static uint64_t size_of(const char *s)
+{
+	uint64_t v = 0;
+
+	/* Validated at parse time; re-parsing cannot fail. */
+	if (s && parse_size("internal", s, &v) < 0)
+		v = 0;
+	return v;
+}
+
+uint64_t bench_opt_size(const struct bench_ctx *c, const char *name)
+{
+	return size_of(bench_opt_str(c, name));
+}
+
+bool bench_opt_flag(const struct bench_ctx *c, const char *name)
+{
+	const char *s = bench_opt_str(c, name);
+
+	return s && strcmp(s, "0") != 0;
+}
+
+size_t bench_opt_count(const struct bench_ctx *c, const char *name)
+{
+	const char *s = bench_opt_str(c, name);
+	size_t n = 1;
+
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		n += *s == ',';
+	return n;
+}
+
+uint64_t bench_opt_size_at(const struct bench_ctx *c, const char *name, size_t i)
+{
+	char buf[64];
+
+	return size_of(list_item(bench_opt_str(c, name), i, buf, sizeof(buf)));
+}
+
+const char *bench_opt_choice_at(const struct bench_ctx *c, const char *name, size_t i,
+				char *buf, size_t len)
+{
+	return list_item(bench_opt_str(c, name), i, buf, len);
+}
+
+static bool in_choices(const char *choices, const char *v)
+{
+	size_t n = strlen(v);
+
+	for (const char *p = choices; p && *p;) {
+		size_t m = strcspn(p, ",");
+		if (m == n && strncasecmp(p, v, n) == 0)
+			return true;
+		p += m + (p[m] == ',');
+	}
+	return false;
+}
+
+int bench_opt_validate(const struct bench_opt *o, const char *v)
+{
+	char what[80], item[64];
+	uint64_t sz;
+	long l;
+
+	snprintf(what, sizeof(what), "--%s", o->name);
+	switch (o->type) {
+	case BOPT_FLAG:
+		return 0;
+	case BOPT_INT:
+		return parse_long(what, v, o->min || o->max ? o->min : LONG_MIN,
+				  o->min || o->max ? o->max : LONG_MAX, &l);
+	case BOPT_SIZE:
+	case BOPT_SIZES:
+		for (size_t i = 0; list_item(v, i, item, sizeof(item)); i++) {
+			if (o->type == BOPT_SIZE && i > 0)
+				return locus_error("%s: '%s': one size expected", what, v), -EINVAL;
+			if (parse_size(what, item, &sz) < 0)
+				return -EINVAL;
+			if ((o->min && sz < (uint64_t)o->min) || (o->max && sz > (uint64_t)o->max)) {
+				char a[32], b[32];
+				return locus_error("%s: %s is out of range; allowed %s..%s", what, item,
+						   format_size((uint64_t)o->min, a, sizeof(a)),
+						   o->max ? format_size((uint64_t)o->max, b, sizeof(b)) : "any"),
+				       -ERANGE;
+			}
+		}
+		return *v ? 0 : (locus_error("%s: empty list", what), -EINVAL);
+	case BOPT_CHOICE:
+	case BOPT_CHOICES:
+		if (!*v)
+			return locus_error("%s: empty value; allowed: %s", what, o->choices), -EINVAL;
+		for (size_t i = 0; list_item(v, i, item, sizeof(item)); i++) {
+			if (o->type == BOPT_CHOICE && i > 0)
+				return locus_error("%s: '%s': one of %s expected", what, v, o->choices),
+				       -EINVAL;
+			if (!in_choices(o->choices, item))
+				return locus_error("%s: '%s' is not allowed; allowed: %s", what, item,
+						   o->choices), -EINVAL;
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ---- measurement --------------------------------------------------------------- */
+
+struct counted {
+	struct bench_measure *m;
+	struct counters *ctr;
+	long long *sum, *tmp;
+	size_t nev;
+	unsigned counted_samples;
+};
+
+static int counted_fn(void *arg, double *sample)
+{
+	struct counted *k = arg;
+	int rc;
+
+	if (!k->ctr)
+		return k->m->fn(k->m->arg, sample);
+	counters_start(k->ctr);
+	rc = k->m->fn(k->m->arg, sample);
+	if (counters_stop(k->ctr, k->tmp) == 0 && rc == 0) {
+		for (size_t i = 0; i < k->nev; i++)
+			if (k->tmp[i] >= 0)
+				k->sum[i] += k->tmp[i];
+		k->counted_samples++;
+	}
+	return rc;
+}
+
+static const struct bench_metric *find_metric(const struct bench_ctx *c, const char *name)
+{
+	for (const struct bench_metric *m = c->info->metrics; m && m->name; m++)
+		if (strcmp(m->name, name) == 0)
+			return m;
+	fprintf(stderr, "locus: internal error: bench %s has no metric '%s'\n", c->info->name, name);
+	abort();
+}
+
+int bench_measure(struct bench_ctx *c, struct bench_measure *m)
+{
+	const struct bench_metric *met = find_metric(c, m->metric);
+	struct counted k = { .m = m };
+	struct samples s = { 0 };
+	enum repeat_stop why;
+	json_t *meas, *cj;
+	int rc;
+
+	while (m->events && m->events[k.nev])
+		k.nev++;
+	if (k.nev) {
+		k.ctr = counters_open(m->events, k.nev);
+		k.sum = calloc(k.nev, sizeof(*k.sum));
+		k.tmp = calloc(k.nev, sizeof(*k.tmp));
+		if (!k.ctr || !k.sum || !k.tmp) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	progress_update("%s: %s", c->info->name, m->metric);
+	/* Warm-up samples go through counted_fn too; they are excluded below by counting
+	 * only what repeat_run keeps: we reset the sums after the warm-up. */
+	{
+		struct repeat_opts warm = c->rep, main_opts = c->rep;
+		struct samples ws = { 0 };
+		if (c->rep.warmup) {
+			warm.reps = c->rep.warmup;
+			warm.warmup = 0;
+			rc = repeat_run(&warm, counted_fn, &k, &ws, &why);
+			samples_free(&ws);
+			if (rc < 0)
+				goto out;
+			if (k.nev)
+				memset(k.sum, 0, k.nev * sizeof(*k.sum));
+			k.counted_samples = 0;
+		}
+		main_opts.warmup = 0;
+		rc = repeat_run(&main_opts, counted_fn, &k, &s, &why);
+	}
+	if (rc < 0)
+		goto out;
+	meas = result_measurement(c->info->name, met->name, met->unit, met->higher_is_better,
+				  m->labels, s.v, s.n);
+	m->labels = NULL;
+	if (!meas) {
+		rc = -EINVAL;
+		goto out;
+	}
+	json_object_set_new(meas, "verified", m->verified ? m->verified : json_object());
+	m->verified = NULL;
+	json_object_set_new(meas, "repeat", json_pack("{s:i, s:s, s:f, s:f}",
+		"warmup", (int)c->rep.warmup, "stop", repeat_stop_name(why),
+		"target_ci", c->rep.reps ? 0.0 : c->rep.target_ci, "max_time_s", c->rep.max_time_s));
+	if (k.nev) {
+		double per = k.counted_samples * (m->ops_per_sample > 0 ? m->ops_per_sample : 1);
+		cj = json_object();
+		for (size_t i = 0; i < k.nev; i++)
+			json_object_set_new(cj, counters_name(k.ctr, i),
+					    counters_available(k.ctr, i) && per > 0
+					    ? json_num(k.sum[i] / per) : json_null());
+		json_object_set_new(meas, "counters", cj);
+		json_object_set_new(meas, "counters_unavailable", counters_reasons_json(k.ctr));
+		json_object_set_new(meas, "counters_per",
+				    json_string(m->counters_per ? m->counters_per : "sample"));
+	} else {
+		json_object_set_new(meas, "counters", json_object());
+	}
+	rc = result_add(c->result, meas);
+out:
+	json_decref(m->labels);
+	json_decref(m->verified);
+	m->labels = m->verified = NULL;
+	samples_free(&s);
+	if (k.ctr)
+		counters_close(k.ctr);
+	free(k.sum);
+	free(k.tmp);
+	return rc;
+}
+
+int bench_record(struct bench_ctx *c, const char *metric, json_t *labels,
+		 const double *samples, size_t n, json_t *verified)
+{
+	const struct bench_metric *met = find_metric(c, metric);
+	json_t *m = result_measurement(c->info->name, met->name, met->unit,
+				       met->higher_is_better, labels, samples, n);
+
+	if (!m) {
+		json_decref(verified);
+		return -EINVAL;
+	}
+	json_object_set_new(m, "verified", verified ? verified : json_object());
+	json_object_set_new(m, "counters", json_object());
+	return result_add(c->result, m);
+}
+
+void bench_skip(struct bench_ctx *c, json_t *labels, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	locus_info("bench %s: skipped: %s", c->info->name, buf);
+	result_skip(c->result, c->info->name, labels, buf);
+}
+
+void bench_warn(struct bench_ctx *c, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	locus_warn("bench %s: %s", c->info->name, buf);
+	result_warn(c->result, "%s: %s", c->info->name, buf);
+}
+
+int bench_check_memory(struct bench_ctx *c, uint64_t bytes)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "bench %s: working set", c->info->name);
+	return mem_check_budget(what, bytes);
+}
+
+int bench_nr_cpus(const struct bench_ctx *c)
+{
+	return hwloc_bitmap_weight(c->cpus);
+}
+
+int bench_cpu_at(const struct bench_ctx *c, int i)
+{
+	int cpu, k = 0;
+
+	hwloc_bitmap_foreach_begin(cpu, c->cpus)
+		if (k++ == i)
+			return cpu;
+	hwloc_bitmap_foreach_end();
+	return -1;
+}
+
+int bench_pin(const struct bench_ctx *c, int cpu)
+{
+	int rc = topo_bind_thread_cpu(c->topo, cpu);
+
+	if (rc < 0)
+		return rc;
+	if (c->topo->fake)
+		return cpu;
+	rc = sched_getcpu();
+	return rc < 0 ? -errno : rc;
+}
+
+int bench_alloc(struct bench_ctx *c, struct mem_region *r, size_t len, enum mem_page page)
+{
+	int rc = mem_alloc(r, len, page, c->policy.mode == MEM_POL_DEFAULT ? NULL : &c->policy);
+
+	if (rc < 0) {
+		char b[32];
+		bench_warn(c, "could not allocate %s of %s pages: %s",
+			   format_size(len, b, sizeof(b)), mem_page_name(page), strerror(-rc));
+	}
+	return rc;
+}
