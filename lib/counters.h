@@ -57,8 +57,10 @@ json_t *counters_probe_json(void);
 /* "PAPI x.y.z" or "built without PAPI". */
 const char *counters_backend(void);
 
-/* State of PAPI's perf_event component: "enabled", "disabled: REASON[; perf:: generic
- * events counted with perf_event_open(2)]", or "built without PAPI".  Static string. */
+/* State of PAPI's perf_event component: "enabled (sets count user and kernel|user
+ * space only)", "disabled: REASON[; perf:: generic events counted with
+ * perf_event_open(2)]", or "built without PAPI".  Static string, valid until the next
+ * call. */
 const char *counters_component_status(void);
 
 #endif

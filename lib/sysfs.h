@@ -19,7 +19,9 @@ const char *sysfs_root(void);
 /* True when a sysroot other than "/" is in effect. */
 bool sysfs_is_fake(void);
 
-/* Resolve a relative path under the sysroot into buf.  Returns buf. */
+/* Resolve a relative path under the sysroot into buf.  Returns buf (an empty string
+ * when the result does not fit, so that opening it fails rather than opening a
+ * truncated path). */
 const char *sysfs_path(const char *rel, char *buf, size_t len);
 
 /* Read the whole file (up to len-1 bytes), trailing newlines/spaces removed.
