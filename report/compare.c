@@ -1,0 +1,2114 @@
+/*
+ * compare.c — statistically sound comparison of two locus-result/1 files: the
+ * statistics (Mann-Whitney U, Hodges-Lehmann, bootstrap CI of the ratio of medians),
+ * the verdict rule, per-bench overrides, fingerprints, the outputs of `locus compare`
+ * (table, JSON, JUnit, Markdown, GitHub annotations) and the gate's calibration.
+ *
+ * A gate that fails builds on noise is switched off within a week, and a gate that
+ * only reports is not a gate; so a verdict needs both significance (a rank test that
+ * makes no normality assumption, since benchmark samples are skewed and multi-modal)
+ * and an effect of at least the threshold, and it says "inconclusive" instead of
+ * guessing when the data cannot decide.  The verdict rule is spelled out in compare.h.
+ * Everything here is deterministic: the bootstrap's generator is seeded from the data,
+ * so the same two files always give the same report.
+ */
+#include "config.h"
+#include <errno.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "compare.h"
+#include "env.h"
+#include "log.h"
+#include "parse.h"
+#include "result.h"
+#include "stats.h"
+
+/* ------------------------------------------------------------------ PRNG */
+
+/* splitmix64 and xoshiro256** (Blackman & Vigna), as in stats.c: private here so that
+ * nothing else a command does can change the sequence a comparison sees. */
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+struct rng {
+	uint64_t s[4];
+};
+
+static inline uint64_t rotl64(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t result = rotl64(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl64(s[3], 45);
+	return result;
+}
+
+static void rng_seed(struct rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
+}
+
+static inline size_t rng_index(struct rng *r, size_t n)
+{
+	return (size_t)(((unsigned __int128)rng_next(r) * n) >> 64);
+}
+
+static uint64_t hash_doubles(uint64_t h, const double *v, size_t n)
+{
+	h ^= (uint64_t)n;
+	for (size_t i = 0; i < n; i++) {
+		double d = v[i] == 0.0 ? 0.0 : v[i]; /* -0.0 and 0.0 are the same sample */
+		uint64_t bits;
+
+		memcpy(&bits, &d, sizeof(bits));
+		h ^= bits;
+		h = splitmix64(&h);
+	}
+	return h;
+}
+
+/* ------------------------------------------------------------------ small helpers */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double *sorted_copy(const double *x, size_t n)
+{
+	double *s = malloc((n ? n : 1) * sizeof(*s));
+
+	if (!s)
+		return NULL;
+	memcpy(s, x, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return s;
+}
+
+static bool all_finite(const double *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(x[i]))
+			return false;
+	return true;
+}
+
+const char *compare_verdict_name(enum compare_verdict v)
+{
+	switch (v) {
+	case VERDICT_REGRESSED:
+		return "regressed";
+	case VERDICT_INCONCLUSIVE:
+		return "inconclusive";
+	case VERDICT_UNCHANGED:
+		return "unchanged";
+	case VERDICT_IMPROVED:
+		return "improved";
+	}
+	return "unknown";
+}
+
+/* ------------------------------------------------------------------ Mann-Whitney U */
+
+struct tagged {
+	double v;
+	int side; /* 0 = x, 1 = y */
+};
+
+static int cmp_tagged(const void *a, const void *b)
+{
+	return cmp_double(&((const struct tagged *)a)->v, &((const struct tagged *)b)->v);
+}
+
+/*
+ * Counts of U = 0 .. m*n over all C(m+n, m) arrangements without ties: the coefficients
+ * of the Gaussian binomial [m+n choose m]_q = prod_{i=1..m} (1 - q^(n+i)) / (1 - q^i),
+ * built one factor at a time.  Every intermediate polynomial is a Gaussian binomial
+ * times one (1 - q^k), so |coefficients| <= C(m+n, m) and int64 is exact for
+ * m + n <= 60.  Returns a malloc'd array of m*n + 1 counts, or NULL.
+ */
+static int64_t *mw_exact_counts(size_t m, size_t n)
+{
+	size_t cap = m * n + m + n + 1, deg = 0;
+	int64_t *c = calloc(cap, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c[0] = 1;
+	for (size_t i = 1; i <= m; i++) {
+		size_t s = n + i;
+
+		/* multiply by (1 - q^s): descending, so c[k - s] is still the old value */
+		for (size_t k = deg + s; k >= s; k--) {
+			c[k] -= c[k - s];
+			if (k == s)
+				break;
+		}
+		deg += s;
+		/* divide by (1 - q^i): d[k] = c[k] + d[k - i], ascending */
+		for (size_t k = i; k <= deg; k++)
+			c[k] += c[k - i];
+		deg -= i;
+	}
+	return c;
+}
+
+int compare_mann_whitney(const double *x, size_t n1, const double *y, size_t n2,
+			 struct compare_mw *out)
+{
+	size_t N = n1 + n2, i, j;
+	double r2 = 0.0, tie_sum = 0.0, u, mu;
+	bool ties = false;
+	struct tagged *a;
+
+	if (!x || !y || !out || n1 == 0 || n2 == 0 || !all_finite(x, n1) || !all_finite(y, n2))
+		return -EINVAL;
+	a = malloc(N * sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	for (i = 0; i < n1; i++)
+		a[i] = (struct tagged){ x[i], 0 };
+	for (i = 0; i < n2; i++)
+		a[n1 + i] = (struct tagged){ y[i], 1 };
+	qsort(a, N, sizeof(*a), cmp_tagged);
+	/* Mid-ranks for ties; the tie term sum(t^3 - t) corrects the variance. */
+	for (i = 0; i < N; i = j) {
+		double t, mid;
+
+		for (j = i; j < N && a[j].v == a[i].v; j++)
+			;
+		t = (double)(j - i);
+		mid = ((double)(i + 1) + (double)j) / 2.0;
+		for (size_t k = i; k < j; k++)
+			if (a[k].side)
+				r2 += mid;
+		if (j - i > 1) {
+			ties = true;
+			tie_sum += t * t * t - t;
+		}
+	}
+	free(a);
+
+	u = r2 - (double)n2 * ((double)n2 + 1.0) / 2.0;
+	mu = (double)n1 * (double)n2 / 2.0;
+	out->u = u;
+
+	if (!ties && N <= COMPARE_EXACT_MAX_N) {
+		size_t m = n1 < n2 ? n1 : n2, n = N - m, uu = (size_t)llround(u), top = m * n;
+		int64_t *c = mw_exact_counts(m, n);
+		double total = 0.0, le = 0.0, ge = 0.0;
+
+		if (!c)
+			return -ENOMEM;
+		/* The distribution is symmetric, so U of either sample gives the same p. */
+		for (size_t k = 0; k <= top; k++) {
+			total += (double)c[k];
+			if (k <= uu)
+				le += (double)c[k];
+			if (k >= uu)
+				ge += (double)c[k];
+		}
+		free(c);
+		out->p = fmin(1.0, 2.0 * fmin(le, ge) / total);
+		out->exact = true;
+	} else {
+		double Nd = (double)N;
+		double var = (double)n1 * (double)n2 / 12.0 *
+			     ((Nd + 1.0) - tie_sum / (Nd * (Nd - 1.0)));
+		double z;
+
+		out->exact = false;
+		if (!(var > 0.0)) { /* every value equal: no evidence of any difference */
+			out->p = 1.0;
+			return 0;
+		}
+		z = (fabs(u - mu) - 0.5) / sqrt(var);
+		if (z < 0.0)
+			z = 0.0;
+		out->p = fmin(1.0, erfc(z / M_SQRT2));
+	}
+	return 0;
+}
+
+double compare_mw_min_p(size_t n1, size_t n2)
+{
+	size_t m = n1 < n2 ? n1 : n2, n = n1 + n2 - m;
+	double c = 1.0;
+
+	for (size_t i = 1; i <= m; i++)
+		c = c * (double)(n + i) / (double)i;
+	return fmin(1.0, 2.0 / c);
+}
+
+/* ------------------------------------------------------------------ Hodges-Lehmann */
+
+/* An order-preserving map from doubles to unsigned integers, so that bisection over
+ * the integers converges in at most 64 steps whatever the magnitudes. */
+static uint64_t dkey(double d)
+{
+	uint64_t b;
+
+	memcpy(&b, &d, sizeof(b));
+	return (b >> 63) ? ~b : b | (1ull << 63);
+}
+
+static double dunkey(uint64_t k)
+{
+	uint64_t b = (k >> 63) ? k & ~(1ull << 63) : ~k;
+	double d;
+
+	memcpy(&d, &b, sizeof(d));
+	return d;
+}
+
+/* Number of differences y[j] - x[i] <= d; x and y ascending.  For a fixed j the
+ * difference falls as i grows, so the qualifying i form a suffix whose start only
+ * moves right as j grows: O(n1 + n2).  The differences are computed exactly as the
+ * enumeration below computes them, so counts and values agree bit for bit. */
+static uint64_t count_le(const double *x, size_t n1, const double *y, size_t n2, double d)
+{
+	uint64_t c = 0;
+	size_t s = 0;
+
+	for (size_t j = 0; j < n2; j++) {
+		while (s < n1 && !(y[j] - x[s] <= d))
+			s++;
+		c += n1 - s;
+	}
+	return c;
+}
+
+/* The k-th smallest (0-based) of the n1*n2 differences y[j] - x[i], or NAN on ENOMEM. */
+static double kth_difference(const double *x, size_t n1, const double *y, size_t n2,
+			     uint64_t k)
+{
+	/* Few enough candidates to list: then sort them.  Otherwise bisect on value. */
+	const uint64_t limit = 4 * (uint64_t)(n1 + n2) > 4096 ? 4 * (uint64_t)(n1 + n2) : 4096;
+	double lo = nextafter(y[0] - x[n1 - 1], -INFINITY), hi = y[n2 - 1] - x[0], v;
+	uint64_t c_lo = 0, c_hi = (uint64_t)n1 * n2, m = 0;
+	double *cand;
+	size_t a, b;
+
+	/* invariant: count_le(lo) = c_lo <= k < c_hi = count_le(hi) */
+	while (c_hi - c_lo > limit) {
+		uint64_t kl = dkey(lo), kh = dkey(hi), c;
+		double mid = dunkey(kl + (kh - kl) / 2);
+
+		if (kh - kl < 2 || !(mid > lo && mid < hi))
+			return hi; /* nothing lies strictly between: every candidate is hi */
+		c = count_le(x, n1, y, n2, mid);
+		if (c > k) {
+			hi = mid;
+			c_hi = c;
+		} else {
+			lo = mid;
+			c_lo = c;
+		}
+	}
+	cand = malloc((size_t)(c_hi - c_lo) * sizeof(*cand) + sizeof(*cand));
+	if (!cand)
+		return NAN;
+	/* For each j, the i with lo < y[j] - x[i] <= hi form the range [a, b). */
+	a = b = 0;
+	for (size_t j = 0; j < n2; j++) {
+		while (a < n1 && !(y[j] - x[a] <= hi))
+			a++;
+		if (b < a)
+			b = a;
+		while (b < n1 && !(y[j] - x[b] <= lo))
+			b++;
+		for (size_t i = a; i < b && m < c_hi - c_lo; i++)
+			cand[m++] = y[j] - x[i];
+	}
+	qsort(cand, (size_t)m, sizeof(*cand), cmp_double);
+	v = k - c_lo < m ? cand[k - c_lo] : hi;
+	free(cand);
+	return v;
+}
+
+double compare_hodges_lehmann(const double *x, size_t n1, const double *y, size_t n2)
+{
+	double *sx, *sy, r;
+	uint64_t N;
+
+	if (!x || !y || n1 == 0 || n2 == 0 || !all_finite(x, n1) || !all_finite(y, n2))
+		return NAN;
+	sx = sorted_copy(x, n1);
+	sy = sorted_copy(y, n2);
+	if (!sx || !sy) {
+		free(sx);
+		free(sy);
+		return NAN;
+	}
+	N = (uint64_t)n1 * n2;
+	if (N % 2)
+		r = kth_difference(sx, n1, sy, n2, N / 2);
+	else
+		r = (kth_difference(sx, n1, sy, n2, N / 2 - 1) +
+		     kth_difference(sx, n1, sy, n2, N / 2)) / 2.0;
+	free(sx);
+	free(sy);
+	return r;
+}
+
+/* ------------------------------------------------------------------ bootstrap CI */
+
+/* The median of one resample of sorted[0..n), by counting how often each order
+ * statistic was drawn (O(n), no sort).  counts holds n entries. */
+static double boot_median(const double *sorted, size_t n, uint32_t *counts, struct rng *r)
+{
+	size_t k1 = (n - 1) / 2, k2 = n / 2, cum = 0, i = 0;
+	double v1, v2;
+
+	memset(counts, 0, n * sizeof(*counts));
+	for (size_t j = 0; j < n; j++)
+		counts[rng_index(r, n)]++;
+	while (cum + counts[i] <= k1)
+		cum += counts[i++];
+	v1 = sorted[i];
+	while (cum + counts[i] <= k2)
+		cum += counts[i++];
+	v2 = sorted[i];
+	return v1 + 0.5 * (v2 - v1);
+}
+
+/* The k-th smallest (0-based) of v[0..n), n >= 1, by quickselect (Hoare partition,
+ * median-of-three pivot); v is reordered.  The bootstrap needs two quantiles of a few
+ * thousand ratios per comparison, and the calibration makes tens of thousands of
+ * comparisons: selection instead of a full sort. */
+static double select_kth(double *v, size_t n, size_t k)
+{
+	long l = 0, r = (long)n - 1, kk = (long)k;
+
+#define SWAP(a, b) do { double t_ = v[a]; v[a] = v[b]; v[b] = t_; } while (0)
+	while (r > l) {
+		long mid = l + (r - l) / 2, i = l, j = r;
+		double pivot;
+
+		if (v[mid] < v[l])
+			SWAP(mid, l);
+		if (v[r] < v[l])
+			SWAP(r, l);
+		if (v[r] < v[mid])
+			SWAP(r, mid);
+		pivot = v[mid];
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				SWAP(i, j);
+				i++;
+				j--;
+			}
+		}
+		/* now v[l..j] <= pivot, v[i..r] >= pivot, and anything between equals it */
+		if (kk <= j)
+			r = j;
+		else if (kk >= i)
+			l = i;
+		else
+			break;
+	}
+#undef SWAP
+	return v[k];
+}
+
+/* The R type-7 quantile q of v[0..n) (reordered), exactly as stats_quantile_sorted()
+ * computes it on the sorted array. */
+static double quantile_select(double *v, size_t n, double q)
+{
+	double h, a, b;
+	size_t lo;
+
+	if (!(q > 0.0))
+		return select_kth(v, n, 0);
+	if (q >= 1.0)
+		return select_kth(v, n, n - 1);
+	h = (double)(n - 1) * q;
+	lo = (size_t)h;
+	if (lo >= n - 1)
+		return select_kth(v, n, n - 1);
+	a = select_kth(v, n, lo);
+	b = v[lo + 1];
+	for (size_t i = lo + 2; i < n; i++)
+		if (v[i] < b)
+			b = v[i];
+	/* equal neighbours (including two infinities) give exactly that value */
+	return a == b ? a : a + (h - (double)lo) * (b - a);
+}
+
+/* The ratio of medians in the bad direction; +Inf when it is undefined, which makes a
+ * resample count as "possibly much worse" rather than silently vanish. */
+static double bad_ratio(double med_base, double med_cur, bool higher_is_better)
+{
+	if (!(med_base > 0.0) || !(med_cur > 0.0))
+		return INFINITY;
+	return higher_is_better ? med_base / med_cur : med_cur / med_base;
+}
+
+/* The bootstrap on already sorted inputs; both medians must be positive. */
+static int boot_ratio_sorted(const double *sb, size_t nb, const double *sc, size_t nc,
+			     bool hib, double level, unsigned reps, double *lo, double *hi)
+{
+	size_t nmax = nb > nc ? nb : nc;
+	uint32_t *counts = malloc(nmax * sizeof(*counts));
+	double *ratios = malloc((size_t)reps * sizeof(*ratios));
+	double r0 = bad_ratio(stats_quantile_sorted(sb, nb, 0.5),
+			      stats_quantile_sorted(sc, nc, 0.5), hib);
+	double tail = (1.0 - level) / 2.0;
+	struct rng rng;
+
+	if (!counts || !ratios) {
+		free(counts);
+		free(ratios);
+		return -ENOMEM;
+	}
+	rng_seed(&rng, hash_doubles(hash_doubles(0x6c6f637573ull, sb, nb), sc, nc) ^ hib);
+	for (unsigned b = 0; b < reps; b++) {
+		double mb = boot_median(sb, nb, counts, &rng);
+		double mc = boot_median(sc, nc, counts, &rng);
+
+		ratios[b] = bad_ratio(mb, mc, hib);
+	}
+	*lo = quantile_select(ratios, reps, tail);
+	*hi = quantile_select(ratios, reps, 1.0 - tail);
+	/* A percentile interval of a discrete statistic can miss the point estimate by a
+	 * hair on tiny samples; an interval excluding the ratio it is shown with only
+	 * confuses, so widen it (as stats.c does for the median). */
+	if (*lo > r0)
+		*lo = r0;
+	if (*hi < r0)
+		*hi = r0;
+	free(counts);
+	free(ratios);
+	return 0;
+}
+
+int compare_boot_ratio_ci(const double *base, size_t nb, const double *cur, size_t nc,
+			  bool higher_is_better, double level, unsigned reps,
+			  double *lo, double *hi)
+{
+	double *sb, *sc;
+	int rc;
+
+	if (!base || !cur || !lo || !hi || nb == 0 || nc == 0 || !all_finite(base, nb) ||
+	    !all_finite(cur, nc))
+		return -EINVAL;
+	if (level == 0.0)
+		level = COMPARE_DEFAULT_CI_LEVEL;
+	if (!(level > 0.0 && level < 1.0))
+		return -EINVAL;
+	if (reps == 0)
+		reps = COMPARE_DEFAULT_BOOT_REPS;
+	sb = sorted_copy(base, nb);
+	sc = sorted_copy(cur, nc);
+	if (!sb || !sc) {
+		free(sb);
+		free(sc);
+		return -ENOMEM;
+	}
+	if (!(stats_quantile_sorted(sb, nb, 0.5) > 0.0) ||
+	    !(stats_quantile_sorted(sc, nc, 0.5) > 0.0))
+		rc = -EINVAL;
+	else
+		rc = boot_ratio_sorted(sb, nb, sc, nc, higher_is_better, level, reps, lo, hi);
+	free(sb);
+	free(sc);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ the verdict */
+
+enum compare_verdict compare_decide(size_t n_base, size_t n_cur, double p, double ratio,
+				    double ci_low, double ci_high, double alpha,
+				    double threshold, const char **reason)
+{
+	double up = 1.0 + threshold, down = 1.0 / (1.0 + threshold);
+	enum compare_verdict v;
+	const char *why;
+
+	if (n_base < COMPARE_MIN_SAMPLES || n_cur < COMPARE_MIN_SAMPLES) {
+		v = VERDICT_INCONCLUSIVE;
+		why = "too few samples (at least 3 per side are needed)";
+	} else if (compare_mw_min_p(n_base, n_cur) >= alpha) {
+		v = VERDICT_INCONCLUSIVE;
+		why = "too few samples to ever be significant at this alpha";
+	} else if (!isfinite(ratio) || isnan(p)) {
+		v = VERDICT_INCONCLUSIVE;
+		why = "ratio undefined (a median is zero or negative)";
+	} else if (p < alpha && ratio >= up) {
+		if (ci_low > 1.0) {
+			v = VERDICT_REGRESSED;
+			why = "significant and at least the threshold";
+		} else {
+			v = VERDICT_INCONCLUSIVE;
+			why = "significant, but the CI of the ratio includes no change";
+		}
+	} else if (p < alpha && ratio <= down && ci_high < 1.0) {
+		v = VERDICT_IMPROVED;
+		why = "significant and at least the threshold";
+	} else if (ci_high >= up) {
+		v = VERDICT_INCONCLUSIVE;
+		why = "CI straddles the threshold: a regression can be neither confirmed nor ruled out";
+	} else {
+		v = VERDICT_UNCHANGED;
+		why = p < alpha ? "significant but smaller than the threshold" : "not significant";
+	}
+	if (reason)
+		*reason = why;
+	return v;
+}
+
+/* ------------------------------------------------------------------ per-bench overrides */
+
+struct cfg_rule {
+	char *pattern;
+	bool full_key;              /* match the whole key, not just bench/metric */
+	bool has_alpha, has_threshold;
+	double alpha, threshold;
+};
+
+struct compare_config {
+	struct cfg_rule *rules;
+	size_t n;
+};
+
+void compare_config_free(struct compare_config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		free(c->rules[i].pattern);
+	free(c->rules);
+	free(c);
+}
+
+static int cfg_line(const char *path, unsigned line, char *s, struct cfg_rule *r)
+{
+	char what[512], *tok, *save = NULL, *eq;
+	bool any = false;
+
+	tok = strtok_r(s, " \t", &save);
+	if (strchr(tok, '=') && !strchr(tok, '{'))
+		return locus_error("%s:%u: the line must start with a pattern (bench/metric), not '%s'",
+				   path, line, tok);
+	if (!strchr(tok, '/') && !strchr(tok, '{')) {
+		r->pattern = malloc(strlen(tok) + 3);
+		if (r->pattern)
+			sprintf(r->pattern, "%s/*", tok);
+	} else {
+		r->pattern = strdup(tok);
+	}
+	if (!r->pattern)
+		return -ENOMEM;
+	r->full_key = strchr(tok, '{') != NULL;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		eq = strchr(tok, '=');
+		if (!eq || eq == tok || !eq[1])
+			return locus_error("%s:%u: '%s' is not KEY=VALUE (keys: threshold, alpha)",
+					   path, line, tok);
+		*eq++ = '\0';
+		snprintf(what, sizeof(what), "%s:%u: %s", path, line, tok);
+		if (strcmp(tok, "threshold") == 0) {
+			size_t len = strlen(eq);
+
+			if (len > 1 && eq[len - 1] == '%')
+				eq[len - 1] = '\0';
+			if (parse_double(what, eq, 0.0, 1000.0, &r->threshold) < 0)
+				return -EINVAL;
+			r->threshold /= 100.0;
+			r->has_threshold = true;
+		} else if (strcmp(tok, "alpha") == 0) {
+			if (parse_double(what, eq, 1e-12, 0.5, &r->alpha) < 0)
+				return -EINVAL;
+			r->has_alpha = true;
+		} else {
+			return locus_error("%s:%u: unknown setting '%s' (allowed: threshold, alpha)",
+					   path, line, tok);
+		}
+		any = true;
+	}
+	if (!any)
+		return locus_error("%s:%u: pattern '%s' has no settings (threshold=PCT, alpha=A)",
+				   path, line, r->pattern);
+	return 0;
+}
+
+int compare_config_load(const char *path, struct compare_config **out)
+{
+	struct compare_config *c;
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0;
+	unsigned line = 0;
+	int rc = 0;
+
+	*out = NULL;
+	if (!f) {
+		rc = -errno;
+		locus_error("%s: cannot read: %s", path, strerror(errno));
+		return rc;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while (getline(&buf, &cap, f) >= 0) {
+		char *s = buf, *hash = strchr(buf, '#'), *end;
+		struct cfg_rule *rules;
+
+		line++;
+		if (hash)
+			*hash = '\0';
+		s += strspn(s, " \t\r\n");
+		end = s + strlen(s);
+		while (end > s && strchr(" \t\r\n", end[-1]))
+			*--end = '\0';
+		if (!*s)
+			continue;
+		rules = realloc(c->rules, (c->n + 1) * sizeof(*rules));
+		if (!rules) {
+			rc = -ENOMEM;
+			break;
+		}
+		c->rules = rules;
+		memset(&c->rules[c->n], 0, sizeof(c->rules[0]));
+		rc = cfg_line(path, line, s, &c->rules[c->n]);
+		c->n++;
+		if (rc < 0) {
+			rc = rc == -ENOMEM ? rc : -EINVAL;
+			break;
+		}
+	}
+	if (!rc && ferror(f)) {
+		rc = -EIO;
+		locus_error("%s: read error", path);
+	}
+	free(buf);
+	fclose(f);
+	if (rc < 0) {
+		compare_config_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+void compare_config_apply(const struct compare_config *c, const json_t *m,
+			  double *alpha, double *threshold)
+{
+	char *key = NULL, *bm = NULL;
+
+	if (!c || !c->n)
+		return;
+	key = result_key(m);
+	if (asprintf(&bm, "%s/%s", json_string_value(json_object_get(m, "bench")),
+		     json_string_value(json_object_get(m, "metric"))) < 0)
+		bm = NULL;
+	if (!key || !bm)
+		goto out;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cfg_rule *r = &c->rules[i];
+
+		if (fnmatch(r->pattern, r->full_key ? key : bm, 0) != 0)
+			continue;
+		if (r->has_alpha)
+			*alpha = r->alpha;
+		if (r->has_threshold)
+			*threshold = r->threshold;
+	}
+out:
+	free(key);
+	free(bm);
+}
+
+/* ------------------------------------------------------------------ one pair */
+
+/* The samples of a measurement as a malloc'd array (never NULL unless ENOMEM). */
+static double *samples_of(const json_t *m, size_t *n)
+{
+	const json_t *arr = json_object_get(m, "samples");
+	size_t i, len = json_array_size(arr);
+	double *v = malloc((len ? len : 1) * sizeof(*v));
+	json_t *x;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	json_array_foreach(arr, i, x)
+		if (json_is_number(x))
+			v[(*n)++] = json_number_value(x);
+	return v;
+}
+
+/* Scale samples by (1 + s) in the bad direction: slower for lower-is-better metrics,
+ * lower throughput for higher-is-better ones. */
+static void inject_slowdown(double *v, size_t n, double s, bool hib)
+{
+	for (size_t i = 0; i < n; i++)
+		v[i] = hib ? v[i] / (1.0 + s) : v[i] * (1.0 + s);
+}
+
+static void pair_decide(struct compare_pair *p)
+{
+	if (p->n_base == 0 || p->n_cur == 0) {
+		p->verdict = VERDICT_INCONCLUSIVE;
+		p->reason = "no samples";
+	} else if (p->incomparable) {
+		/* different units or directions make the numbers incomparable, whatever
+		 * they say */
+		p->verdict = VERDICT_INCONCLUSIVE;
+		p->reason = "unit or direction differs between the two files";
+	} else {
+		p->verdict = compare_decide(p->n_base, p->n_cur, p->p_adj, p->ratio, p->ci_low,
+					    p->ci_high, p->alpha, p->threshold, &p->reason);
+	}
+}
+
+/* Can this pair be significant at all?  Those that cannot are no part of the family
+ * the p-values are adjusted over (Tarone). */
+static bool pair_testable(const struct compare_pair *p)
+{
+	return !p->incomparable && p->n_base >= COMPARE_MIN_SAMPLES &&
+	       p->n_cur >= COMPARE_MIN_SAMPLES && isfinite(p->ratio) && !isnan(p->mw.p) &&
+	       compare_mw_min_p(p->n_base, p->n_cur) < p->alpha;
+}
+
+struct pidx {
+	double p;
+	size_t i;
+};
+
+static int cmp_pidx(const void *a, const void *b)
+{
+	const struct pidx *x = a, *y = b;
+
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+void compare_adjust(struct compare_pair *pairs, size_t n, enum compare_correction c)
+{
+	struct pidx *v = c == COMPARE_HOLM ? malloc((n ? n : 1) * sizeof(*v)) : NULL;
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		pairs[i].p_adj = pairs[i].mw.p;
+		if (c == COMPARE_HOLM && pair_testable(&pairs[i])) {
+			if (v)
+				v[m] = (struct pidx){ pairs[i].mw.p, i };
+			m++;
+		}
+	}
+	if (c == COMPARE_HOLM && v) {
+		double run = 0.0;
+
+		/* Holm: the r-th smallest (0-based) times m - r, made non-decreasing */
+		qsort(v, m, sizeof(*v), cmp_pidx);
+		for (size_t r = 0; r < m; r++) {
+			run = fmax(run, fmin(1.0, (double)(m - r) * v[r].p));
+			pairs[v[r].i].p_adj = run;
+		}
+	} else if (c == COMPARE_HOLM) {
+		/* no memory for sorting: Bonferroni, never less strict than Holm */
+		for (size_t i = 0; i < n; i++)
+			if (pair_testable(&pairs[i]))
+				pairs[i].p_adj = fmin(1.0, (double)m * pairs[i].mw.p);
+	}
+	for (size_t i = 0; i < n; i++) {
+		pairs[i].family = c == COMPARE_HOLM ? m : 1;
+		pair_decide(&pairs[i]);
+	}
+	free(v);
+}
+
+/* The statistics of one pair on arrays; fills the numeric fields and the verdict of
+ * p (which must already hold alpha, threshold, higher_is_better).  full = false skips
+ * what no verdict can depend on (calibration): the Hodges-Lehmann estimate, and the
+ * bootstrap when rule 1 (too few samples) decides anyway. */
+static int pair_stats(struct compare_pair *p, const double *b, size_t nb, const double *c,
+		      size_t nc, const struct compare_opts *o, bool full)
+{
+	double *sb = NULL, *sc = NULL;
+	int rc = 0;
+
+	p->n_base = nb;
+	p->n_cur = nc;
+	p->median_base = p->median_cur = p->ratio = p->hl_shift = NAN;
+	p->ci_low = p->ci_high = NAN;
+	p->ci_level = o->ci_level ? o->ci_level : COMPARE_DEFAULT_CI_LEVEL;
+	p->mw = (struct compare_mw){ .u = NAN, .p = NAN };
+	if (nb && nc) {
+		sb = sorted_copy(b, nb);
+		sc = sorted_copy(c, nc);
+		if (!sb || !sc) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		p->median_base = stats_quantile_sorted(sb, nb, 0.5);
+		p->median_cur = stats_quantile_sorted(sc, nc, 0.5);
+		if (p->median_base > 0.0 && p->median_cur > 0.0)
+			p->ratio = bad_ratio(p->median_base, p->median_cur, p->higher_is_better);
+		else if (p->median_base == p->median_cur)
+			p->ratio = 1.0;
+		rc = compare_mann_whitney(sb, nb, sc, nc, &p->mw);
+		if (rc < 0)
+			goto out;
+		if (full)
+			p->hl_shift = compare_hodges_lehmann(sb, nb, sc, nc);
+		if (!full && (nb < COMPARE_MIN_SAMPLES || nc < COMPARE_MIN_SAMPLES ||
+			      compare_mw_min_p(nb, nc) >= p->alpha)) {
+			/* inconclusive whatever the interval says */
+		} else if (p->median_base > 0.0 && p->median_cur > 0.0) {
+			rc = boot_ratio_sorted(sb, nb, sc, nc, p->higher_is_better, p->ci_level,
+					       o->boot_reps ? o->boot_reps : COMPARE_DEFAULT_BOOT_REPS,
+					       &p->ci_low, &p->ci_high);
+			if (rc < 0)
+				goto out;
+		} else if (p->ratio == 1.0) {
+			p->ci_low = p->ci_high = 1.0;
+		}
+	}
+	p->p_adj = p->mw.p;
+	p->family = 1;
+	pair_decide(p);
+out:
+	free(sb);
+	free(sc);
+	return rc;
+}
+
+void compare_pair_clear(struct compare_pair *p)
+{
+	if (!p)
+		return;
+	free(p->key);
+	free(p->note);
+	p->key = p->note = NULL;
+}
+
+int compare_measurements(const json_t *base, const json_t *cur,
+			 const struct compare_opts *o, struct compare_pair *out)
+{
+	const char *ub = json_string_value(json_object_get(base, "unit"));
+	const char *uc = json_string_value(json_object_get(cur, "unit"));
+	double *b = NULL, *c = NULL;
+	size_t nb, nc;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->key = result_key(base);
+	if (!out->key)
+		return -ENOMEM;
+	out->base = base;
+	out->cur = cur;
+	out->bench = json_string_value(json_object_get(base, "bench"));
+	out->metric = json_string_value(json_object_get(base, "metric"));
+	out->unit = ub ? ub : "";
+	out->higher_is_better = json_is_true(json_object_get(base, "higher_is_better"));
+	out->alpha = o->alpha;
+	out->threshold = o->threshold;
+	compare_config_apply(o->config, base, &out->alpha, &out->threshold);
+
+	b = samples_of(base, &nb);
+	c = samples_of(cur, &nc);
+	if (!b || !c) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (o->inject)
+		inject_slowdown(c, nc, o->inject, out->higher_is_better);
+	out->incomparable = (ub && uc && strcmp(ub, uc) != 0) ||
+		out->higher_is_better != json_is_true(json_object_get(cur, "higher_is_better"));
+	rc = pair_stats(out, b, nb, c, nc, o, true);
+out:
+	free(b);
+	free(c);
+	if (rc < 0)
+		compare_pair_clear(out);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ two results */
+
+struct keyed {
+	char *key;
+	size_t index;
+	const json_t *m;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static struct keyed *index_measurements(const json_t *result, size_t *n)
+{
+	const json_t *arr = json_object_get(result, "measurements");
+	struct keyed *k;
+	json_t *m;
+	size_t i;
+
+	*n = json_array_size(arr);
+	k = calloc(*n ? *n : 1, sizeof(*k));
+	if (!k)
+		return NULL;
+	json_array_foreach(arr, i, m) {
+		k[i].key = result_key(m);
+		k[i].index = i;
+		k[i].m = m;
+		if (!k[i].key) {
+			for (size_t j = 0; j < i; j++)
+				free(k[j].key);
+			free(k);
+			return NULL;
+		}
+	}
+	qsort(k, *n, sizeof(*k), cmp_keyed);
+	return k;
+}
+
+static void free_keyed(struct keyed *k, size_t n)
+{
+	for (size_t i = 0; k && i < n; i++)
+		free(k[i].key);
+	free(k);
+}
+
+static int push_str(char ***arr, size_t *n, const char *s)
+{
+	char **a = realloc(*arr, (*n + 1) * sizeof(**arr));
+
+	if (!a)
+		return -ENOMEM;
+	*arr = a;
+	a[*n] = strdup(s);
+	if (!a[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* Skip over the later duplicates of k[*i]'s key, recording the key once. */
+static int skip_duplicates(const struct keyed *k, size_t n, size_t *i,
+			   struct compare_result *r)
+{
+	size_t j = *i + 1;
+
+	if (j < n && strcmp(k[j].key, k[*i].key) == 0) {
+		bool seen = false;
+
+		for (size_t d = 0; d < r->n_duplicates; d++)
+			seen |= strcmp(r->duplicates[d], k[*i].key) == 0;
+		if (!seen && push_str(&r->duplicates, &r->n_duplicates, k[*i].key) < 0)
+			return -ENOMEM;
+		while (j < n && strcmp(k[j].key, k[*i].key) == 0)
+			j++;
+	}
+	*i = j;
+	return 0;
+}
+
+int compare_results(const json_t *base, const json_t *cur, const struct compare_opts *o,
+		    struct compare_result *out)
+{
+	struct keyed *kb = NULL, *kc = NULL;
+	size_t nb = 0, nc = 0, i = 0, j = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	kb = index_measurements(base, &nb);
+	kc = index_measurements(cur, &nc);
+	if (!kb || !kc) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	out->pairs = calloc(nb < nc ? (nb ? nb : 1) : (nc ? nc : 1), sizeof(*out->pairs));
+	if (!out->pairs) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* A merge of the two key-sorted lists; the first of duplicate keys is used. */
+	while (i < nb || j < nc) {
+		int c = i >= nb ? 1 : j >= nc ? -1 : strcmp(kb[i].key, kc[j].key);
+		size_t ii = i, jj = j;
+
+		if (c < 0) {
+			rc = push_str(&out->only_base, &out->n_only_base, kb[i].key);
+			if (!rc)
+				rc = skip_duplicates(kb, nb, &i, out);
+		} else if (c > 0) {
+			rc = push_str(&out->only_cur, &out->n_only_cur, kc[j].key);
+			if (!rc)
+				rc = skip_duplicates(kc, nc, &j, out);
+		} else {
+			rc = compare_measurements(kb[ii].m, kc[jj].m, o, &out->pairs[out->n_pairs]);
+			if (!rc) {
+				out->n_pairs++;
+				rc = skip_duplicates(kb, nb, &i, out);
+			}
+			if (!rc)
+				rc = skip_duplicates(kc, nc, &j, out);
+		}
+		if (rc < 0)
+			goto out;
+	}
+	compare_adjust(out->pairs, out->n_pairs, o->correction);
+	rc = compare_env(json_object_get(base, "env"), json_object_get(cur, "env"),
+			 &out->env_diffs, &out->n_env_diffs);
+	if (rc < 0)
+		goto out;
+	compare_sort(out);
+out:
+	free_keyed(kb, nb);
+	free_keyed(kc, nc);
+	if (rc < 0) {
+		if (rc == -ENOMEM)
+			locus_error("compare: out of memory");
+		compare_result_free(out);
+	}
+	return rc;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct compare_pair *x = a, *y = b;
+	double rx = isnan(x->ratio) ? -INFINITY : x->ratio;
+	double ry = isnan(y->ratio) ? -INFINITY : y->ratio;
+
+	if (x->verdict != y->verdict)
+		return (int)x->verdict - (int)y->verdict;
+	if (rx != ry)
+		return rx < ry ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+void compare_sort(struct compare_result *r)
+{
+	qsort(r->pairs, r->n_pairs, sizeof(*r->pairs), cmp_pair);
+	memset(r->count, 0, sizeof(r->count));
+	for (size_t i = 0; i < r->n_pairs; i++)
+		r->count[r->pairs[i].verdict]++;
+}
+
+static void free_strs(char **s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+void compare_result_free(struct compare_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_pairs; i++)
+		compare_pair_clear(&r->pairs[i]);
+	free(r->pairs);
+	free_strs(r->only_base, r->n_only_base);
+	free_strs(r->only_cur, r->n_only_cur);
+	free_strs(r->duplicates, r->n_duplicates);
+	compare_env_diffs_free(r->env_diffs, r->n_env_diffs);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ------------------------------------------------------------------ fingerprints */
+
+static char *compact(const json_t *v)
+{
+	if (!v)
+		return strdup("(absent)");
+	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+}
+
+void compare_env_diffs_free(struct compare_env_diff *d, size_t n)
+{
+	for (size_t i = 0; d && i < n; i++) {
+		free(d[i].key);
+		free(d[i].base);
+		free(d[i].cur);
+	}
+	free(d);
+}
+
+static int add_diff(struct compare_env_diff **d, size_t *n, const char *key,
+		    const json_t *a, const json_t *b)
+{
+	struct compare_env_diff *nd = realloc(*d, (*n + 1) * sizeof(**d));
+
+	if (!nd)
+		return -ENOMEM;
+	*d = nd;
+	nd[*n].key = strdup(key);
+	nd[*n].base = compact(a);
+	nd[*n].cur = compact(b);
+	(*n)++;
+	if (!nd[*n - 1].key || !nd[*n - 1].base || !nd[*n - 1].cur)
+		return -ENOMEM;
+	return 0;
+}
+
+int compare_env(const json_t *env_base, const json_t *env_cur,
+		struct compare_env_diff **out, size_t *n)
+{
+	int rc = 0;
+
+	*out = NULL;
+	*n = 0;
+	/* Without a fingerprint on one side nothing can be vouched for: say that once
+	 * rather than listing every key as absent. */
+	if (json_is_object(env_base) != json_is_object(env_cur)) {
+		json_t *present = json_string("recorded");
+
+		rc = add_diff(out, n, "env", json_is_object(env_base) ? present : NULL,
+			      json_is_object(env_cur) ? present : NULL);
+		json_decref(present);
+		goto out;
+	}
+	if (!json_is_object(env_base))
+		return 0;
+	for (const char *const *k = env_critical_keys; *k; k++) {
+		const json_t *a = env_get(env_base, *k), *b = env_get(env_cur, *k);
+
+		if (!a && !b)
+			continue;
+		if (a && b && json_equal((json_t *)a, (json_t *)b))
+			continue;
+		rc = add_diff(out, n, *k, a, b);
+		if (rc < 0)
+			break;
+	}
+out:
+	if (rc < 0) {
+		compare_env_diffs_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+char *compare_fingerprint_id(const json_t *env, char *buf)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a 64 */
+
+	for (const char *const *k = env_critical_keys; *k; k++) {
+		const json_t *v = json_is_object(env) ? env_get(env, *k) : NULL;
+		char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS) : NULL;
+		const char *parts[] = { *k, "=", s ? s : "null", "\n" };
+
+		for (size_t p = 0; p < 4; p++)
+			for (const unsigned char *c = (const unsigned char *)parts[p]; *c; c++) {
+				h ^= *c;
+				h *= 0x100000001b3ull;
+			}
+		free(s);
+	}
+	snprintf(buf, 17, "%016llx", (unsigned long long)h);
+	return buf;
+}
+
+char *compare_fingerprint_text(const json_t *env)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	bool first = true;
+
+	if (!f)
+		return NULL;
+	for (const char *const *k = env_critical_keys; *k; k++) {
+		const json_t *v = json_is_object(env) ? env_get(env, *k) : NULL;
+
+		if (!v || json_is_null(v))
+			continue;
+		fprintf(f, "%s%s=", first ? "" : " ", *k);
+		first = false;
+		if (json_is_string(v)) {
+			fputs(json_string_value(v), f);
+		} else {
+			char *s = compact(v);
+
+			fputs(s ? s : "?", f);
+			free(s);
+		}
+	}
+	if (first)
+		fputs("(no fingerprint)", f);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* ------------------------------------------------------------------ options */
+
+const char compare_options_help[] =
+	"  --alpha A           significance level of the Mann-Whitney test, 0 < A <= 0.5\n"
+	"                      (default 0.01)\n"
+	"  --threshold PCT     smallest change that counts, in percent (default 5)\n"
+	"  --correction C      multiple comparisons: holm (default: alpha is the false-alarm\n"
+	"                      rate of the whole comparison) or none (per measurement)\n"
+	"  --config FILE       per-bench/metric overrides of alpha and threshold\n"
+	"  --fail-on LIST      also exit 6 on: inconclusive, missing (comma-separated)\n"
+	"  --strict-env        a fingerprint difference (CPU model, kernel, THP mode,\n"
+	"                      governor, ...) is an error: exit 2\n"
+	"  --json              write the comparison as JSON instead of the table\n"
+	"  --junit FILE        also write JUnit XML, one test case per measurement\n"
+	"  --markdown FILE     also write Markdown (for a pull-request comment)\n"
+	"  --github            also print GitHub Actions annotations on stdout\n"
+	"  -o, --output FILE   write the table (or the JSON) to FILE instead of stdout\n";
+
+static int set_fail_on(const char *value, struct compare_outputs *out)
+{
+	char *copy = strdup(value), *tok, *save = NULL;
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "inconclusive") == 0) {
+			out->fail_on_inconclusive = true;
+		} else if (strcmp(tok, "missing") == 0) {
+			out->fail_on_missing = true;
+		} else {
+			locus_error("--fail-on: '%s' is not a failure class; allowed: inconclusive, missing",
+				    tok);
+			rc = -EINVAL;
+			break;
+		}
+	}
+	if (!rc && !out->fail_on_inconclusive && !out->fail_on_missing) {
+		locus_error("--fail-on: '%s' names nothing; allowed: inconclusive, missing", value);
+		rc = -EINVAL;
+	}
+	free(copy);
+	return rc;
+}
+
+int compare_set_option(const char *name, const char *value, struct compare_opts *o,
+		       struct compare_outputs *out)
+{
+	if (strcmp(name, "alpha") == 0) {
+		if (parse_double("--alpha", value, 1e-12, 0.5, &o->alpha) < 0)
+			return -EINVAL;
+		out->alpha = o->alpha;
+	} else if (strcmp(name, "threshold") == 0) {
+		char buf[64];
+		size_t len = strlen(value);
+		double pct;
+
+		/* "5", "5%" and "0.5%" all mean percent, as in the config file. */
+		snprintf(buf, sizeof(buf), "%s", value);
+		if (len > 1 && len < sizeof(buf) && buf[len - 1] == '%')
+			buf[len - 1] = '\0';
+		if (parse_double("--threshold", buf, 0.0, 1000.0, &pct) < 0)
+			return -EINVAL;
+		o->threshold = pct / 100.0;
+		out->threshold = o->threshold;
+	} else if (strcmp(name, "correction") == 0) {
+		if (strcmp(value, "holm") == 0) {
+			o->correction = COMPARE_HOLM;
+			out->no_correction = false;
+		} else if (strcmp(value, "none") == 0) {
+			o->correction = COMPARE_NO_CORRECTION;
+			out->no_correction = true;
+		} else {
+			return locus_error("--correction: '%s' is not a correction; allowed: holm, none",
+					   value), -EINVAL;
+		}
+	} else if (strcmp(name, "fail-on") == 0) {
+		return set_fail_on(value, out);
+	} else if (strcmp(name, "strict-env") == 0) {
+		out->strict_env = true;
+	} else if (strcmp(name, "json") == 0) {
+		out->json = true;
+	} else if (strcmp(name, "github") == 0) {
+		out->github = true;
+	} else if (strcmp(name, "config") == 0 || strcmp(name, "junit") == 0 ||
+		   strcmp(name, "markdown") == 0 || strcmp(name, "output") == 0) {
+		if (!value || !*value)
+			return locus_error("--%s: empty file name", name), -EINVAL;
+		if (name[0] == 'c')
+			out->config_path = value;
+		else if (name[0] == 'j')
+			out->junit = value;
+		else if (name[0] == 'm')
+			out->markdown = value;
+		else
+			out->output = value;
+	} else {
+		return -ENOENT;
+	}
+	return 0;
+}
+
+bool compare_pair_fails(const struct compare_pair *p, const struct compare_outputs *out)
+{
+	return p->verdict == VERDICT_REGRESSED ||
+	       (p->verdict == VERDICT_INCONCLUSIVE && out->fail_on_inconclusive);
+}
+
+int compare_exit_code(const struct compare_result *r, const struct compare_outputs *out)
+{
+	for (size_t i = 0; i < r->n_pairs; i++)
+		if (compare_pair_fails(&r->pairs[i], out))
+			return 6; /* LOCUS_EXIT_REGRESSED */
+	if (out->fail_on_missing && r->n_only_base)
+		return 6;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ formatting */
+
+static const char *fmt_change(char *buf, size_t len, double ratio)
+{
+	if (isnan(ratio))
+		snprintf(buf, len, "n/a");
+	else if (isinf(ratio))
+		snprintf(buf, len, "%sinf", ratio > 0 ? "+" : "-");
+	else
+		snprintf(buf, len, "%+.1f%%", (ratio - 1.0) * 100.0);
+	return buf;
+}
+
+static const char *fmt_ci(char *buf, size_t len, const struct compare_pair *p)
+{
+	char a[32], b[32];
+
+	if (isnan(p->ci_low) || isnan(p->ci_high))
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "%s..%s", fmt_change(a, sizeof(a), p->ci_low),
+			 fmt_change(b, sizeof(b), p->ci_high));
+	return buf;
+}
+
+static const char *fmt_val(char *buf, size_t len, double v, const char *unit)
+{
+	if (isnan(v))
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "%.4g%s%s", v, *unit ? " " : "", unit);
+	return buf;
+}
+
+static const char *fmt_shift(char *buf, size_t len, double v, const char *unit)
+{
+	if (isnan(v))
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "%+.3g%s%s", v, *unit ? " " : "", unit);
+	return buf;
+}
+
+static const char *fmt_p(char *buf, size_t len, double p)
+{
+	if (isnan(p))
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "%.2g", p);
+	return buf;
+}
+
+static const char *base_name(const struct compare_outputs *out)
+{
+	return out->baseline_name ? out->baseline_name : "baseline";
+}
+
+static const char *cur_name(const struct compare_outputs *out)
+{
+	return out->current_name ? out->current_name : "current";
+}
+
+static int ci_percent(const struct compare_result *r)
+{
+	return (int)lround((r->n_pairs ? r->pairs[0].ci_level : COMPARE_DEFAULT_CI_LEVEL) * 100.0);
+}
+
+static void print_summary(FILE *f, const struct compare_result *r,
+			  const struct compare_outputs *out)
+{
+	fprintf(f, "%zu regressed, %zu improved, %zu unchanged, %zu inconclusive",
+		r->count[VERDICT_REGRESSED], r->count[VERDICT_IMPROVED],
+		r->count[VERDICT_UNCHANGED], r->count[VERDICT_INCONCLUSIVE]);
+	if (r->n_only_base || r->n_only_cur)
+		fprintf(f, "; %zu only in baseline, %zu only in current", r->n_only_base,
+			r->n_only_cur);
+	fprintf(f, " (alpha %g %s, threshold %g%%)", out->alpha,
+		out->no_correction ? "per measurement" : "for the whole comparison",
+		out->threshold * 100.0);
+}
+
+void compare_print_table(FILE *f, const struct compare_result *r,
+			 const struct compare_outputs *out)
+{
+	char ch[32], ci[64], p[32], vb[48], vc[48], sh[48], n[48], cil[16];
+
+	fprintf(f, "locus compare: baseline %s, current %s\n", base_name(out), cur_name(out));
+	if (r->n_env_diffs) {
+		fprintf(f, "WARNING: the environment fingerprints differ; these results are not "
+			"comparable like-for-like:\n");
+		for (size_t i = 0; i < r->n_env_diffs; i++)
+			fprintf(f, "  %s: %s -> %s\n", r->env_diffs[i].key, r->env_diffs[i].base,
+				r->env_diffs[i].cur);
+	}
+	for (size_t i = 0; i < r->n_duplicates; i++)
+		fprintf(f, "WARNING: %s appears more than once in a file; the first one is compared\n",
+			r->duplicates[i]);
+	fputc('\n', f);
+	snprintf(cil, sizeof(cil), "%d%% CI", ci_percent(r));
+	fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  %s\n", "VERDICT", "CHANGE",
+		cil, "P", "TEST", "BASELINE", "CURRENT", "SHIFT", "N", "MEASUREMENT");
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		const struct compare_pair *q = &r->pairs[i];
+		bool custom;
+
+		snprintf(n, sizeof(n), "%zu/%zu", q->n_base, q->n_cur);
+		fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  %s",
+			compare_verdict_name(q->verdict), fmt_change(ch, sizeof(ch), q->ratio),
+			fmt_ci(ci, sizeof(ci), q), fmt_p(p, sizeof(p), q->p_adj),
+			isnan(q->mw.p) ? "-" : q->mw.exact ? "exact" : "normal",
+			fmt_val(vb, sizeof(vb), q->median_base, q->unit),
+			fmt_val(vc, sizeof(vc), q->median_cur, q->unit),
+			fmt_shift(sh, sizeof(sh), q->hl_shift, q->unit), n, q->key);
+		custom = q->alpha != out->alpha || q->threshold != out->threshold;
+		if (q->verdict == VERDICT_INCONCLUSIVE || custom) {
+			fprintf(f, "  [%s%s", q->verdict == VERDICT_INCONCLUSIVE ? q->reason : "",
+				q->verdict == VERDICT_INCONCLUSIVE && custom ? "; " : "");
+			if (custom)
+				fprintf(f, "config: alpha %g, threshold %g%%", q->alpha,
+					q->threshold * 100.0);
+			fputc(']', f);
+		}
+		if (q->note)
+			fprintf(f, "  [%s]", q->note);
+		fputc('\n', f);
+	}
+	if (!r->n_pairs)
+		fprintf(f, "(no measurement appears in both files)\n");
+	if (r->n_only_base) {
+		fprintf(f, "\nOnly in the baseline (missing from the current run%s):\n",
+			out->fail_on_missing ? "; failing" : "");
+		for (size_t i = 0; i < r->n_only_base; i++)
+			fprintf(f, "  %s\n", r->only_base[i]);
+	}
+	if (r->n_only_cur) {
+		fprintf(f, "\nOnly in the current run (new, no baseline):\n");
+		for (size_t i = 0; i < r->n_only_cur; i++)
+			fprintf(f, "  %s\n", r->only_cur[i]);
+	}
+	fputc('\n', f);
+	print_summary(f, r, out);
+	fprintf(f, ".\nCHANGE is the ratio of medians in the bad direction (+ = worse), CI its "
+		"bootstrap interval, P the two-sided Mann-Whitney U p-value%s, SHIFT the "
+		"Hodges-Lehmann estimate of current - baseline.\n",
+		out->no_correction ? "" : " (Holm-adjusted over the measurements that could be "
+		"significant)");
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static json_t *pair_json(const struct compare_pair *q)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "key", json_string(q->key));
+	json_object_set_new(o, "bench", json_string(q->bench ? q->bench : ""));
+	json_object_set_new(o, "metric", json_string(q->metric ? q->metric : ""));
+	json_object_set(o, "labels", json_object_get(q->base, "labels"));
+	json_object_set_new(o, "unit", json_string(q->unit));
+	json_object_set_new(o, "higher_is_better", json_boolean(q->higher_is_better));
+	json_object_set_new(o, "verdict", json_string(compare_verdict_name(q->verdict)));
+	json_object_set_new(o, "reason", json_string(q->reason ? q->reason : ""));
+	if (q->note)
+		json_object_set_new(o, "note", json_string(q->note));
+	json_object_set_new(o, "n_baseline", json_integer((json_int_t)q->n_base));
+	json_object_set_new(o, "n_current", json_integer((json_int_t)q->n_cur));
+	json_object_set_new(o, "median_baseline", json_num(q->median_base));
+	json_object_set_new(o, "median_current", json_num(q->median_cur));
+	json_object_set_new(o, "ratio", json_num(q->ratio));
+	json_object_set_new(o, "change", json_num(q->ratio - 1.0));
+	json_object_set_new(o, "ci_low", json_num(q->ci_low));
+	json_object_set_new(o, "ci_high", json_num(q->ci_high));
+	json_object_set_new(o, "ci_level", json_num(q->ci_level));
+	json_object_set_new(o, "hl_shift", json_num(q->hl_shift));
+	json_object_set_new(o, "p_value", json_num(q->mw.p));
+	json_object_set_new(o, "p_adjusted", json_num(q->p_adj));
+	json_object_set_new(o, "family_size", json_integer((json_int_t)q->family));
+	json_object_set_new(o, "u", json_num(q->mw.u));
+	json_object_set_new(o, "test", isnan(q->mw.p) ? json_null() :
+				json_string(q->mw.exact ? "exact" : "normal"));
+	json_object_set_new(o, "alpha", json_num(q->alpha));
+	json_object_set_new(o, "threshold", json_num(q->threshold));
+	return o;
+}
+
+static json_t *str_array(char *const *s, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(s[i]));
+	return a;
+}
+
+json_t *compare_to_json(const struct compare_result *r, const struct compare_outputs *out)
+{
+	json_t *o = json_object(), *a = json_array(), *env = json_array(), *cnt = json_object();
+
+	json_object_set_new(o, "schema", json_string("locus-compare/1"));
+	json_object_set_new(o, "baseline", json_string(base_name(out)));
+	json_object_set_new(o, "current", json_string(cur_name(out)));
+	json_object_set_new(o, "alpha", json_num(out->alpha));
+	json_object_set_new(o, "threshold", json_num(out->threshold));
+	json_object_set_new(o, "correction", json_string(out->no_correction ? "none" : "holm"));
+	json_object_set_new(o, "method", json_string(
+		"ratio of medians in the bad direction with a percentile-bootstrap CI; two-sided "
+		"Mann-Whitney U (exact without ties for small samples, else normal approximation "
+		"with tie and continuity correction); Hodges-Lehmann shift"));
+	for (size_t i = 0; i < r->n_env_diffs; i++)
+		json_array_append_new(env, json_pack("{s:s, s:s, s:s}", "key", r->env_diffs[i].key,
+						     "baseline", r->env_diffs[i].base,
+						     "current", r->env_diffs[i].cur));
+	json_object_set_new(o, "env_differences", env);
+	for (size_t i = 0; i < r->n_pairs; i++)
+		json_array_append_new(a, pair_json(&r->pairs[i]));
+	json_object_set_new(o, "comparisons", a);
+	json_object_set_new(o, "only_in_baseline", str_array(r->only_base, r->n_only_base));
+	json_object_set_new(o, "only_in_current", str_array(r->only_cur, r->n_only_cur));
+	json_object_set_new(o, "duplicates", str_array(r->duplicates, r->n_duplicates));
+	for (int v = 0; v < COMPARE_NR_VERDICTS; v++)
+		json_object_set_new(cnt, compare_verdict_name(v), json_integer((json_int_t)r->count[v]));
+	json_object_set_new(o, "counts", cnt);
+	json_object_set_new(o, "failed", json_boolean(compare_exit_code(r, out) != 0));
+	return o;
+}
+
+/* ------------------------------------------------------------------ JUnit */
+
+static void xml_text(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&apos;", f); break;
+		default:
+			/* XML 1.0 allows no other control characters, even escaped */
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, f);
+		}
+	}
+}
+
+static void pair_line(FILE *f, const struct compare_pair *q)
+{
+	char ch[32], ci[64], p[32], vb[48], vc[48];
+
+	char praw[32];
+
+	fprintf(f, "%s: change %s (%d%% CI %s), p = %s (%s%s%s), median %s -> %s, n %zu/%zu",
+		compare_verdict_name(q->verdict), fmt_change(ch, sizeof(ch), q->ratio),
+		(int)lround(q->ci_level * 100), fmt_ci(ci, sizeof(ci), q),
+		fmt_p(p, sizeof(p), q->p_adj),
+		q->family > 1 ? "Holm-adjusted, raw " : "",
+		q->family > 1 ? fmt_p(praw, sizeof(praw), q->mw.p) : "",
+		q->mw.exact ? (q->family > 1 ? ", exact" : "exact") :
+			(q->family > 1 ? ", normal approximation" : "normal approximation"),
+		fmt_val(vb, sizeof(vb), q->median_base, q->unit),
+		fmt_val(vc, sizeof(vc), q->median_cur, q->unit), q->n_base, q->n_cur);
+	if (q->reason)
+		fprintf(f, "; %s", q->reason);
+	if (q->note)
+		fprintf(f, "; %s", q->note);
+}
+
+static void xml_pair_line(FILE *f, const struct compare_pair *q)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return;
+	pair_line(m, q);
+	fclose(m);
+	xml_text(f, buf);
+	free(buf);
+}
+
+void compare_write_junit(FILE *f, const struct compare_result *r,
+			 const struct compare_outputs *out)
+{
+	size_t tests = r->n_pairs + r->n_only_base + r->n_only_cur, failures = 0, skipped = 0;
+
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		if (compare_pair_fails(&r->pairs[i], out))
+			failures++;
+		else if (r->pairs[i].verdict == VERDICT_INCONCLUSIVE)
+			skipped++;
+	}
+	if (out->fail_on_missing)
+		failures += r->n_only_base;
+	else
+		skipped += r->n_only_base;
+	skipped += r->n_only_cur;
+
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites name=\"locus compare\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"0\" skipped=\"%zu\">\n", tests, failures, skipped);
+	fprintf(f, " <testsuite name=\"locus compare\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"0\" skipped=\"%zu\">\n", tests, failures, skipped);
+	fprintf(f, "  <properties>\n   <property name=\"baseline\" value=\"");
+	xml_text(f, base_name(out));
+	fprintf(f, "\"/>\n   <property name=\"current\" value=\"");
+	xml_text(f, cur_name(out));
+	fprintf(f, "\"/>\n   <property name=\"alpha\" value=\"%g\"/>\n"
+		"   <property name=\"threshold\" value=\"%g%%\"/>\n", out->alpha,
+		out->threshold * 100.0);
+	for (size_t i = 0; i < r->n_env_diffs; i++) {
+		fprintf(f, "   <property name=\"env-differs:");
+		xml_text(f, r->env_diffs[i].key);
+		fprintf(f, "\" value=\"");
+		xml_text(f, r->env_diffs[i].base);
+		fprintf(f, " -&gt; ");
+		xml_text(f, r->env_diffs[i].cur);
+		fprintf(f, "\"/>\n");
+	}
+	fprintf(f, "  </properties>\n");
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		const struct compare_pair *q = &r->pairs[i];
+		char ch[32];
+
+		fprintf(f, "  <testcase classname=\"locus.");
+		xml_text(f, q->bench);
+		fprintf(f, "\" name=\"");
+		xml_text(f, q->key);
+		fprintf(f, "\" time=\"0\">\n");
+		if (compare_pair_fails(q, out)) {
+			fprintf(f, "   <failure type=\"%s\" message=\"%s %s\">",
+				compare_verdict_name(q->verdict), compare_verdict_name(q->verdict),
+				fmt_change(ch, sizeof(ch), q->ratio));
+			xml_pair_line(f, q);
+			fprintf(f, "</failure>\n");
+		} else if (q->verdict == VERDICT_INCONCLUSIVE) {
+			fprintf(f, "   <skipped message=\"");
+			xml_pair_line(f, q);
+			fprintf(f, "\"/>\n");
+		} else {
+			fprintf(f, "   <system-out>");
+			xml_pair_line(f, q);
+			fprintf(f, "</system-out>\n");
+		}
+		fprintf(f, "  </testcase>\n");
+	}
+	for (size_t i = 0; i < r->n_only_base + r->n_only_cur; i++) {
+		bool in_base = i < r->n_only_base;
+		const char *key = in_base ? r->only_base[i] : r->only_cur[i - r->n_only_base];
+
+		fprintf(f, "  <testcase classname=\"locus.missing\" name=\"");
+		xml_text(f, key);
+		fprintf(f, "\" time=\"0\">\n");
+		if (in_base && out->fail_on_missing)
+			fprintf(f, "   <failure type=\"missing\" message=\"missing from the current run\"/>\n");
+		else
+			fprintf(f, "   <skipped message=\"%s\"/>\n", in_base ?
+				"missing from the current run" : "new measurement, no baseline");
+		fprintf(f, "  </testcase>\n");
+	}
+	fprintf(f, " </testsuite>\n</testsuites>\n");
+}
+
+/* ------------------------------------------------------------------ Markdown */
+
+static void md_cell(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|')
+			fputs("\\|", f);
+		else if (*s == '`')
+			fputc('\'', f);
+		else if (*s != '\n' && *s != '\r')
+			fputc(*s, f);
+	}
+}
+
+void compare_write_markdown(FILE *f, const struct compare_result *r,
+			    const struct compare_outputs *out)
+{
+	static const char *const mark[COMPARE_NR_VERDICTS] = {
+		[VERDICT_REGRESSED] = ":red_circle:", [VERDICT_INCONCLUSIVE] = ":grey_question:",
+		[VERDICT_UNCHANGED] = ":white_circle:", [VERDICT_IMPROVED] = ":green_circle:",
+	};
+	char ch[32], ci[64], p[32], vb[48], vc[48];
+	bool failed = compare_exit_code(r, out) != 0;
+
+	fprintf(f, "### locus performance comparison: %s\n\n", failed ? "**failed**" : "passed");
+	fprintf(f, "Baseline `");
+	md_cell(f, base_name(out));
+	fprintf(f, "`, current `");
+	md_cell(f, cur_name(out));
+	fprintf(f, "`: ");
+	print_summary(f, r, out);
+	fprintf(f, ".\n\n");
+	if (r->n_env_diffs) {
+		fprintf(f, "> :warning: **The environment fingerprints differ**; these results are "
+			"not comparable like-for-like:\n");
+		for (size_t i = 0; i < r->n_env_diffs; i++) {
+			fprintf(f, "> - `");
+			md_cell(f, r->env_diffs[i].key);
+			fprintf(f, "`: `");
+			md_cell(f, r->env_diffs[i].base);
+			fprintf(f, "` → `");
+			md_cell(f, r->env_diffs[i].cur);
+			fprintf(f, "`\n");
+		}
+		fprintf(f, "\n");
+	}
+	if (r->n_pairs) {
+		fprintf(f, "| | Measurement | Change | %d%% CI | p | Baseline | Current | Verdict |\n",
+			ci_percent(r));
+		fprintf(f, "|---|---|---:|---:|---:|---:|---:|---|\n");
+	}
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		const struct compare_pair *q = &r->pairs[i];
+
+		fprintf(f, "| %s | `", mark[q->verdict]);
+		md_cell(f, q->key);
+		fprintf(f, "` | %s | %s | %s | %s | %s | %s",
+			fmt_change(ch, sizeof(ch), q->ratio), fmt_ci(ci, sizeof(ci), q),
+			fmt_p(p, sizeof(p), q->p_adj), fmt_val(vb, sizeof(vb), q->median_base, q->unit),
+			fmt_val(vc, sizeof(vc), q->median_cur, q->unit),
+			compare_verdict_name(q->verdict));
+		if (q->verdict == VERDICT_INCONCLUSIVE) {
+			fprintf(f, " (");
+			md_cell(f, q->reason);
+			fprintf(f, ")");
+		}
+		if (q->note) {
+			fprintf(f, " (");
+			md_cell(f, q->note);
+			fprintf(f, ")");
+		}
+		fprintf(f, " |\n");
+	}
+	for (int side = 0; side < 2; side++) {
+		char *const *keys = side ? r->only_cur : r->only_base;
+		size_t n = side ? r->n_only_cur : r->n_only_base;
+
+		if (!n)
+			continue;
+		fprintf(f, "\n**%s** (%zu):\n", side ? "Only in the current run (new)" :
+			"Missing from the current run", n);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(f, "- `");
+			md_cell(f, keys[i]);
+			fprintf(f, "`\n");
+		}
+	}
+	fprintf(f, "\n<sub>Change: ratio of medians in the bad direction (+ = worse). A regression "
+		"needs p < alpha (two-sided Mann-Whitney U) and a change of at least the "
+		"threshold.</sub>\n");
+}
+
+/* ------------------------------------------------------------------ GitHub */
+
+/* Workflow-command escaping: data escapes %, CR, LF; properties also ':' and ','. */
+static void gh_escape(FILE *f, const char *s, bool property)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '%': fputs("%25", f); break;
+		case '\r': fputs("%0D", f); break;
+		case '\n': fputs("%0A", f); break;
+		case ':': fputs(property ? "%3A" : ":", f); break;
+		case ',': fputs(property ? "%2C" : ",", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static void gh_command(FILE *f, const char *level, const char *title, const char *msg)
+{
+	fprintf(f, "::%s title=", level);
+	gh_escape(f, title, true);
+	fputs("::", f);
+	gh_escape(f, msg, false);
+	fputc('\n', f);
+}
+
+void compare_print_github(FILE *f, const struct compare_result *r,
+			  const struct compare_outputs *out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+
+	for (size_t i = 0; i < r->n_env_diffs; i++) {
+		if (asprintf(&buf, "%s differs: %s (baseline) vs %s (current)", r->env_diffs[i].key,
+			     r->env_diffs[i].base, r->env_diffs[i].cur) < 0)
+			return;
+		gh_command(f, out->strict_env ? "error" : "warning", "locus: environment differs", buf);
+		free(buf);
+	}
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		const struct compare_pair *q = &r->pairs[i];
+		const char *level;
+		FILE *m;
+
+		if (q->verdict == VERDICT_UNCHANGED)
+			continue;
+		level = compare_pair_fails(q, out) ? "error" :
+			q->verdict == VERDICT_INCONCLUSIVE ? "warning" : "notice";
+		m = open_memstream(&buf, &len);
+		if (!m)
+			return;
+		fprintf(m, "%s ", q->key);
+		pair_line(m, q);
+		fclose(m);
+		gh_command(f, level, q->verdict == VERDICT_REGRESSED ? "locus: performance regression" :
+			   q->verdict == VERDICT_IMPROVED ? "locus: performance improvement" :
+			   "locus: inconclusive comparison", buf);
+		free(buf);
+	}
+	for (size_t i = 0; i < r->n_only_base; i++) {
+		if (asprintf(&buf, "%s is in the baseline but missing from the current run",
+			     r->only_base[i]) < 0)
+			return;
+		gh_command(f, out->fail_on_missing ? "error" : "warning", "locus: missing measurement",
+			   buf);
+		free(buf);
+	}
+}
+
+/* ------------------------------------------------------------------ emit */
+
+static int write_to(const char *path, void (*fn)(FILE *, const struct compare_result *,
+						  const struct compare_outputs *),
+		    const struct compare_result *r, const struct compare_outputs *out)
+{
+	bool std = !path || strcmp(path, "-") == 0;
+	FILE *f = std ? stdout : fopen(path, "w");
+	int bad;
+
+	if (!f)
+		return locus_error("%s: cannot write: %s", path, strerror(errno));
+	fn(f, r, out);
+	bad = std ? (fflush(f) != 0 || ferror(f)) : (ferror(f) | (fclose(f) != 0));
+	if (bad)
+		return locus_error("%s: write failed: %s", std ? "stdout" : path, strerror(errno));
+	return 0;
+}
+
+static json_t *emit_json;
+
+static void json_writer(FILE *f, const struct compare_result *r,
+			const struct compare_outputs *out)
+{
+	(void)r;
+	(void)out;
+	json_dumpf(emit_json, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	fputc('\n', f);
+}
+
+int compare_emit(const struct compare_result *r, const struct compare_outputs *out)
+{
+	int rc = 0;
+
+	if (out->json) {
+		emit_json = compare_to_json(r, out);
+		if (!emit_json)
+			return locus_error("compare: out of memory");
+		rc = write_to(out->output, json_writer, r, out);
+		json_decref(emit_json);
+		emit_json = NULL;
+	} else {
+		rc = write_to(out->output, compare_print_table, r, out);
+	}
+	if (out->junit && write_to(out->junit, compare_write_junit, r, out) < 0)
+		rc = -1;
+	if (out->markdown && write_to(out->markdown, compare_write_markdown, r, out) < 0)
+		rc = -1;
+	if (out->github && write_to("-", compare_print_github, r, out) < 0)
+		rc = -1;
+	return rc < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ calibration */
+
+struct calib_m {
+	double *v;
+	size_t n;
+	bool hib;
+	double alpha, threshold;
+};
+
+static void resample(struct rng *g, const double *src, size_t n, double *dst)
+{
+	for (size_t i = 0; i < n; i++)
+		dst[i] = src[rng_index(g, n)];
+}
+
+/* Stage one measurement of a calibration trial: the pair's statistics, unadjusted. */
+static int calib_pair(struct compare_pair *p, const struct calib_m *m, const double *a,
+		      const double *b, const struct compare_opts *o)
+{
+	*p = (struct compare_pair){ .alpha = m->alpha, .threshold = m->threshold,
+				    .higher_is_better = m->hib };
+	return pair_stats(p, a, m->n, b, m->n, o, false);
+}
+
+int compare_calibrate(const json_t *result, const struct compare_opts *o, unsigned trials,
+		      uint64_t seed, struct compare_calib_row *rows, size_t n_rows)
+{
+	const json_t *arr = json_object_get(result, "measurements");
+	size_t nm = 0, maxn = 0, i;
+	struct calib_m *ms = calloc(json_array_size(arr) + 1, sizeof(*ms));
+	struct compare_pair *pairs = NULL, *conf = NULL;
+	double *a = NULL, *b = NULL;
+	size_t *sus = NULL;
+	struct rng g;
+	json_t *m;
+	int rc = 0;
+
+	if (!ms)
+		return -ENOMEM;
+	json_array_foreach(arr, i, m) {
+		struct calib_m *x = &ms[nm];
+		double *s;
+
+		x->v = samples_of(m, &x->n);
+		if (!x->v) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		s = sorted_copy(x->v, x->n);
+		if (!s) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (x->n < 2 || !(stats_quantile_sorted(s, x->n, 0.5) > 0.0)) {
+			free(s);
+			free(x->v);
+			x->v = NULL;
+			continue;
+		}
+		free(s);
+		x->hib = json_is_true(json_object_get(m, "higher_is_better"));
+		x->alpha = o->alpha;
+		x->threshold = o->threshold;
+		compare_config_apply(o->config, m, &x->alpha, &x->threshold);
+		if (x->n > maxn)
+			maxn = x->n;
+		nm++;
+	}
+	if (!nm) {
+		rc = locus_error("calibrate: no measurement with 2 or more samples and a positive "
+				 "median to resample");
+		rc = -EINVAL;
+		goto out;
+	}
+	/* every measurement's first pseudo-run is kept: the confirmation compares with it */
+	a = malloc(nm * maxn * sizeof(*a));
+	b = malloc(maxn * sizeof(*b));
+	pairs = calloc(nm, sizeof(*pairs));
+	conf = calloc(nm, sizeof(*conf));
+	sus = calloc(nm, sizeof(*sus));
+	if (!a || !b || !pairs || !conf || !sus) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rng_seed(&g, seed);
+	for (size_t r = 0; r < n_rows; r++) {
+		struct compare_calib_row *row = &rows[r];
+		double s = row->slowdown;
+
+		memset(row, 0, sizeof(*row));
+		row->slowdown = s;
+		row->runs = trials;
+		for (unsigned t = 0; t < trials; t++) {
+			size_t ns = 0, nc = 0;
+
+			for (size_t k = 0; k < nm; k++) {
+				const struct calib_m *x = &ms[k];
+
+				resample(&g, x->v, x->n, a + k * maxn);
+				resample(&g, x->v, x->n, b);
+				inject_slowdown(b, x->n, s, x->hib);
+				rc = calib_pair(&pairs[k], x, a + k * maxn, b, o);
+				if (rc < 0)
+					goto out;
+			}
+			/* one trial is one comparison of two runs: one family */
+			compare_adjust(pairs, nm, o->correction);
+			for (size_t k = 0; k < nm; k++) {
+				row->comparisons++;
+				row->count[pairs[k].verdict]++;
+				if (pairs[k].verdict == VERDICT_REGRESSED)
+					sus[ns++] = k;
+			}
+			if (!ns)
+				continue;
+			row->runs_flagged++;
+			/* the gate's confirmation: fresh runs of the suspects against the same
+			 * baseline, the suspects adjusted as their own family */
+			for (size_t j = 0; j < ns; j++) {
+				const struct calib_m *x = &ms[sus[j]];
+
+				resample(&g, x->v, x->n, b);
+				inject_slowdown(b, x->n, s, x->hib);
+				rc = calib_pair(&conf[j], x, a + sus[j] * maxn, b, o);
+				if (rc < 0)
+					goto out;
+			}
+			compare_adjust(conf, ns, o->correction);
+			for (size_t j = 0; j < ns; j++)
+				nc += conf[j].verdict == VERDICT_REGRESSED;
+			row->confirmed += nc;
+			row->runs_flagged_confirmed += nc > 0;
+		}
+	}
+out:
+	if (rc == -ENOMEM)
+		locus_error("calibrate: out of memory");
+	for (i = 0; i < nm + 1 && ms; i++)
+		free(ms[i].v);
+	free(ms);
+	free(a);
+	free(b);
+	free(pairs);
+	free(conf);
+	free(sus);
+	return rc;
+}

@@ -1,0 +1,245 @@
+/*
+ * markdown.c — DIR/report.md: the same report as index.html in Markdown.
+ *
+ * For places that render Markdown but not arbitrary HTML (a wiki page, a pull-request
+ * comment, a repository's docs): the machine summary, one section per benchmark with
+ * its explanation, its figure linked as figures/NAME.svg, its table, and its skips and
+ * warnings.  Table cells have '|' escaped and newlines flattened so a label value
+ * cannot break the table.
+ */
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+#include "report.h"
+
+/* Text for a Markdown table cell or list item. */
+static void md(FILE *o, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|' || *s == '\\' || *s == '<' || *s == '>' || *s == '*' || *s == '_' ||
+		    *s == '`')
+			fputc('\\', o);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, o);
+	}
+}
+
+static void md_line(void *ctx, const char *key, const char *value)
+{
+	FILE *o = ctx;
+
+	fputs("| ", o);
+	md(o, key);
+	fputs(" | ", o);
+	md(o, value);
+	fputs(" |\n", o);
+}
+
+static void md_cap(void *ctx, const char *key, const char *value)
+{
+	FILE *o = ctx;
+
+	fputs("- ", o);
+	if (strcmp(key, "Observation")) {
+		fputs("**", o);
+		md(o, key);
+		fputs(":** ", o);
+	}
+	md(o, value);
+	fputc('\n', o);
+}
+
+static void md_ab(FILE *o, const struct report *r)
+{
+	const struct compare_result *c = &r->cmp;
+	char n1[32], n2[32], n3[32], n4[32], ch[32];
+
+	fputs("\n## Before / after\n\nBefore: ", o);
+	md(o, r->files[0].path);
+	fputs("; after: ", o);
+	md(o, r->files[1].path);
+	fputs(". Change is after relative to before.\n\n", o);
+	if (c->n_env_diffs) {
+		fputs("Settings that differ:\n\n| Setting | Before | After |\n|---|---|---|\n", o);
+		for (size_t i = 0; i < c->n_env_diffs; i++) {
+			fputs("| ", o);
+			md(o, c->env_diffs[i].key);
+			fputs(" | ", o);
+			md(o, c->env_diffs[i].base);
+			fputs(" | ", o);
+			md(o, c->env_diffs[i].cur);
+			fputs(" |\n", o);
+		}
+		fputc('\n', o);
+	}
+	fputs("| Measurement | Before | After | Change | Ratio CI (worse > 1) | p | Verdict |\n"
+	      "|---|---:|---:|---:|---:|---:|---|\n", o);
+	for (size_t i = 0; i < c->n_pairs; i++) {
+		const struct compare_pair *p = &c->pairs[i];
+
+		fputs("| ", o);
+		md(o, p->key);
+		fprintf(o, " | %s | %s | %s | [%s, %s] | %s | %s |\n",
+			report_num(p->median_base, n1, sizeof(n1)),
+			report_num(p->median_cur, n2, sizeof(n2)), report_change(p, ch, sizeof(ch)),
+			report_num(p->ci_low, n3, sizeof(n3)), report_num(p->ci_high, n4, sizeof(n4)),
+			report_num(p->mw.p, n1, sizeof(n1)), compare_verdict_name(p->verdict));
+	}
+}
+
+int report_write_markdown(const struct report *r, const char *path, const char *figrel)
+{
+	FILE *o = fopen(path, "w");
+	char n1[32], n2[32], n3[32];
+	int err;
+
+	if (!o) {
+		err = errno;
+		locus_error("%s: cannot write: %s", path, strerror(err));
+		return -err;
+	}
+	fprintf(o, "# locus report\n\n%zu result file%s:", r->nfiles, r->nfiles == 1 ? "" : "s");
+	for (size_t i = 0; i < r->nfiles; i++) {
+		fputs(i ? ", " : " ", o);
+		md(o, r->files[i].name);
+	}
+	fputs(". Medians with bootstrap confidence intervals.\n\n## Capacity planning summary\n", o);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		fputc('\n', o);
+		if (r->nfiles > 1) {
+			fputs("### ", o);
+			md(o, r->files[i].name);
+			fputs("\n\n", o);
+		}
+		report_capacity(&r->files[i], md_cap, o);
+	}
+	if (r->ab)
+		md_ab(o, r);
+	fputs("\n## Machine\n", o);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		if (r->nfiles > 1) {
+			fputs("\n### ", o);
+			md(o, r->files[i].name);
+			fputc('\n', o);
+		}
+		fputs("\n| Item | Value |\n|---|---|\n", o);
+		report_machine(&r->files[i], md_line, o);
+		fputs("\nFingerprint (the settings that make results comparable):\n\n"
+		      "| Key | Value |\n|---|---|\n", o);
+		report_fingerprint(&r->files[i], md_line, o);
+	}
+	if (r->nwarnings) {
+		fputs("\n### Warnings\n\n", o);
+		for (size_t i = 0; i < r->nwarnings; i++) {
+			fputs("- ", o);
+			md(o, r->warnings[i]);
+			fputc('\n', o);
+		}
+	}
+	for (size_t i = 0; i < r->nbenches; i++) {
+		const struct report_bench *b = &r->benches[i];
+		char *common = report_common_labels(b);
+
+		fputs("\n## ", o);
+		md(o, b->name);
+		fputs("\n\n", o);
+		md(o, report_explain(b));
+		fputs("\n\n", o);
+		for (size_t k = 0; k < b->nfigs; k++) {
+			const struct plot_figure *f = b->figs[k].fig;
+
+			fputs("![", o);
+			md(o, f->title);
+			fprintf(o, "](%s/%s.svg)\n\n*", figrel, f->name);
+			md(o, f->caption);
+			if (!(b->figs[k].made & PLOT_SVG))
+				fprintf(o, " (not drawn: the gnuplot script is %s/%s.gp)", figrel, f->name);
+			fputs("*\n\n", o);
+		}
+		if (common && *common) {
+			fputs("Same for every row: ", o);
+			md(o, common);
+			fputs("\n\n", o);
+		}
+		free(common);
+		if (r->nfiles > 1) {
+			struct report_row *rows;
+			size_t nr;
+
+			if (report_side_by_side(r, b, &rows, &nr) == 0) {
+				fputs("Side by side (median per file):\n\n| Metric | Parameters |", o);
+				for (size_t f = 0; f < r->nfiles; f++) {
+					fputc(' ', o);
+					md(o, r->files[f].name);
+					fputs(" |", o);
+				}
+				fputs(" Unit |\n|---|---|", o);
+				for (size_t f = 0; f < r->nfiles; f++)
+					fputs("---:|", o);
+				fputs("---|\n", o);
+				for (size_t k = 0; k < nr; k++) {
+					fputs("| ", o);
+					md(o, rows[k].metric);
+					fputs(" | ", o);
+					md(o, rows[k].params);
+					fputs(" |", o);
+					for (size_t f = 0; f < r->nfiles; f++)
+						fprintf(o, " %s |", report_num(rows[k].median[f], n1, sizeof(n1)));
+					fputc(' ', o);
+					md(o, rows[k].unit);
+					fputs(" |\n", o);
+				}
+				fputs("\nAll measurements:\n\n", o);
+				report_rows_free(rows, nr);
+			}
+		}
+		if (b->n)
+			fputs("| Metric | Parameters | Median | 95% CI | n | Unit | Counters |\n"
+			      "|---|---|---:|---:|---:|---|---|\n", o);
+		for (size_t k = 0; k < b->n; k++) {
+			const json_t *m = b->meas[k];
+			char *lt = report_labels_text(b, m, NULL), *ct = report_counters_text(m);
+
+			fputs("| ", o);
+			md(o, json_string_value(json_object_get(m, "metric")));
+			fputs(" | ", o);
+			md(o, lt);
+			fprintf(o, " | %s | [%s, %s] | ",
+				report_num(report_summary(m, "median"), n1, sizeof(n1)),
+				report_num(report_summary(m, "ci_low"), n2, sizeof(n2)),
+				report_num(report_summary(m, "ci_high"), n3, sizeof(n3)));
+			fprintf(o, "%s | ", report_num(report_summary(m, "n"), n1, sizeof(n1)));
+			md(o, json_string_value(json_object_get(m, "unit")));
+			fputs(" | ", o);
+			md(o, ct && *ct ? ct : "-");
+			fputs(" |\n", o);
+			free(lt);
+			free(ct);
+		}
+		if (b->nskips || b->nnotes)
+			fputs("\n### Skips and warnings\n\n", o);
+		for (size_t k = 0; k < b->nskips; k++) {
+			char *lt = report_json_text(json_object_get(b->skips[k], "labels"));
+
+			fputs("- skipped ", o);
+			md(o, lt);
+			fputs(": ", o);
+			md(o, json_string_value(json_object_get(b->skips[k], "reason")));
+			fputc('\n', o);
+			free(lt);
+		}
+		for (size_t k = 0; k < b->nnotes; k++) {
+			fputs("- ", o);
+			md(o, b->notes[k]);
+			fputc('\n', o);
+		}
+	}
+	if (ferror(o) | (fclose(o) != 0)) {
+		err = errno ? errno : EIO;
+		locus_error("%s: write failed: %s", path, strerror(err));
+		return -err;
+	}
+	return 0;
+}

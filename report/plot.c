@@ -1,0 +1,904 @@
+/*
+ * plot.c — figures through a gnuplot pipe, with their script and data kept on disk.
+ *
+ * Why gnuplot through popen(): it is everywhere (gnuplot-nox has no X dependencies),
+ * it writes SVG, PNG and PDF, and a user who wants different styling can edit the
+ * saved script instead of patching locus.  The script is generated once per figure
+ * from the figure description, twice over: the copy saved as NAME.gp reads NAME.dat,
+ * the copy piped to gnuplot carries the same data inline as the datablock $data, so
+ * what the user re-plots is exactly what was drawn.  gnuplot's stdout goes to
+ * /dev/null (it would write an SVG there when `set output` fails, mixing it into
+ * `locus report --text`), its stderr is ours, and its exit status decides success.
+ */
+#include "config.h"
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "log.h"
+#include "plot.h"
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} formats_tab[] = {
+	{ PLOT_SVG, "svg" },
+	{ PLOT_PNG, "png" },
+	{ PLOT_PDF, "pdf" },
+};
+#define NR_FORMATS (sizeof(formats_tab) / sizeof(formats_tab[0]))
+
+const char *plot_format_name(unsigned format)
+{
+	for (size_t i = 0; i < NR_FORMATS; i++)
+		if (formats_tab[i].bit == format)
+			return formats_tab[i].name;
+	return "?";
+}
+
+int plot_parse_formats(const char *s, unsigned *formats)
+{
+	unsigned mask = 0;
+	const char *p = s;
+
+	if (!s || !*s) {
+		locus_error("--format: empty: give one or more of svg, png, pdf");
+		return -EINVAL;
+	}
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		bool found = false;
+
+		for (size_t i = 0; i < NR_FORMATS; i++)
+			if (len == strlen(formats_tab[i].name) &&
+			    strncasecmp(p, formats_tab[i].name, len) == 0) {
+				mask |= formats_tab[i].bit;
+				found = true;
+			}
+		if (!found) {
+			locus_error("--format: '%.*s' is not one of svg, png, pdf", (int)len, p);
+			return -EINVAL;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	*formats = mask;
+	return 0;
+}
+
+/* Append s to a shell command inside single quotes. */
+static void sh_quote(char *buf, size_t len, const char *s)
+{
+	size_t o = strlen(buf);
+
+	if (o + 1 < len)
+		buf[o++] = '\'';
+	for (; *s && o + 5 < len; s++) {
+		if (*s == '\'') {
+			memcpy(buf + o, "'\\''", 4);
+			o += 4;
+		} else {
+			buf[o++] = *s;
+		}
+	}
+	if (o + 1 < len)
+		buf[o++] = '\'';
+	buf[o] = '\0';
+}
+
+/* Is prog runnable: a path, or a name found on PATH. */
+static bool find_program(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	if (!path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(len ? len : 1), len ? path : ".", prog);
+		if (access(buf, X_OK) == 0)
+			return true;
+		path += len;
+		if (*path == ':')
+			path++;
+	}
+	return false;
+}
+
+static bool has_word(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = list; (p = strstr(p, w)); p += n)
+		if ((p == list || p[-1] == ' ' || p[-1] == '\n' || p[-1] == '\t') &&
+		    (p[n] == ' ' || p[n] == '\n' || p[n] == '\0' || p[n] == '\t'))
+			return true;
+	return false;
+}
+
+int plot_probe(struct plot_caps *caps)
+{
+	const char *prog = getenv("LOCUS_GNUPLOT");
+	char cmd[8192] = "", list[8192];
+	size_t got = 0;
+	FILE *p;
+	int st;
+
+	memset(caps, 0, sizeof(*caps));
+	if (!prog || !*prog)
+		prog = "gnuplot";
+	snprintf(caps->program, sizeof(caps->program), "%s", prog);
+	if (!find_program(prog))
+		goto missing;
+	sh_quote(cmd, sizeof(cmd), prog);
+	strncat(cmd, " -e 'print GPVAL_TERMINALS' 2>&1 </dev/null", sizeof(cmd) - strlen(cmd) - 1);
+	p = popen(cmd, "r");
+	if (!p)
+		goto missing;
+	while (got + 1 < sizeof(list)) {
+		size_t r = fread(list + got, 1, sizeof(list) - 1 - got, p);
+		if (r == 0)
+			break;
+		got += r;
+	}
+	list[got] = '\0';
+	st = pclose(p);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		goto missing;
+	caps->found = true;
+	if (has_word(list, "svg"))
+		caps->formats |= PLOT_SVG;
+	if (has_word(list, "pngcairo")) {
+		caps->formats |= PLOT_PNG;
+	} else if (has_word(list, "png")) {
+		caps->formats |= PLOT_PNG;
+		caps->png_gd = true;
+	}
+	if (has_word(list, "pdfcairo"))
+		caps->formats |= PLOT_PDF;
+	return 0;
+
+missing:
+	locus_error("gnuplot: '%s' not found or not working: install the gnuplot-nox package "
+		    "(apt-get install gnuplot-nox) to draw figures; the text report, tables and "
+		    "CSV files are written without them", prog);
+	return -ENOENT;
+}
+
+const char *plot_format_missing(const struct plot_caps *caps, unsigned format)
+{
+	if (!caps->found)
+		return "gnuplot is not installed (package gnuplot-nox)";
+	if (caps->formats & format)
+		return NULL;
+	switch (format) {
+	case PLOT_SVG:
+		return "this gnuplot has no svg terminal";
+	case PLOT_PNG:
+		return "this gnuplot has neither the pngcairo nor the png terminal "
+		       "(install gnuplot-nox, or gnuplot-qt for the cairo terminals)";
+	case PLOT_PDF:
+		return "this gnuplot has no pdfcairo terminal (Debian's gnuplot-nox may be built "
+		       "without cairo: install gnuplot-qt or gnuplot-x11 for PDF)";
+	}
+	return "unknown format";
+}
+
+/* ------------------------------------------------------------ building figures */
+
+static char *xstrdup(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+struct plot_figure *plot_figure_new(enum plot_kind kind, const char *name, const char *title,
+				    const char *xlabel, const char *ylabel, const char *caption)
+{
+	struct plot_figure *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->kind = kind;
+	f->yscale = 1.0;
+	f->name = xstrdup(name);
+	f->title = xstrdup(title);
+	f->xlabel = xstrdup(xlabel);
+	f->ylabel = xstrdup(ylabel);
+	f->caption = xstrdup(caption);
+	if (!f->name || !f->title || !f->xlabel || !f->ylabel || !f->caption) {
+		plot_figure_free(f);
+		return NULL;
+	}
+	for (char *c = f->name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+			*c = '_';
+	return f;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void plot_figure_free(struct plot_figure *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->ns; i++) {
+		for (size_t k = 0; k < f->s[i].n; k++)
+			free(f->s[i].p[k].note);
+		free(f->s[i].title);
+		free(f->s[i].p);
+	}
+	free(f->s);
+	free_strv(f->cats, f->ncats);
+	free_strv(f->rows, f->nrows);
+	free(f->cells);
+	for (size_t i = 0; i < f->nmk; i++)
+		free(f->mk[i].label);
+	free(f->mk);
+	free(f->name);
+	free(f->title);
+	free(f->xlabel);
+	free(f->ylabel);
+	free(f->caption);
+	free(f->rowlabel);
+	free(f);
+}
+
+int plot_series_add(struct plot_figure *f, const char *title)
+{
+	struct plot_series *s = realloc(f->s, (f->ns + 1) * sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	f->s = s;
+	memset(&s[f->ns], 0, sizeof(*s));
+	s[f->ns].title = xstrdup(title);
+	if (!s[f->ns].title)
+		return -ENOMEM;
+	return (int)f->ns++;
+}
+
+int plot_point_add(struct plot_figure *f, size_t si, double x, double y, double lo, double hi)
+{
+	struct plot_series *s = &f->s[si];
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		struct plot_point *p = realloc(s->p, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		s->p = p;
+		s->cap = cap;
+	}
+	s->p[s->n++] = (struct plot_point){ .x = x, .y = y, .lo = lo, .hi = hi };
+	return 0;
+}
+
+/* Index of name in v[0..*n), appending a copy when absent; -ENOMEM. */
+static long strv_index(char ***v, size_t *n, const char *name)
+{
+	char **nv;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i], name) == 0)
+			return (long)i;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	nv[*n] = xstrdup(name);
+	if (!nv[*n])
+		return -ENOMEM;
+	return (long)(*n)++;
+}
+
+int plot_bar_add(struct plot_figure *f, size_t si, const char *cat, double y, double lo,
+		 double hi)
+{
+	long ci = strv_index(&f->cats, &f->ncats, cat);
+
+	if (ci < 0)
+		return (int)ci;
+	return plot_point_add(f, si, (double)ci, y, lo, hi);
+}
+
+int plot_bar_note(struct plot_figure *f, size_t si, const char *cat, const char *note)
+{
+	for (size_t c = 0; c < f->ncats; c++) {
+		if (strcmp(f->cats[c], cat))
+			continue;
+		for (size_t k = 0; k < f->s[si].n; k++)
+			if (f->s[si].p[k].x == (double)c) {
+				free(f->s[si].p[k].note);
+				f->s[si].p[k].note = xstrdup(note);
+				return f->s[si].p[k].note ? 0 : -ENOMEM;
+			}
+	}
+	return -ENOENT;
+}
+
+static bool has_notes(const struct plot_figure *f)
+{
+	for (size_t i = 0; i < f->ns; i++)
+		for (size_t k = 0; k < f->s[i].n; k++)
+			if (f->s[i].p[k].note)
+				return true;
+	return false;
+}
+
+int plot_cell_add(struct plot_figure *f, const char *col, const char *row, double z)
+{
+	long c = strv_index(&f->cats, &f->ncats, col);
+	long r = c < 0 ? c : strv_index(&f->rows, &f->nrows, row);
+	struct plot_cell *nc;
+
+	if (r < 0)
+		return (int)r;
+	nc = realloc(f->cells, (f->ncells + 1) * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	f->cells = nc;
+	nc[f->ncells++] = (struct plot_cell){ .col = (size_t)c, .row = (size_t)r, .z = z };
+	return 0;
+}
+
+int plot_marker_add(struct plot_figure *f, double x, const char *label, bool detected)
+{
+	struct plot_marker *m = realloc(f->mk, (f->nmk + 1) * sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	f->mk = m;
+	m[f->nmk].x = x;
+	m[f->nmk].detected = detected;
+	m[f->nmk].label = xstrdup(label);
+	if (!m[f->nmk].label)
+		return -ENOMEM;
+	f->nmk++;
+	return 0;
+}
+
+/* Numeric when both names are numbers, else by text. */
+static int cmp_name(const char *a, const char *b)
+{
+	char *ea, *eb;
+	double x = strtod(a, &ea), y = strtod(b, &eb);
+
+	if (*a && *b && !*ea && !*eb)
+		return (x > y) - (x < y);
+	return strcmp(a, b);
+}
+
+/* Sort v[0..n) and write into map[old index] the new index. */
+static void sort_names(char **v, size_t n, size_t *map)
+{
+	char **old = malloc(n * sizeof(*old));
+
+	if (!old)
+		return;
+	memcpy(old, v, n * sizeof(*old));
+	for (size_t i = 1; i < n; i++) /* insertion sort: axes are short */
+		for (size_t j = i; j > 0 && cmp_name(v[j - 1], v[j]) > 0; j--) {
+			char *t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++)
+			if (old[i] == v[j])
+				map[i] = j;
+	free(old);
+}
+
+void plot_heatmap_sort(struct plot_figure *f)
+{
+	size_t *mc = calloc(f->ncats + 1, sizeof(*mc)), *mr = calloc(f->nrows + 1, sizeof(*mr));
+
+	if (mc && mr) {
+		for (size_t i = 0; i < f->ncats; i++)
+			mc[i] = i;
+		for (size_t i = 0; i < f->nrows; i++)
+			mr[i] = i;
+		sort_names(f->cats, f->ncats, mc);
+		sort_names(f->rows, f->nrows, mr);
+		for (size_t k = 0; k < f->ncells; k++) {
+			f->cells[k].col = mc[f->cells[k].col];
+			f->cells[k].row = mr[f->cells[k].row];
+		}
+	}
+	free(mc);
+	free(mr);
+}
+
+size_t plot_figure_size(const struct plot_figure *f)
+{
+	size_t n = f->ncells;
+
+	for (size_t i = 0; i < f->ns; i++)
+		n += f->s[i].n;
+	return n;
+}
+
+char *plot_bytes(double bytes, char *buf, size_t len)
+{
+	static const char *const sfx[] = { "B", "K", "M", "G", "T", "P" };
+	size_t i = 0;
+
+	while (fabs(bytes) >= 1024 && i + 1 < sizeof(sfx) / sizeof(sfx[0])) {
+		bytes /= 1024;
+		i++;
+	}
+	if (bytes == floor(bytes))
+		snprintf(buf, len, "%.0f%s", bytes, sfx[i]);
+	else
+		snprintf(buf, len, "%.3g%s", bytes, sfx[i]);
+	return buf;
+}
+
+/* ------------------------------------------------------------ script generation */
+
+/* A gnuplot single-quoted string: quotes doubled, control characters dropped. */
+static void gq(FILE *o, const char *s)
+{
+	fputc('\'', o);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("''", o);
+		else if ((unsigned char)*s >= 0x20)
+			fputc(*s, o);
+	}
+	fputc('\'', o);
+}
+
+/* A string field in a data file: double quotes, no double quotes inside. */
+static void dq(FILE *o, const char *s)
+{
+	fputc('"', o);
+	for (; *s; s++)
+		fputc(*s == '"' ? '\'' : ((unsigned char)*s < 0x20 ? ' ' : *s), o);
+	fputc('"', o);
+}
+
+static void num(FILE *o, double v, double scale)
+{
+	if (isfinite(v))
+		fprintf(o, " %.9g", v / scale);
+	else
+		fputs(" ?", o);
+}
+
+static void write_data(FILE *o, const struct plot_figure *f)
+{
+	fprintf(o, "# %s\n", f->title);
+	switch (f->kind) {
+	case PLOT_LINES:
+		for (size_t i = 0; i < f->ns; i++) {
+			const struct plot_series *s = &f->s[i];
+
+			if (i)
+				fputs("\n\n", o);
+			fprintf(o, "# index %zu: %s\n# x median ci_low ci_high\n", i, s->title);
+			for (size_t k = 0; k < s->n; k++) {
+				const struct plot_point *p = &s->p[k];
+
+				fprintf(o, "%.17g", p->x);
+				num(o, p->y, f->yscale);
+				num(o, isfinite(p->lo) ? p->lo : p->y, f->yscale);
+				num(o, isfinite(p->hi) ? p->hi : p->y, f->yscale);
+				fputc('\n', o);
+			}
+		}
+		break;
+	case PLOT_BARS:
+		fputs("# category", o);
+		for (size_t i = 0; i < f->ns; i++)
+			fprintf(o, " | %s: median ci_low ci_high note", f->s[i].title);
+		fputc('\n', o);
+		for (size_t c = 0; c < f->ncats; c++) {
+			dq(o, f->cats[c]);
+			for (size_t i = 0; i < f->ns; i++) {
+				const struct plot_point *p = NULL;
+
+				for (size_t k = 0; k < f->s[i].n; k++)
+					if (f->s[i].p[k].x == (double)c)
+						p = &f->s[i].p[k];
+				if (!p) {
+					fputs(" ? ? ? \"\"", o);
+					continue;
+				}
+				num(o, p->y, f->yscale);
+				num(o, isfinite(p->lo) ? p->lo : p->y, f->yscale);
+				num(o, isfinite(p->hi) ? p->hi : p->y, f->yscale);
+				fputc(' ', o);
+				dq(o, p->note ? p->note : "");
+			}
+			fputc('\n', o);
+		}
+		break;
+	case PLOT_HEATMAP:
+		fputs("# column row value (NaN = not measured)\n", o);
+		for (size_t r = 0; r < f->nrows; r++) {
+			for (size_t c = 0; c < f->ncats; c++) {
+				double z = NAN;
+
+				for (size_t k = 0; k < f->ncells; k++)
+					if (f->cells[k].col == c && f->cells[k].row == r)
+						z = f->cells[k].z;
+				if (isfinite(z))
+					fprintf(o, "%zu %zu %.9g\n", c, r, z / f->yscale);
+				else
+					fprintf(o, "%zu %zu NaN\n", c, r);
+			}
+			fputc('\n', o);
+		}
+		break;
+	}
+}
+
+static void x_range(const struct plot_figure *f, double *lo, double *hi)
+{
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (size_t i = 0; i < f->ns; i++)
+		for (size_t k = 0; k < f->s[i].n; k++) {
+			double x = f->s[i].p[k].x;
+
+			if (x < *lo)
+				*lo = x;
+			if (x > *hi)
+				*hi = x;
+		}
+}
+
+static void byte_tics(FILE *o, const struct plot_figure *f)
+{
+	double lo, hi;
+	int a, b, step;
+	char buf[32];
+
+	x_range(f, &lo, &hi);
+	if (!(lo > 0) || !isfinite(hi))
+		return;
+	a = (int)floor(log2(lo));
+	b = (int)ceil(log2(hi));
+	step = (b - a) / 10 + 1;
+	fputs("set xtics (", o);
+	/* Tics on multiples of the step (4K, 32K, 256K, 2M, ... for a step of 3): the
+	 * round sizes a reader expects, whatever the first footprint. */
+	for (int e = (a >= 0 ? (a + step - 1) / step : a / step) * step, first = 1; e <= b;
+	     e += step, first = 0) {
+		double v = ldexp(1.0, e);
+
+		fprintf(o, "%s\"%s\" %.17g", first ? "" : ", ", plot_bytes(v, buf, sizeof(buf)), v);
+	}
+	fputs(")\n", o);
+}
+
+/* x range just around the data (gnuplot's autoscale rounds a log axis out to whole
+ * decades), and tics: sizes as 4K/1M, small integer ranges (threads) one by one. */
+static void x_axis(FILE *o, const struct plot_figure *f)
+{
+	double lo, hi;
+	bool ints = true;
+
+	x_range(f, &lo, &hi);
+	if (!isfinite(lo) || !isfinite(hi))
+		return;
+	if (f->logx && lo > 0)
+		fprintf(o, "set xrange [%.17g:%.17g]\n", lo / 1.25, hi * 1.25);
+	else if (hi > lo)
+		fprintf(o, "set xrange [%.17g:%.17g]\n", lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo));
+	else
+		fprintf(o, "set xrange [%.17g:%.17g]\n", lo - 1, hi + 1);
+	for (size_t i = 0; i < f->ns; i++)
+		for (size_t k = 0; k < f->s[i].n; k++)
+			ints &= f->s[i].p[k].x == floor(f->s[i].p[k].x);
+	if (f->xbytes)
+		byte_tics(o, f);
+	else if (!f->logx && ints && hi - lo <= 16)
+		fputs("set xtics 1\n", o);
+}
+
+static void markers(FILE *o, const struct plot_figure *f)
+{
+	double lo, hi;
+	int tag = 1;
+
+	x_range(f, &lo, &hi);
+	for (size_t i = 0; i < f->nmk; i++) {
+		const struct plot_marker *m = &f->mk[i];
+		const char *col = m->detected ? "#d62728" : "#888888";
+
+		/* Only markers inside the data: outside, gnuplot would draw over the margin. */
+		if (!(m->x >= lo && m->x <= hi))
+			continue;
+		fprintf(o, "set arrow %d from %.17g, graph 0 to %.17g, graph 1 nohead dt %d lc rgb '%s'\n",
+			tag, m->x, m->x, m->detected ? 3 : 2, col);
+		fprintf(o, "set label %d ", tag);
+		gq(o, m->label);
+		fprintf(o, " at %.17g, graph %s rotate by 90 %s offset -0.6,0 font ',9' tc rgb '%s'\n",
+			m->x, m->detected ? "0.03" : "0.97", m->detected ? "left" : "right", col);
+		tag++;
+	}
+}
+
+static void terminal(FILE *o, unsigned fmt, const struct plot_caps *caps)
+{
+	switch (fmt) {
+	case PLOT_SVG:
+		fputs("set terminal svg size 900,480 noenhanced font 'sans,11' background '#ffffff'\n", o);
+		break;
+	case PLOT_PNG:
+		if (caps && caps->png_gd)
+			fputs("set terminal png size 1200,640 noenhanced background '#ffffff'\n", o);
+		else
+			fputs("set terminal pngcairo size 1200,640 noenhanced font 'sans,11' background '#ffffff'\n", o);
+		break;
+	case PLOT_PDF:
+		fputs("set terminal pdfcairo size 9in,4.8in noenhanced font 'sans,10'\n", o);
+		break;
+	}
+}
+
+static void write_plot_cmd(FILE *o, const struct plot_figure *f, const char *src);
+
+/* The whole script, reading the data from src ("'NAME.dat'" or "$data"). */
+static void write_script(FILE *o, const struct plot_figure *f, const char *src,
+			 unsigned formats, const struct plot_caps *caps)
+{
+	bool first = true;
+
+	fputs("set encoding utf8\nset title ", o);
+	gq(o, f->title);
+	fputs("\nset xlabel ", o);
+	gq(o, f->xlabel);
+	fputs("\nset ylabel ", o);
+	gq(o, f->ylabel);
+	fputs("\nset datafile missing '?'\n"
+	      "set key below\nset border 3\nset tics nomirror\n"
+	      "set grid ytics lc rgb '#dddddd'\n", o);
+
+	switch (f->kind) {
+	case PLOT_LINES:
+		if (f->logx)
+			fprintf(o, "set logscale x %d\n", f->xbytes ? 2 : 10);
+		if (f->logy)
+			fputs("set logscale y\n", o);
+		else
+			fputs("set yrange [0:*]\n", o);
+		x_axis(o, f);
+		markers(o, f);
+		break;
+	case PLOT_BARS:
+		fputs("set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
+		      "set style fill solid 0.75 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
+		      "set xtics scale 0\n", o);
+		if (f->ncats > 5)
+			fputs("set xtics rotate by -30\n", o);
+		break;
+	case PLOT_HEATMAP:
+		fputs("unset key\nunset grid\nset palette defined (0 '#fff5eb', 0.5 '#fdae6b', 1 '#e6550d')\n", o);
+		fputs("set cblabel ", o);
+		gq(o, f->ylabel);
+		fputs("\nset ylabel ", o);
+		gq(o, f->rowlabel ? f->rowlabel : "CPU node");
+		fprintf(o, "\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n",
+			f->ncats ? f->ncats - 1 : 0, f->nrows ? f->nrows - 1 : 0);
+		fputs("set xtics (", o);
+		for (size_t c = 0; c < f->ncats; c++) {
+			fputs(c ? ", " : "", o);
+			dq(o, f->cats[c]);
+			fprintf(o, " %zu", c);
+		}
+		fputs(")\nset ytics (", o);
+		for (size_t r = 0; r < f->nrows; r++) {
+			fputs(r ? ", " : "", o);
+			dq(o, f->rows[r]);
+			fprintf(o, " %zu", r);
+		}
+		fputs(")\n", o);
+		break;
+	}
+	for (size_t i = 0; i < NR_FORMATS; i++) {
+		unsigned fmt = formats_tab[i].bit;
+
+		if (!(formats & fmt))
+			continue;
+		/* The terminal comes before the first plot: gnuplot's default terminal
+		 * may try to open a window. */
+		terminal(o, fmt, caps);
+		fprintf(o, "set output '%s.%s'\n", f->name, formats_tab[i].name);
+		if (first)
+			write_plot_cmd(o, f, src);
+		else
+			fputs("replot\n", o);
+		first = false;
+	}
+	fputs("unset output\n", o);
+}
+
+static void write_plot_cmd(FILE *o, const struct plot_figure *f, const char *src)
+{
+	fputs("plot ", o);
+	switch (f->kind) {
+	case PLOT_LINES:
+		for (size_t i = 0; i < f->ns; i++) {
+			/* gnuplot has 8 colours: beyond them, dashes tell the lines apart. */
+			fprintf(o, "%s%s index %zu using 1:2:3:4 with yerrorlines lc %zu dt %zu lw 1.5 "
+				"pt 7 ps 0.6 title ", i ? ", \\\n     " : "", src, i, i % 8 + 1, i / 8 + 1);
+			gq(o, f->s[i].title);
+		}
+		break;
+	case PLOT_BARS:
+		for (size_t i = 0; i < f->ns; i++) {
+			fprintf(o, "%s%s using %zu:%zu:%zu%s title ", i ? ", \\\n     " : "", src,
+				2 + 4 * i, 3 + 4 * i, 4 + 4 * i, i ? "" : ":xtic(1)");
+			gq(o, f->s[i].title);
+		}
+		/* Notes above the bars: a clustered histogram puts bar i of category c at
+		 * c + (i - (ns - 1) / 2) / (ns + gap), gap 1. */
+		for (size_t i = 0; has_notes(f) && i < f->ns; i++)
+			fprintf(o, ", \\\n     %s using ($0 + (%zu - %.17g) / %zu.0):%zu:%zu with "
+				"labels offset 0,0.7 font ',9' notitle", src, i,
+				((double)f->ns - 1) / 2, f->ns + 1, 4 + 4 * i, 5 + 4 * i);
+		break;
+	case PLOT_HEATMAP:
+		fprintf(o, "%s using 1:2:3 with image, \\\n     %s using 1:2:(strcol(3) eq 'NaN' ? "
+			"'' : sprintf('%%.3g', $3)) with labels font ',10'", src, src);
+		break;
+	}
+	fputc('\n', o);
+}
+
+/* Write a whole memory buffer to path.  0 or -errno (message printed). */
+static int save(const char *path, const char *buf, size_t len)
+{
+	FILE *o = fopen(path, "w");
+	int err;
+
+	if (!o) {
+		err = errno;
+		locus_error("%s: cannot write: %s", path, strerror(err));
+		return -err;
+	}
+	fwrite(buf, 1, len, o);
+	if (ferror(o) | (fclose(o) != 0)) {
+		err = errno ? errno : EIO;
+		locus_error("%s: write failed: %s", path, strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+int plot_render(const struct plot_figure *f, const char *dir, unsigned formats,
+		const struct plot_caps *caps, unsigned *made)
+{
+	char *data = NULL, *gp = NULL, *pipe_script = NULL, path[4096], cmd[8192] = "";
+	size_t ndata = 0, ngp = 0, npipe = 0;
+	unsigned want;
+	FILE *o;
+	int rc = 0, st;
+	void (*old)(int);
+
+	*made = 0;
+	/* The saved script: the user re-runs it in DIR, it reads NAME.dat. */
+	o = open_memstream(&data, &ndata);
+	if (!o)
+		return -ENOMEM;
+	write_data(o, f);
+	fclose(o);
+	o = open_memstream(&gp, &ngp);
+	if (!o) {
+		free(data);
+		return -ENOMEM;
+	}
+	fprintf(o, "# %s.gp — written by locus report.  Re-plot or restyle with:\n"
+		"#   cd THIS_DIRECTORY && gnuplot %s.gp\n# The data is in %s.dat; %s\n\n",
+		f->name, f->name, f->name, f->caption);
+	{
+		char src[300];
+
+		snprintf(src, sizeof(src), "'%s.dat'", f->name);
+		write_script(o, f, src, formats, caps);
+	}
+	fclose(o);
+
+	snprintf(path, sizeof(path), "%s/%s.dat", dir, f->name);
+	rc = save(path, data, ndata);
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "%s/%s.gp", dir, f->name);
+		rc = save(path, gp, ngp);
+	}
+	if (rc < 0)
+		goto out;
+	if (!caps || !caps->found) {
+		rc = -ENOENT;
+		goto out;
+	}
+	want = formats & caps->formats;
+	if (!want)
+		goto out;
+
+	o = open_memstream(&pipe_script, &npipe);
+	if (!o) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	fputs("cd ", o);
+	gq(o, dir);
+	fputs("\n$data << EOD\n", o);
+	fwrite(data, 1, ndata, o);
+	fputs("EOD\n", o);
+	write_script(o, f, "$data", want, caps);
+	fputs("exit\n", o);
+	fclose(o);
+
+	for (size_t i = 0; i < NR_FORMATS; i++)
+		if (want & formats_tab[i].bit) {
+			snprintf(path, sizeof(path), "%s/%s.%s", dir, f->name, formats_tab[i].name);
+			unlink(path);
+		}
+	sh_quote(cmd, sizeof(cmd), caps->program);
+	strncat(cmd, " >/dev/null", sizeof(cmd) - strlen(cmd) - 1);
+	fflush(NULL);
+	/* gnuplot may die early: a write to the closed pipe must be an error, not death. */
+	old = signal(SIGPIPE, SIG_IGN);
+	{
+		FILE *p = popen(cmd, "w");
+
+		if (!p) {
+			rc = -errno;
+			signal(SIGPIPE, old);
+			locus_error("%s: cannot run gnuplot: %s", caps->program, strerror(-rc));
+			goto out;
+		}
+		fwrite(pipe_script, 1, npipe, p);
+		st = pclose(p);
+	}
+	signal(SIGPIPE, old);
+	snprintf(path, sizeof(path), "%s/%s.gp", dir, f->name);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		locus_error("%s: gnuplot failed (%s %d); the script and its data are kept next "
+			    "to it", path, st != -1 && WIFEXITED(st) ? "exit status" : "wait status",
+			    st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : st);
+		rc = -EIO;
+		goto out;
+	}
+	for (size_t i = 0; i < NR_FORMATS; i++) {
+		struct stat sb;
+		char img[4096];
+
+		if (!(want & formats_tab[i].bit))
+			continue;
+		snprintf(img, sizeof(img), "%s/%s.%s", dir, f->name, formats_tab[i].name);
+		if (stat(img, &sb) == 0 && sb.st_size > 0) {
+			*made |= formats_tab[i].bit;
+		} else {
+			locus_error("%s: gnuplot did not write it (script %s)", img, path);
+			rc = -EIO;
+		}
+	}
+out:
+	free(data);
+	free(gp);
+	free(pipe_script);
+	return rc;
+}

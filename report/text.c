@@ -1,0 +1,183 @@
+/*
+ * text.c — `locus report --text`: the report's summary tables for a terminal.
+ *
+ * The same per-benchmark tables as the HTML report, aligned in columns, with the
+ * machine summary first and every skip and warning after its table, so a user on an
+ * ssh session can read a result file without a browser.
+ */
+#include "config.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report.h"
+
+#define NCOL 6
+
+struct row {
+	char *c[NCOL];
+};
+
+static void text_line(void *ctx, const char *key, const char *value)
+{
+	fprintf((FILE *)ctx, "  %-16s %s\n", key, value);
+}
+
+static void print_table(FILE *f, struct row *rows, size_t n)
+{
+	size_t w[NCOL] = { 0 };
+	/* Numbers right-aligned, text left-aligned. */
+	static const bool right[NCOL] = { false, false, true, true, true, false };
+
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < NCOL; c++)
+			if (rows[i].c[c] && strlen(rows[i].c[c]) > w[c])
+				w[c] = strlen(rows[i].c[c]);
+	for (size_t i = 0; i < n; i++) {
+		fputs("  ", f);
+		for (int c = 0; c < NCOL; c++) {
+			const char *s = rows[i].c[c] ? rows[i].c[c] : "";
+
+			if (c == NCOL - 1)
+				fprintf(f, "%s", s);
+			else
+				fprintf(f, right[c] ? "%*s  " : "%-*s  ", (int)w[c], s);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* Several files: a column per file, columns sized to their widest cell. */
+static void print_side_by_side(const struct report *r, const struct report_bench *b, FILE *f)
+{
+	struct report_row *rows;
+	size_t n, wm = strlen("metric"), wp = strlen("parameters"), *wf;
+	char num[32];
+
+	if (report_side_by_side(r, b, &rows, &n) < 0)
+		return;
+	wf = calloc(r->nfiles, sizeof(*wf));
+	if (!wf) {
+		report_rows_free(rows, n);
+		return;
+	}
+	for (size_t k = 0; k < r->nfiles; k++)
+		wf[k] = strlen(r->files[k].name) > 8 ? strlen(r->files[k].name) : 8;
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(rows[i].metric) > wm)
+			wm = strlen(rows[i].metric);
+		if (strlen(rows[i].params) > wp)
+			wp = strlen(rows[i].params);
+	}
+	fprintf(f, "  side by side (median per file):\n  %-*s  %-*s", (int)wm, "metric", (int)wp,
+		"parameters");
+	for (size_t k = 0; k < r->nfiles; k++)
+		fprintf(f, "  %*s", (int)wf[k], r->files[k].name);
+	fputs("  unit\n", f);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "  %-*s  %-*s", (int)wm, rows[i].metric, (int)wp, rows[i].params);
+		for (size_t k = 0; k < r->nfiles; k++)
+			fprintf(f, "  %*s", (int)wf[k], report_num(rows[i].median[k], num, sizeof(num)));
+		fprintf(f, "  %s\n", rows[i].unit);
+	}
+	fputs("  all measurements:\n", f);
+	free(wf);
+	report_rows_free(rows, n);
+}
+
+static void print_ab(const struct report *r, FILE *f)
+{
+	const struct compare_result *c = &r->cmp;
+	struct row *rows = calloc(c->n_pairs + 1, sizeof(*rows));
+
+	fprintf(f, "Before / after (%s -> %s)\n", r->files[0].path, r->files[1].path);
+	for (size_t i = 0; i < c->n_env_diffs; i++)
+		fprintf(f, "  setting differs: %s: %s -> %s\n", c->env_diffs[i].key,
+			c->env_diffs[i].base, c->env_diffs[i].cur);
+	if (!rows)
+		return;
+	rows[0] = (struct row){ { strdup("measurement"), strdup("verdict"), strdup("before"),
+				  strdup("after"), strdup("change"), strdup("unit") } };
+	for (size_t i = 0; i < c->n_pairs; i++) {
+		const struct compare_pair *p = &c->pairs[i];
+		char n1[32];
+
+		rows[i + 1].c[0] = strdup(p->key);
+		rows[i + 1].c[1] = strdup(compare_verdict_name(p->verdict));
+		rows[i + 1].c[2] = strdup(report_num(p->median_base, n1, sizeof(n1)));
+		rows[i + 1].c[3] = strdup(report_num(p->median_cur, n1, sizeof(n1)));
+		rows[i + 1].c[4] = strdup(report_change(p, n1, sizeof(n1)));
+		rows[i + 1].c[5] = strdup(p->unit ? p->unit : "");
+	}
+	print_table(f, rows, c->n_pairs + 1);
+	for (size_t k = 0; k <= c->n_pairs; k++)
+		for (int col = 0; col < NCOL; col++)
+			free(rows[k].c[col]);
+	free(rows);
+	fputc('\n', f);
+}
+
+void report_print_text(const struct report *r, FILE *f)
+{
+	for (size_t i = 0; i < r->nfiles; i++) {
+		fprintf(f, "Capacity planning summary (%s)\n", r->files[i].name);
+		report_capacity(&r->files[i], text_line, f);
+		fputc('\n', f);
+	}
+	if (r->ab)
+		print_ab(r, f);
+	for (size_t i = 0; i < r->nfiles; i++) {
+		fprintf(f, "Machine (%s)\n", r->files[i].name);
+		report_machine(&r->files[i], text_line, f);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < r->nwarnings; i++)
+		fprintf(f, "warning: %s\n", r->warnings[i]);
+	if (r->nwarnings)
+		fputc('\n', f);
+	for (size_t i = 0; i < r->nbenches; i++) {
+		const struct report_bench *b = &r->benches[i];
+		struct row *rows = calloc(b->n + 1, sizeof(*rows));
+		char *common = report_common_labels(b);
+
+		fprintf(f, "== %s ==\n", b->name);
+		if (common && *common)
+			fprintf(f, "  (same for every row: %s)\n", common);
+		free(common);
+		if (!rows)
+			continue;
+		rows[0] = (struct row){ { strdup("metric"), strdup("parameters"), strdup("median"),
+					  strdup("95% CI"), strdup("n"), strdup("unit") } };
+		for (size_t k = 0; k < b->n; k++) {
+			const json_t *m = b->meas[k];
+			char n1[32], n2[32], n3[40], ci[80];
+
+			snprintf(ci, sizeof(ci), "[%s, %s]",
+				 report_num(report_summary(m, "ci_low"), n2, sizeof(n2)),
+				 report_num(report_summary(m, "ci_high"), n3, sizeof(n3)));
+			rows[k + 1].c[0] = strdup(json_string_value(json_object_get(m, "metric")) ?: "");
+			rows[k + 1].c[1] = report_labels_text(b, m, NULL);
+			rows[k + 1].c[2] = strdup(report_num(report_summary(m, "median"), n1, sizeof(n1)));
+			rows[k + 1].c[3] = strdup(ci);
+			rows[k + 1].c[4] = strdup(report_num(report_summary(m, "n"), n1, sizeof(n1)));
+			rows[k + 1].c[5] = strdup(json_string_value(json_object_get(m, "unit")) ?: "");
+		}
+		if (r->nfiles > 1)
+			print_side_by_side(r, b, f);
+		if (b->n)
+			print_table(f, rows, b->n + 1);
+		for (size_t k = 0; k <= b->n; k++)
+			for (int c = 0; c < NCOL; c++)
+				free(rows[k].c[c]);
+		free(rows);
+		for (size_t k = 0; k < b->nskips; k++) {
+			char *lt = report_json_text(json_object_get(b->skips[k], "labels"));
+
+			fprintf(f, "  skipped %s: %s\n", lt ? lt : "",
+				json_string_value(json_object_get(b->skips[k], "reason")) ?: "");
+			free(lt);
+		}
+		for (size_t k = 0; k < b->nnotes; k++)
+			fprintf(f, "  note: %s\n", b->notes[k]);
+		fputc('\n', f);
+	}
+}
