@@ -1,0 +1,324 @@
+/*
+ * cmd-compare.c — `locus compare BASELINE.json CURRENT.json`: is CURRENT slower?
+ *
+ * Loads and validates both result files, matches measurements by key, and reports a
+ * verdict per measurement (report/compare.h has the statistics and the exact rule);
+ * exit 6 when anything regressed, so CI can gate on it.  The hidden `--calibrate`
+ * mode measures how often that rule raises a false alarm on A/A pseudo-runs resampled
+ * from one recorded result, and how often it catches injected slowdowns; it is what
+ * scripts/gate-calibration runs, kept in C so it exercises exactly the code the gate
+ * uses.
+ */
+#include "config.h"
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+#include "compare.h"
+#include "log.h"
+#include "parse.h"
+#include "result.h"
+
+enum {
+	O_COMPARE = 256,   /* a comparison option handled by compare_set_option() */
+	O_CALIBRATE,
+	O_TRIALS,
+	O_SEED,
+	O_SLOWDOWNS,
+	O_INJECT,
+};
+
+static void compare_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: locus compare [OPTIONS] BASELINE.json CURRENT.json\n"
+		"\n"
+		"Compare two locus result files measurement by measurement (matched by bench,\n"
+		"metric and labels).  For each: medians, the ratio of medians in the bad\n"
+		"direction with a bootstrap confidence interval, the Hodges-Lehmann shift and a\n"
+		"two-sided Mann-Whitney U p-value.  A measurement regressed only when the change\n"
+		"is significant (p < alpha) and at least the threshold; it is inconclusive when\n"
+		"there are too few samples or the interval straddles the threshold.  The\n"
+		"environment fingerprints are compared first; measurements present in one file\n"
+		"only are listed.\n"
+		"\n"
+		"Options:\n"
+		"%s"
+		"\n"
+		CMD_COMMON_HELP
+		"\n"
+		"Config file lines: PATTERN KEY=VALUE..., e.g. 'tlb/latency threshold=10%%\n"
+		"alpha=0.005'; PATTERN is a glob on bench/metric (or on the whole key when it\n"
+		"contains '{'); later lines win; '#' starts a comment.\n"
+		"\n"
+		"Exit status: 0 nothing regressed, 6 something regressed (or failed --fail-on),\n"
+		"2 bad input (unreadable or invalid result, bad option, --strict-env and the\n"
+		"fingerprints differ, no measurement in common), 1 failure.\n"
+		"\n"
+		"Examples:\n"
+		"  locus compare base.json new.json\n"
+		"  locus compare --threshold 10 --junit report.xml base.json new.json\n"
+		"  locus compare --json -o diff.json --markdown pr.md base.json new.json\n",
+		compare_options_help);
+}
+
+/* ------------------------------------------------------------ calibration */
+
+static int parse_slowdowns(const char *s, double *v, size_t max, size_t *n)
+{
+	char *copy = strdup(s), *tok, *save = NULL;
+	int rc = 0;
+
+	*n = 0;
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == max) {
+			rc = locus_error("--slowdowns: at most %zu values", max);
+			break;
+		}
+		if (parse_double("--slowdowns", tok, 0.0, 1000.0, &v[*n]) < 0) {
+			rc = -EINVAL;
+			break;
+		}
+		v[(*n)++] /= 100.0;
+	}
+	if (!rc && !*n)
+		rc = locus_error("--slowdowns: '%s' lists no value", s);
+	free(copy);
+	return rc < 0 ? -EINVAL : 0;
+}
+
+static void pct(char *buf, size_t len, size_t k, size_t n)
+{
+	snprintf(buf, len, "%zu (%.2f%%)", k, n ? 100.0 * (double)k / (double)n : 0.0);
+}
+
+static int calibrate(const char *path, const struct compare_opts *o,
+		     const struct compare_outputs *out, unsigned trials, unsigned long seed,
+		     const double *slow, size_t n_slow)
+{
+	struct compare_calib_row rows[16];
+	size_t n_meas;
+	json_t *r = result_load(path);
+	FILE *f;
+	int rc;
+
+	if (!r)
+		return LOCUS_EXIT_USAGE;
+	for (size_t i = 0; i < n_slow; i++)
+		rows[i].slowdown = slow[i];
+	rc = compare_calibrate(r, o, trials, seed, rows, n_slow);
+	json_decref(r);
+	if (rc < 0)
+		return rc == -EINVAL ? LOCUS_EXIT_USAGE : LOCUS_EXIT_FAIL;
+	n_meas = trials ? rows[0].comparisons / trials : 0;
+	f = cmd_open_output(out->output);
+	if (!f)
+		return LOCUS_EXIT_FAIL;
+	if (out->json) {
+		json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:f, s:f, s:[]}",
+				      "schema", "locus-calibration/1", "result", path,
+				      "measurements", (json_int_t)n_meas, "trials", (json_int_t)trials,
+				      "seed", (json_int_t)seed, "alpha", o->alpha,
+				      "threshold", o->threshold, "rows");
+
+		for (size_t i = 0; i < n_slow; i++) {
+			const struct compare_calib_row *w = &rows[i];
+
+			json_array_append_new(json_object_get(j, "rows"), json_pack(
+				"{s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+				"slowdown", w->slowdown, "comparisons", (json_int_t)w->comparisons,
+				"regressed", (json_int_t)w->count[VERDICT_REGRESSED],
+				"confirmed", (json_int_t)w->confirmed,
+				"inconclusive", (json_int_t)w->count[VERDICT_INCONCLUSIVE],
+				"unchanged", (json_int_t)w->count[VERDICT_UNCHANGED],
+				"improved", (json_int_t)w->count[VERDICT_IMPROVED],
+				"runs", (json_int_t)w->runs, "runs_flagged", (json_int_t)w->runs_flagged,
+				"runs_flagged_confirmed", (json_int_t)w->runs_flagged_confirmed));
+		}
+		json_dumpf(j, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		fputc('\n', f);
+		json_decref(j);
+	} else {
+		fprintf(f, "locus gate calibration on %s: %zu measurements x %u trials, seed %lu\n"
+			"alpha %g, threshold %g%%; each comparison is two bootstrap pseudo-runs of a\n"
+			"measurement's recorded samples, the second slowed down by the row's amount;\n"
+			"'confirmed' also regresses against a fresh pseudo-run (what the gate does);\n"
+			"a run is all measurements of one trial, flagged when any of them regressed.\n\n",
+			path, n_meas, trials, seed, o->alpha, o->threshold * 100.0);
+		fprintf(f, "%-9s %11s %-17s %-17s %-17s %-20s %s\n", "SLOWDOWN", "COMPARISONS",
+			"REGRESSED", "CONFIRMED", "INCONCLUSIVE", "RUNS FLAGGED", "RUNS CONFIRMED");
+		for (size_t i = 0; i < n_slow; i++) {
+			const struct compare_calib_row *w = &rows[i];
+			char a[40], b[40], c[40], d[40], e[40], s[24];
+
+			if (w->slowdown == 0.0)
+				snprintf(s, sizeof(s), "A/A");
+			else
+				snprintf(s, sizeof(s), "+%g%%", w->slowdown * 100.0);
+			pct(a, sizeof(a), w->count[VERDICT_REGRESSED], w->comparisons);
+			pct(b, sizeof(b), w->confirmed, w->comparisons);
+			pct(c, sizeof(c), w->count[VERDICT_INCONCLUSIVE], w->comparisons);
+			pct(d, sizeof(d), w->runs_flagged, w->runs);
+			pct(e, sizeof(e), w->runs_flagged_confirmed, w->runs);
+			fprintf(f, "%-9s %11zu %-17s %-17s %-17s %-20s %s\n", s, w->comparisons,
+				a, b, c, d, e);
+		}
+		fprintf(f, "\nA/A rows: REGRESSED is the false-alarm rate (target <= 1%%); slowdown\n"
+			"rows: it is the detection rate (target for +10%% with a 5%% threshold: >= 95%%).\n");
+	}
+	return cmd_close_output(f, out->output) < 0 ? LOCUS_EXIT_FAIL : LOCUS_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ the command */
+
+int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "alpha", required_argument, NULL, O_COMPARE },
+		{ "threshold", required_argument, NULL, O_COMPARE },
+		{ "correction", required_argument, NULL, O_COMPARE },
+		{ "config", required_argument, NULL, O_COMPARE },
+		{ "fail-on", required_argument, NULL, O_COMPARE },
+		{ "strict-env", no_argument, NULL, O_COMPARE },
+		{ "json", no_argument, NULL, O_COMPARE },
+		{ "junit", required_argument, NULL, O_COMPARE },
+		{ "markdown", required_argument, NULL, O_COMPARE },
+		{ "github", no_argument, NULL, O_COMPARE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		/* hidden: calibration (scripts/gate-calibration) */
+		{ "calibrate", no_argument, NULL, O_CALIBRATE },
+		{ "trials", required_argument, NULL, O_TRIALS },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "slowdowns", required_argument, NULL, O_SLOWDOWNS },
+		{ "inject-slowdown", required_argument, NULL, O_INJECT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct compare_opts o = COMPARE_OPTS_DEFAULT;
+	struct compare_outputs out = { .alpha = o.alpha, .threshold = o.threshold };
+	struct compare_config *config = NULL;
+	struct compare_result res;
+	double slow[16] = { 0.0, 0.05, 0.10, 0.20 };
+	size_t n_slow = 4;
+	bool calib = false;
+	long trials = 200, seed = 1;
+	json_t *base = NULL, *cur = NULL;
+	int c, idx, rc;
+
+	(void)ctx;
+	while ((c = getopt_long(argc, argv, "o:h", opts, &idx)) != -1) {
+		switch (c) {
+		case O_COMPARE:
+			if (compare_set_option(opts[idx].name, optarg, &o, &out) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
+		case 'o':
+			if (compare_set_option("output", optarg, &o, &out) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
+		case O_CALIBRATE:
+			calib = true;
+			break;
+		case O_TRIALS:
+			if (parse_long("--trials", optarg, 1, 1000000, &trials) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
+		case O_SEED:
+			if (parse_long("--seed", optarg, 0, 0x7fffffffL, &seed) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
+		case O_SLOWDOWNS:
+			if (parse_slowdowns(optarg, slow, 16, &n_slow) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
+		case O_INJECT: {
+			double p;
+
+			if (parse_double("--inject-slowdown", optarg, 0.0, 1000.0, &p) < 0)
+				return LOCUS_EXIT_USAGE;
+			o.inject = p / 100.0;
+			break;
+		}
+		case 'h':
+			compare_usage(stdout);
+			return LOCUS_EXIT_OK;
+		default:
+			return cmd_usage_error("compare");
+		}
+	}
+	if (argc - optind != (calib ? 1 : 2)) {
+		locus_error("compare: expected %s, got %d argument%s",
+			    calib ? "one RESULT.json with --calibrate" : "BASELINE.json CURRENT.json",
+			    argc - optind, argc - optind == 1 ? "" : "s");
+		return cmd_usage_error("compare");
+	}
+	if (out.github && out.json && (!out.output || strcmp(out.output, "-") == 0)) {
+		locus_error("compare: --github annotations and --json both go to stdout; "
+			    "write the JSON with -o FILE");
+		return LOCUS_EXIT_USAGE;
+	}
+	if (out.config_path) {
+		rc = compare_config_load(out.config_path, &config);
+		if (rc < 0)
+			return rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+		o.config = config;
+	}
+	if (calib) {
+		rc = calibrate(argv[optind], &o, &out, (unsigned)trials, (unsigned long)seed,
+			       slow, n_slow);
+		compare_config_free(config);
+		return rc;
+	}
+
+	out.baseline_name = argv[optind];
+	out.current_name = argv[optind + 1];
+	rc = LOCUS_EXIT_USAGE;
+	base = result_load(out.baseline_name);
+	if (!base)
+		goto done;
+	cur = result_load(out.current_name);
+	if (!cur)
+		goto done;
+	if (compare_results(base, cur, &o, &res) < 0) {
+		rc = LOCUS_EXIT_FAIL;
+		goto done;
+	}
+	rc = cmd_compare_finish(&res, &out, "compare");
+	compare_result_free(&res);
+done:
+	json_decref(base);
+	json_decref(cur);
+	compare_config_free(config);
+	return rc;
+}
+
+int cmd_compare_finish(const struct compare_result *res, const struct compare_outputs *out,
+		       const char *cmd)
+{
+	if (res->n_env_diffs) {
+		const struct compare_env_diff *d = &res->env_diffs[0];
+
+		if (out->strict_env) {
+			for (size_t i = 0; i < res->n_env_diffs; i++)
+				locus_error("%s: --strict-env: the fingerprints differ: %s: %s (baseline) "
+					    "vs %s (current)", cmd, res->env_diffs[i].key,
+					    res->env_diffs[i].base, res->env_diffs[i].cur);
+			return LOCUS_EXIT_USAGE;
+		}
+		locus_warn("%s: the environment fingerprints differ (%s: %s vs %s%s); the "
+			   "comparison is not like-for-like", cmd, d->key, d->base, d->cur,
+			   res->n_env_diffs > 1 ? ", and more" : "");
+	}
+	if (compare_emit(res, out) < 0)
+		return LOCUS_EXIT_FAIL;
+	if (!res->n_pairs) {
+		locus_error("%s: %s and %s have no measurement in common", cmd,
+			    out->baseline_name, out->current_name);
+		return LOCUS_EXIT_USAGE;
+	}
+	return compare_exit_code(res, out);
+}

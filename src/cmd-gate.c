@@ -1,0 +1,497 @@
+/*
+ * cmd-gate.c — `locus gate --baseline FILE|DIR -- bench ARGS...`: the CI performance
+ * gate.
+ *
+ * Runs the benchmarks (`locus bench ARGS -o TMP` as a child process of this same
+ * binary, so the gate measures exactly what `locus bench` measures), compares the
+ * result with the baseline (with a directory: the one saved for this machine's
+ * fingerprint by `locus baseline save`), and then re-runs the benchmarks for every
+ * suspected regression and compares that measurement again: a regression fails the
+ * gate (exit 6) only when it shows up in the first run and in every confirmation run.
+ * One unlucky run is the most common false alarm of a performance gate; confirming
+ * costs a rerun only when something looks wrong.
+ *
+ * For tests, LOCUS_GATE_BENCH_CMD names a program to run instead of this binary; it
+ * gets the same arguments ("bench ARGS... -o FILE") and LOCUS_GATE_RUN=1,2,... in its
+ * environment.
+ */
+#include "config.h"
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cmd.h"
+#include "compare.h"
+#include "log.h"
+#include "parse.h"
+#include "result.h"
+
+enum {
+	O_COMPARE = 256,
+	O_BASELINE,
+	O_CONFIRM,
+	O_KEEP,
+};
+
+#define MAX_CONFIRM 10
+
+static void gate_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: locus gate --baseline FILE|DIR [OPTIONS] -- [bench] NAME [BENCH OPTIONS]\n"
+		"\n"
+		"The CI performance gate: run `locus bench NAME [BENCH OPTIONS]`, compare the\n"
+		"result with the baseline like `locus compare`, and re-run the benchmark for every\n"
+		"suspected regression, comparing that measurement again: only a regression that\n"
+		"shows up in the first run and in every confirmation run fails the gate.  With a\n"
+		"directory, the baseline saved for this machine's fingerprint by `locus baseline\n"
+		"save` is used (exit 3 when there is none).\n"
+		"\n"
+		"Options:\n"
+		"  --baseline FILE|DIR the baseline result, or a directory of them (required)\n"
+		"  --confirm N         confirmation reruns for a suspected regression, 0..%d\n"
+		"                      (default 1; 0 = no confirmation)\n"
+		"  --keep-result FILE  also store the first run's result in FILE (to save it as\n"
+		"                      the next baseline)\n"
+		"%s"
+		"\n"
+		CMD_COMMON_HELP
+		"\n"
+		"Exit status: 0 passed, 6 a confirmed regression (or --fail-on), 2 bad input\n"
+		"(options, baseline file, --strict-env and the fingerprints differ), 3 no baseline\n"
+		"for this machine in DIR, else the benchmark's own exit status when it failed.\n"
+		"\n"
+		"Examples:\n"
+		"  locus gate --baseline base.json -- bench tlb --quick\n"
+		"  locus gate --baseline baselines/ --junit perf.xml --github -- bench all --quick\n",
+		MAX_CONFIRM, compare_options_help);
+}
+
+/* ------------------------------------------------------------ running the bench */
+
+struct bench_cmd {
+	char **args;          /* the bench's arguments, without "bench" */
+	int nargs;
+	const char *sysroot;
+	char *tmpdir;
+};
+
+/* Run the benchmark once, writing its result to tmpdir/run-N.json.  Returns the path
+ * (malloc'd) or NULL with *status set to the exit code the gate should return. */
+static char *run_bench(const struct bench_cmd *b, int run, int *status)
+{
+	const char *prog = getenv("LOCUS_GATE_BENCH_CMD");
+	char **argv = calloc((size_t)b->nargs + 8, sizeof(*argv));
+	char *out = NULL, runbuf[16];
+	int n = 0, ws;
+	pid_t pid;
+
+	*status = LOCUS_EXIT_FAIL;
+	if (!prog || !*prog)
+		prog = "/proc/self/exe";
+	if (!argv || asprintf(&out, "%s/run-%d.json", b->tmpdir, run) < 0) {
+		free(argv);
+		locus_error("gate: out of memory");
+		return NULL;
+	}
+	argv[n++] = strcmp(prog, "/proc/self/exe") ? (char *)prog : "locus";
+	if (locus_quiet())
+		argv[n++] = "--quiet";
+	if (b->sysroot) {
+		argv[n++] = "--sysroot";
+		argv[n++] = (char *)b->sysroot;
+	}
+	argv[n++] = "bench";
+	for (int i = 0; i < b->nargs; i++)
+		argv[n++] = b->args[i];
+	argv[n++] = "-o";      /* last, so it wins over an -o among the bench's arguments */
+	argv[n++] = out;
+	argv[n] = NULL;
+
+	locus_info("gate: run %d: locus bench%s%s ...", run, b->nargs ? " " : "",
+		   b->nargs ? b->args[0] : "");
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		locus_error("gate: cannot start the benchmark: %s", strerror(errno));
+		goto fail;
+	}
+	if (pid == 0) {
+		/* The gate's stdout carries its report: the bench's chatter goes to stderr. */
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		snprintf(runbuf, sizeof(runbuf), "%d", run);
+		setenv("LOCUS_GATE_RUN", runbuf, 1);
+		execv(prog, argv);
+		fprintf(stderr, "locus: gate: cannot run %s: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR) {
+			locus_error("gate: waiting for the benchmark: %s", strerror(errno));
+			goto fail;
+		}
+	if (WIFSIGNALED(ws)) {
+		locus_error("gate: the benchmark (run %d) was killed by signal %d", run, WTERMSIG(ws));
+		goto fail;
+	}
+	if (WEXITSTATUS(ws) != 0) {
+		int code = WEXITSTATUS(ws);
+
+		locus_error("gate: the benchmark (run %d) failed with exit status %d", run, code);
+		/* pass on the bench's own meaning (bad options, skipped, verification) */
+		*status = code >= 1 && code <= 5 ? code : LOCUS_EXIT_FAIL;
+		goto fail;
+	}
+	free(argv);
+	*status = 0;
+	return out;
+fail:
+	unlink(out);
+	free(out);
+	free(argv);
+	return NULL;
+}
+
+static json_t *load_run(const struct bench_cmd *b, int run, int *status)
+{
+	char *path = run_bench(b, run, status);
+	json_t *r;
+
+	if (!path)
+		return NULL;
+	r = result_load(path);
+	unlink(path);
+	free(path);
+	if (!r) {
+		locus_error("gate: the benchmark (run %d) did not write a valid result", run);
+		*status = LOCUS_EXIT_FAIL;
+	}
+	return r;
+}
+
+/* ------------------------------------------------------------ the baseline */
+
+/* Load the baseline: FILE, or DIR/ID.json for the fingerprint of `cur`.  NULL with
+ * *status = 2 (bad file) or 3 (no baseline for this machine). */
+static json_t *load_baseline(const char *path, const json_t *cur, char **chosen, int *status)
+{
+	struct stat st;
+	char id[17];
+	json_t *r;
+
+	*status = LOCUS_EXIT_USAGE;
+	if (stat(path, &st) < 0) {
+		locus_error("%s: cannot read the baseline: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*chosen = strdup(path);
+		return result_load(path);
+	}
+	compare_fingerprint_id(json_object_get(cur, "env"), id);
+	if (asprintf(chosen, "%s/%s.json", path, id) < 0) {
+		*chosen = NULL;
+		*status = LOCUS_EXIT_FAIL;
+		return NULL;
+	}
+	if (access(*chosen, F_OK) != 0) {
+		char *text = compare_fingerprint_text(json_object_get(cur, "env"));
+		size_t n;
+		int err;
+		char **names = cmd_baseline_scan(path, &n, &err);
+
+		locus_error("gate: %s has no baseline for this machine (fingerprint %s: %s); it "
+			    "holds %zu other%s; save one with 'locus baseline save %s RESULT.json'",
+			    path, id, text ? text : "", n, n == 1 ? "" : "s", path);
+		for (size_t i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		free(text);
+		*status = LOCUS_EXIT_SKIP;
+		return NULL;
+	}
+	r = result_load(*chosen);
+	return r;
+}
+
+/* ------------------------------------------------------------ confirmation */
+
+static const json_t *find_measurement(const json_t *result, const char *key)
+{
+	const json_t *arr = json_object_get(result, "measurements");
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(arr, i, m) {
+		char *k = result_key(m);
+		bool same = k && strcmp(k, key) == 0;
+
+		free(k);
+		if (same)
+			return m;
+	}
+	return NULL;
+}
+
+static void set_note(struct compare_pair *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void set_note(struct compare_pair *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(p->note);
+	p->note = s;
+}
+
+/*
+ * Re-run the bench up to `confirm` times while suspects remain; a suspect stays one
+ * only while every rerun fails it again.  The reruns' results are kept in runs[] (the
+ * pairs point into them).  Returns 0 or the exit status of a failed run.
+ */
+static int confirm_suspects(struct compare_result *res, const struct bench_cmd *b,
+			    const struct compare_opts *o, const struct compare_outputs *out,
+			    int confirm, json_t **runs)
+{
+	bool *suspect = calloc(res->n_pairs + 1, sizeof(*suspect));
+	char (*first)[64] = calloc(res->n_pairs + 1, sizeof(*first));
+	struct compare_pair *np = calloc(res->n_pairs + 1, sizeof(*np));
+	size_t *idx = calloc(res->n_pairs + 1, sizeof(*idx));
+	size_t left = 0;
+	int status = 0;
+
+	if (!suspect || !first || !np || !idx) {
+		status = LOCUS_EXIT_FAIL;
+		goto out;
+	}
+	for (size_t i = 0; i < res->n_pairs; i++) {
+		const struct compare_pair *p = &res->pairs[i];
+
+		if (!compare_pair_fails(p, out))
+			continue;
+		suspect[i] = true;
+		left++;
+		snprintf(first[i], sizeof(first[i]), "first run %s %+.1f%%",
+			 compare_verdict_name(p->verdict), (p->ratio - 1.0) * 100.0);
+	}
+	if (left && confirm)
+		locus_info("gate: %zu suspected regression%s; confirming with up to %d rerun%s",
+			   left, left == 1 ? "" : "s", confirm, confirm == 1 ? "" : "s");
+	for (int k = 1; k <= confirm && left; k++) {
+		size_t cnt = 0;
+
+		runs[k] = load_run(b, k + 1, &status);
+		if (!runs[k])
+			goto out;
+		for (size_t i = 0; i < res->n_pairs; i++) {
+			struct compare_pair *p = &res->pairs[i];
+			const json_t *m;
+
+			if (!suspect[i])
+				continue;
+			m = find_measurement(runs[k], p->key);
+			if (!m) {
+				p->verdict = VERDICT_INCONCLUSIVE;
+				p->reason = "not confirmed: missing from the confirmation run";
+				set_note(p, "%s; missing from rerun %d", first[i], k);
+				suspect[i] = false;
+				left--;
+				continue;
+			}
+			if (compare_measurements(p->base, m, o, &np[cnt]) < 0) {
+				for (size_t j = 0; j < cnt; j++)
+					compare_pair_clear(&np[j]);
+				status = LOCUS_EXIT_FAIL;
+				goto out;
+			}
+			idx[cnt++] = i;
+		}
+		/* the re-measured suspects are one comparison: one family */
+		compare_adjust(np, cnt, o->correction);
+		for (size_t j = 0; j < cnt; j++) {
+			size_t i = idx[j];
+
+			if (compare_pair_fails(&np[j], out)) {
+				set_note(&np[j], "confirmed by %d rerun%s; %s", k, k == 1 ? "" : "s",
+					 first[i]);
+			} else {
+				set_note(&np[j], "%s; not confirmed by rerun %d", first[i], k);
+				suspect[i] = false;
+				left--;
+			}
+			compare_pair_clear(&res->pairs[i]);
+			res->pairs[i] = np[j];
+		}
+	}
+out:
+	free(suspect);
+	free(first);
+	free(np);
+	free(idx);
+	compare_sort(res);
+	return status;
+}
+
+/* ------------------------------------------------------------ the command */
+
+static void remove_tmpdir(char *dir)
+{
+	if (dir && rmdir(dir) < 0 && errno != ENOENT)
+		locus_warn("gate: cannot remove %s: %s", dir, strerror(errno));
+	free(dir);
+}
+
+int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "confirm", required_argument, NULL, O_CONFIRM },
+		{ "keep-result", required_argument, NULL, O_KEEP },
+		{ "alpha", required_argument, NULL, O_COMPARE },
+		{ "threshold", required_argument, NULL, O_COMPARE },
+		{ "correction", required_argument, NULL, O_COMPARE },
+		{ "config", required_argument, NULL, O_COMPARE },
+		{ "fail-on", required_argument, NULL, O_COMPARE },
+		{ "strict-env", no_argument, NULL, O_COMPARE },
+		{ "json", no_argument, NULL, O_COMPARE },
+		{ "junit", required_argument, NULL, O_COMPARE },
+		{ "markdown", required_argument, NULL, O_COMPARE },
+		{ "github", no_argument, NULL, O_COMPARE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct compare_opts o = COMPARE_OPTS_DEFAULT;
+	struct compare_outputs out = { .alpha = o.alpha, .threshold = o.threshold };
+	struct compare_config *config = NULL;
+	struct compare_result res = { 0 };
+	struct bench_cmd b = { .sysroot = ctx->sysroot };
+	json_t *runs[MAX_CONFIRM + 1] = { NULL }, *base = NULL;
+	const char *baseline = NULL, *keep = NULL;
+	char *chosen = NULL, *label = NULL, tmpl[4096];
+	long confirm = 1;
+	int c, idx, rc;
+	bool have_res = false;
+
+	/* '+': stop at the first non-option, so "gate --baseline b bench tlb --quick"
+	 * leaves --quick to the bench even without "--". */
+	while ((c = getopt_long(argc, argv, "+o:h", opts, &idx)) != -1) {
+		switch (c) {
+		case O_COMPARE:
+			if (compare_set_option(opts[idx].name, optarg, &o, &out) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
+		case 'o':
+			if (compare_set_option("output", optarg, &o, &out) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
+		case O_BASELINE:
+			baseline = optarg;
+			break;
+		case O_CONFIRM:
+			if (parse_long("--confirm", optarg, 0, MAX_CONFIRM, &confirm) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
+		case O_KEEP:
+			keep = optarg;
+			break;
+		case 'h':
+			gate_usage(stdout);
+			return LOCUS_EXIT_OK;
+		default:
+			return cmd_usage_error("gate");
+		}
+	}
+	if (!baseline) {
+		locus_error("gate: --baseline FILE|DIR is required");
+		return cmd_usage_error("gate");
+	}
+	b.args = argv + optind;
+	b.nargs = argc - optind;
+	if (b.nargs && strcmp(b.args[0], "bench") == 0) {
+		b.args++;
+		b.nargs--;
+	}
+	if (b.nargs == 0) {
+		locus_error("gate: no benchmark given; e.g. locus gate --baseline %s -- bench all --quick",
+			    baseline);
+		return cmd_usage_error("gate");
+	}
+	if (out.github && out.json && (!out.output || strcmp(out.output, "-") == 0)) {
+		locus_error("gate: --github annotations and --json both go to stdout; "
+			    "write the JSON with -o FILE");
+		return LOCUS_EXIT_USAGE;
+	}
+	if (access(baseline, R_OK) != 0) {
+		locus_error("%s: cannot read the baseline: %s", baseline, strerror(errno));
+		return LOCUS_EXIT_USAGE;
+	}
+	if (out.config_path) {
+		rc = compare_config_load(out.config_path, &config);
+		if (rc < 0)
+			return rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+		o.config = config;
+	}
+	snprintf(tmpl, sizeof(tmpl), "%s/locus-gate.XXXXXX",
+		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmpl)) {
+		locus_error("gate: cannot create a temporary directory in %s: %s",
+			    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
+		compare_config_free(config);
+		return LOCUS_EXIT_FAIL;
+	}
+	b.tmpdir = strdup(tmpl);
+
+	runs[0] = load_run(&b, 1, &rc);
+	if (!runs[0])
+		goto done;
+	base = load_baseline(baseline, runs[0], &chosen, &rc);
+	if (!base)
+		goto done;
+	if (keep && result_write(runs[0], keep) < 0) {
+		rc = LOCUS_EXIT_FAIL;
+		goto done;
+	}
+	if (compare_results(base, runs[0], &o, &res) < 0) {
+		rc = LOCUS_EXIT_FAIL;
+		goto done;
+	}
+	have_res = true;
+	/* A fingerprint difference under --strict-env stops the gate before any rerun. */
+	if (res.n_env_diffs && out.strict_env) {
+		out.baseline_name = chosen;
+		out.current_name = "this run";
+		rc = cmd_compare_finish(&res, &out, "gate");
+		goto done;
+	}
+	rc = confirm_suspects(&res, &b, &o, &out, (int)confirm, runs);
+	if (rc)
+		goto done;
+	if (asprintf(&label, "locus bench %s%s (this run)", b.args[0], b.nargs > 1 ? " ..." : "") < 0)
+		label = NULL;
+	out.baseline_name = chosen;
+	out.current_name = label ? label : "this run";
+	rc = cmd_compare_finish(&res, &out, "gate");
+done:
+	if (have_res)
+		compare_result_free(&res);
+	for (int i = 0; i <= MAX_CONFIRM; i++)
+		json_decref(runs[i]);
+	json_decref(base);
+	compare_config_free(config);
+	remove_tmpdir(b.tmpdir);
+	free(chosen);
+	free(label);
+	return rc;
+}

@@ -1,0 +1,136 @@
+#!/bin/bash
+# 41-gate.sh — `locus gate`: running the bench as a child, choosing the baseline (file
+# or fingerprint directory), confirming suspected regressions by rerunning, exit codes.
+#
+# Most checks replace the bench with a fake (LOCUS_GATE_BENCH_CMD, the documented test
+# hook) that hands out fixture results in a scripted order, so the confirmation logic is
+# tested deterministically; the last block runs the real `locus bench` end to end with
+# a threshold no run-to-run noise can reach, so it cannot depend on timing.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
+
+R=$FIXTURES/results
+K4='tlb/latency\{footprint_bytes=1073741824,page_size=4K\}'
+K2='tlb/latency\{footprint_bytes=1073741824,page_size=2M\}'
+
+FAKE=$T_TMP/fake-locus
+cat >"$FAKE" <<'EOF'
+#!/bin/bash
+# A stand-in for "locus bench ARGS -o FILE": run N writes the N-th fixture of $FAKE_RUNS
+# ("fail" = exit 2 like a bench given a bad option).
+echo "$LOCUS_GATE_RUN $*" >>"$FAKE_LOG"
+out=
+while [ $# -gt 0 ]; do
+	case $1 in -o) out=$2; shift 2 ;; *) shift ;; esac
+done
+set -- $FAKE_RUNS
+eval "f=\${$LOCUS_GATE_RUN:-}"
+[ -n "$f" ] || { echo "fake: no fixture for run $LOCUS_GATE_RUN" >&2; exit 1; }
+[ "$f" = fail ] && { echo "fake: bad option" >&2; exit 2; }
+cp "$FAKE_DIR/$f" "$out"
+EOF
+chmod +x "$FAKE"
+export LOCUS_GATE_BENCH_CMD=$FAKE FAKE_DIR=$R FAKE_LOG=$T_TMP/log
+mkdir "$T_TMP/gtmp"
+export TMPDIR=$T_TMP/gtmp     # where the gate keeps its runs: must be empty afterwards
+
+gate() { # FIXTURES-IN-ORDER GATE-ARGS...
+	export FAKE_RUNS=$1
+	shift
+	: >"$FAKE_LOG"
+	run "$LOCUS" gate "$@"
+}
+runs() { wc -l <"$FAKE_LOG"; }
+
+gate "base.json" --baseline "$R/base.json" -- bench tlb --quick
+is_rc 0 "no change: exit 0"
+[ "$(runs)" -eq 1 ]; ok $? "no change: the bench ran once (no confirmation needed)"
+grep -q '^1 bench tlb --quick -o .*/run-1.json$' "$FAKE_LOG"; ok $? "the bench gets its arguments, then -o TMPFILE"
+[ "$(grep -c '^unchanged ' "$out")" -eq 4 ]; ok $? "no change: the table lists 4 unchanged"
+
+gate "slower.json slower.json" --baseline "$R/base.json" -- bench tlb
+is_rc 6 "a regression seen twice: exit 6"
+[ "$(runs)" -eq 2 ]; ok $? "the suspected regression triggered one rerun"
+has_out "^regressed .*$K4.*confirmed by 1 rerun; first run regressed \+20\.0%" "the row says it was confirmed"
+
+gate "slower.json base.json" --baseline "$R/base.json" -- bench tlb
+is_rc 0 "a regression not seen again: exit 0"
+has_out "^unchanged .*$K4.*first run regressed \+20\.0%; not confirmed by rerun 1" "the row says it was not confirmed"
+
+gate "slower.json" --baseline "$R/base.json" --confirm 0 -- bench tlb
+is_rc 6 "--confirm 0: the first run decides"
+[ "$(runs)" -eq 1 ]; ok $? "--confirm 0: no rerun"
+
+gate "slower.json slower.json base.json" --baseline "$R/base.json" --confirm 2 -- bench tlb
+is_rc 0 "--confirm 2: must regress in every rerun"
+[ "$(runs)" -eq 3 ]; ok $? "--confirm 2: two reruns"
+
+gate "slower.json slower-missing.json" --baseline "$R/base.json" -- bench tlb
+is_rc 6 "one confirmed, one missing from the rerun: exit 6"
+has_out "^inconclusive .*$K2.*missing from rerun 1" "a suspect missing from the rerun is inconclusive"
+
+gate "base.json" --baseline "$R/base.json" bench tlb --quick --reps 5
+is_rc 0 "without '--', options after the bench name go to the bench"
+grep -q 'bench tlb --quick --reps 5 -o' "$FAKE_LOG"; ok $? "... and reach it"
+
+# ---- outputs and the kept result
+gate "slower.json slower.json" --baseline "$R/base.json" --keep-result "$T_TMP/kept.json" \
+	--junit "$T_TMP/g.xml" --json -o "$T_TMP/g.json" -- bench tlb
+is_rc 6 "gate with --keep-result --junit --json -o"
+"$LOCUS" compare "$R/slower.json" "$T_TMP/kept.json" >/dev/null 2>&1
+ok $? "--keep-result stores the first run's result"
+python3 -c "import xml.dom.minidom, sys; xml.dom.minidom.parse(sys.argv[1])" "$T_TMP/g.xml"
+ok $? "--junit: well-formed XML"
+python3 - "$T_TMP/g.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["counts"]["regressed"] == 2 and all("confirmed" in c.get("note", "") for c in d["comparisons"] if c["verdict"] == "regressed")
+PY
+ok $? "--json: confirmed regressions carry the note"
+
+# ---- baseline directories and fingerprints
+"$LOCUS" baseline save "$T_TMP/bl" "$R/base.json" >/dev/null
+gate "same-dist.json" --baseline "$T_TMP/bl" -- bench tlb
+is_rc 0 "--baseline DIR: the matching fingerprint is found"
+has_out "^locus compare: baseline $T_TMP/bl/[0-9a-f]{16}\.json" "--baseline DIR: the chosen file is named"
+gate "otherenv.json" --baseline "$T_TMP/bl" -- bench tlb
+is_rc 3 "--baseline DIR without this machine's fingerprint: exit 3"
+one_line_err 'has no baseline for this machine \(fingerprint [0-9a-f]{16}: .*cpu.model=Other CPU' "the missing fingerprint is explained"
+gate "otherenv.json" --baseline "$R/base.json" --strict-env -- bench tlb
+is_rc 2 "--strict-env with another fingerprint: exit 2"
+[ "$(runs)" -eq 1 ]; ok $? "--strict-env: no rerun before failing"
+
+# ---- bad input
+gate "fail" --baseline "$R/base.json" -- bench tlb --size lots
+is_rc 2 "the bench rejects its options: the gate exits with its status (2)"
+one_line_err 'gate: the benchmark \(run 1\) failed with exit status 2' "the bench failure is reported"
+gate "base.json" --baseline "$R/base.json"
+is_rc 2 "no bench: exit 2"
+gate "base.json" -- bench tlb
+is_rc 2 "no --baseline: exit 2"
+gate "base.json" --baseline "$T_TMP/none.json" -- bench tlb
+is_rc 2 "unreadable baseline: exit 2"
+[ "$(runs)" -eq 0 ]; ok $? "unreadable baseline: nothing was run"
+gate "base.json" --baseline "$R/notjson.json" -- bench tlb
+is_rc 2 "invalid baseline: exit 2"
+gate "base.json" --baseline "$R/base.json" --confirm 99 -- bench tlb
+is_rc 2 "--confirm 99: exit 2"
+one_line_err "--confirm: 99 is out of range" "--confirm: the range is named"
+[ -z "$(ls -A "$TMPDIR")" ]; ok $? "no temporary files left behind"
+
+# ---- the real thing: `locus bench` run by the gate (no fake)
+unset LOCUS_GATE_BENCH_CMD
+if ! "$LOCUS" bench list 2>/dev/null | grep -q '^branch '; then
+	echo "# skipping the end-to-end gate: 'locus bench branch' is not built"
+else
+	run "$LOCUS" bench branch --quick -o "$T_TMP/real.json"
+	is_rc 0 "real: locus bench branch --quick writes a baseline"
+	run "$LOCUS" gate --baseline "$T_TMP/real.json" --threshold 1000 -- bench branch --quick
+	is_rc 0 "real: gate against it with a 1000% threshold passes"
+	has_out '^[a-z]+ .*branch/time_per_element\{data=random' "real: the gate's table lists the bench's measurements"
+	no_out 'bench +metric' "real: the bench's own table went to stderr, not the report"
+	"$LOCUS" baseline save "$T_TMP/realbl" "$T_TMP/real.json" >/dev/null
+	run "$LOCUS" gate --baseline "$T_TMP/realbl" --threshold 1000 -- bench branch --quick
+	is_rc 0 "real: the baseline directory matches this machine's fingerprint"
+fi
+
+done_testing

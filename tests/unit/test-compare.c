@@ -1,0 +1,474 @@
+/*
+ * test-compare.c — the statistics and rules behind `locus compare` and `locus gate`:
+ * Mann-Whitney p-values (exact and normal), Hodges-Lehmann, the bootstrap CI of the
+ * ratio of medians, the verdict rule, the config file, fingerprints, the matching of
+ * two results, and the calibration on resampled pseudo-runs.
+ *
+ * Where the reference values come from (scipy is not installed here, so nothing was
+ * taken from the code under test):
+ *  - [R]  R's ?wilcox.test example (Hollander & Wolfe 1973, p. 69): W = 35, one-sided
+ *         exact p = 0.1272, so two-sided p = 0.2544; "difference in location" 0.305.
+ *  - [H]  Holm's step-down adjustment worked by hand (as R's p.adjust(p, "holm")).
+ *  - [E]  tests/unit/test-compare-ref.py: exact p-values by brute-force enumeration of
+ *         all C(n1+n2, n2) assignments (or, for 25 v 25, by the recursion
+ *         N(m,n,u) = N(m,n-1,u-m) + N(m-1,n,u)), normal-approximation p-values from the
+ *         textbook formula with mid-ranks, tie correction and continuity correction,
+ *         Hodges-Lehmann from the sorted list of all differences, and the bootstrap CI
+ *         from a line-by-line Python re-implementation of the generator (splitmix64 +
+ *         xoshiro256**), the resampling and the R type-7 quantiles.
+ */
+#include "config.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "compare.h"
+#include "env.h"
+#include "result.h"
+#include "tap.h"
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_mann_whitney(void)
+{
+	/* [R] */
+	const double rx[] = { 0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46 };
+	const double ry[] = { 1.15, 0.88, 0.90, 0.74, 1.21 };
+	const double a[] = { 1.1, 2.3, 3.5, 4.2, 5.0 }, b[] = { 2.0, 6.1, 7.3, 8.4 };
+	const double s3a[] = { 5, 6, 7 }, s3b[] = { 1, 2, 3 };
+	const double s7[] = { 1, 2, 3, 4, 5, 6, 7 }, s8[] = { 8, 9, 10, 11, 12, 13, 14, 15 };
+	const double ta[] = { 1, 2, 2, 3, 3, 3, 4, 5, 5, 6 };
+	const double tb[] = { 3, 4, 4, 5, 5, 6, 6, 7, 8, 8, 9 };
+	const double same[] = { 4, 4, 4, 4 };
+	double la[30], lb[31], ea[25], eb[25];
+	struct compare_mw mw;
+
+	ok(compare_mann_whitney(rx, N_OF(rx), ry, N_OF(ry), &mw) == 0, "MW: R example runs");
+	is_near(mw.u, 15.0, 1e-12, "MW: R example U of y = 50 - W = 15 [R]");
+	is_near(mw.p, 0.2544122544122544, 1e-12, "MW: R example two-sided exact p = 0.2544 [R][E]");
+	ok(mw.exact, "MW: no ties and 15 samples: exact");
+
+	compare_mann_whitney(a, 5, b, 4, &mw);
+	is_near(mw.u, 16.0, 1e-12, "MW: 5 v 4 U [E]");
+	is_near(mw.p, 0.19047619047619047, 1e-12, "MW: 5 v 4 exact p = 24/126 [E]");
+
+	compare_mann_whitney(s3a, 3, s3b, 3, &mw);
+	is_near(mw.p, 0.1, 1e-12, "MW: 3 v 3 completely separated: p = 2/20 [E]");
+	is_near(mw.u, 0.0, 0, "MW: U = 0 when every y is below every x");
+
+	compare_mann_whitney(s7, 7, s8, 8, &mw);
+	is_near(mw.p, 0.0003108003108003108, 1e-15, "MW: 7 v 8 separated: p = 2/6435 [E]");
+	is_near(mw.u, 56.0, 0, "MW: 7 v 8 U = n1*n2");
+
+	compare_mann_whitney(ta, N_OF(ta), tb, N_OF(tb), &mw);
+	ok(!mw.exact, "MW: ties: normal approximation");
+	is_near(mw.u, 92.5, 1e-12, "MW: ties: U with mid-ranks [E]");
+	is_near(mw.p, 0.008507986774119175, 1e-12, "MW: ties: tie- and continuity-corrected p [E]");
+
+	for (int i = 0; i < 30; i++)
+		la[i] = ((i * 7919) % 1000) / 7.0 + i * 0.001;
+	for (int j = 0; j < 31; j++)
+		lb[j] = ((j * 104729) % 997) / 7.0 + 3.0;
+	compare_mann_whitney(la, 30, lb, 31, &mw);
+	ok(!mw.exact, "MW: 61 samples: normal approximation");
+	is_near(mw.u, 374.0, 1e-12, "MW: 30 v 31 U [E]");
+	is_near(mw.p, 0.19169706744178538, 1e-12, "MW: 30 v 31 normal p [E]");
+
+	for (int i = 0; i < 25; i++) {
+		ea[i] = 2.0 * i;
+		eb[i] = 2.0 * i + 10.5;
+	}
+	compare_mann_whitney(ea, 25, eb, 25, &mw);
+	ok(mw.exact, "MW: 25 v 25 without ties: exact (64-bit counts)");
+	is_near(mw.u, 435.0, 0, "MW: 25 v 25 U [E]");
+	is_near(mw.p, 0.016982216353507558, 1e-12, "MW: 25 v 25 exact p by recursion [E]");
+
+	compare_mann_whitney(same, 4, same, 4, &mw);
+	is_near(mw.p, 1.0, 0, "MW: all values equal: p = 1");
+	ok(compare_mann_whitney(same, 0, same, 4, &mw) < 0, "MW: an empty sample is rejected");
+
+	is_near(compare_mw_min_p(5, 5), 0.007936507936507936, 1e-15, "min p 5 v 5 = 2/252 [E]");
+	is_near(compare_mw_min_p(4, 4), 0.02857142857142857, 1e-15, "min p 4 v 4 = 2/70 [E]");
+	is_near(compare_mw_min_p(3, 20), 0.001129305477131564, 1e-15, "min p 3 v 20 = 2/1771 [E]");
+}
+
+/* Brute force: the median of all differences, for cross-checking the selection. */
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double hl_brute(const double *x, size_t n1, const double *y, size_t n2)
+{
+	double *d = malloc(n1 * n2 * sizeof(*d)), r;
+	size_t k = 0, n = n1 * n2;
+
+	for (size_t i = 0; i < n1; i++)
+		for (size_t j = 0; j < n2; j++)
+			d[k++] = y[j] - x[i];
+	qsort(d, n, sizeof(*d), cmp_d);
+	r = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2.0;
+	free(d);
+	return r;
+}
+
+static void test_hodges_lehmann(void)
+{
+	const double rx[] = { 0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46 };
+	const double ry[] = { 1.15, 0.88, 0.90, 0.74, 1.21 };
+	const double a[] = { 1.1, 2.3, 3.5, 4.2, 5.0 }, b[] = { 2.0, 6.1, 7.3, 8.4 };
+	const double ta[] = { 1, 2, 2, 3, 3, 3, 4, 5, 5, 6 };
+	const double tb[] = { 3, 4, 4, 5, 5, 6, 6, 7, 8, 8, 9 };
+	double *x = malloc(300 * sizeof(*x)), *y = malloc(201 * sizeof(*y));
+	double *c1 = malloc(3000 * sizeof(*c1)), *c2 = malloc(3000 * sizeof(*c2));
+	bool agree = true;
+	unsigned seed = 12345;
+
+	is_near(compare_hodges_lehmann(rx, N_OF(rx), ry, N_OF(ry)), -0.305, 1e-12,
+		"HL: R example, y - x = -0.305 [R][E]");
+	is_near(compare_hodges_lehmann(a, 5, b, 4), 3.25, 1e-12, "HL: 5 v 4 (even count) [E]");
+	is_near(compare_hodges_lehmann(ta, N_OF(ta), tb, N_OF(tb)), 2.5, 1e-12,
+		"HL: with ties [E]");
+	for (int i = 0; i < 300; i++)
+		x[i] = ((i * 7919) % 1000) / 7.0 + i * 0.001;
+	for (int j = 0; j < 201; j++)
+		y[j] = ((j * 104729) % 997) / 7.0 + 3.0;
+	/* 60300 differences: the bisection path, not the direct listing */
+	is_near(compare_hodges_lehmann(x, 300, y, 201), 0.8521428571428586, 1e-12,
+		"HL: 300 x 201 by selection [E]");
+	/* 9 million equal differences: bisection cannot split them */
+	for (int i = 0; i < 3000; i++) {
+		c1[i] = 1.5;
+		c2[i] = 4.0;
+	}
+	is_near(compare_hodges_lehmann(c1, 3000, c2, 3000), 2.5, 0, "HL: all differences equal");
+	/* agreement with brute force on pseudo-random data with some ties */
+	for (int t = 0; t < 20 && agree; t++) {
+		size_t n1 = 40 + t * 7, n2 = 90 - t * 3;
+
+		for (size_t i = 0; i < n1; i++) {
+			seed = seed * 1103515245u + 12345u;
+			x[i] = (double)((seed >> 16) % 200) / 8.0;
+		}
+		for (size_t j = 0; j < n2; j++) {
+			seed = seed * 1103515245u + 12345u;
+			y[j] = (double)((seed >> 16) % 230) / 8.0 - 1.0;
+		}
+		agree = compare_hodges_lehmann(x, n1, y, n2) == hl_brute(x, n1, y, n2);
+	}
+	ok(agree, "HL: selection equals brute force on 20 random data sets with ties");
+	ok(isnan(compare_hodges_lehmann(a, 0, b, 4)), "HL: empty input is NaN");
+	free(x);
+	free(y);
+	free(c1);
+	free(c2);
+}
+
+static void test_bootstrap(void)
+{
+	const double base[] = { 10.0, 10.4, 9.8, 10.1, 10.3, 9.9, 10.2 };
+	const double cur[] = { 11.0, 11.5, 10.9, 11.2, 11.1, 11.4 };
+	const double shuffled[] = { 10.2, 9.8, 10.4, 10.0, 9.9, 10.3, 10.1 };
+	const double cst[] = { 5, 5, 5, 5 }, cst2[] = { 6, 6, 6, 6 }, zero[] = { 0, 0, 0 };
+	double lo, hi, lo2, hi2;
+
+	ok(compare_boot_ratio_ci(base, 7, cur, 6, false, 0.95, 2000, &lo, &hi) == 0,
+	   "bootstrap: runs");
+	is_near(lo, 1.0728155339805825, 1e-12, "bootstrap: lower bound, lower is better [E]");
+	is_near(hi, 1.1414141414141414, 1e-12, "bootstrap: upper bound, lower is better [E]");
+	compare_boot_ratio_ci(base, 7, cur, 6, true, 0.95, 2000, &lo, &hi);
+	is_near(lo, 0.8761061946902655, 1e-12, "bootstrap: lower bound, higher is better [E]");
+	is_near(hi, 0.9315223455030062, 1e-12, "bootstrap: upper bound, higher is better [E]");
+	compare_boot_ratio_ci(base, 7, cur, 6, false, 0.90, 500, &lo, &hi);
+	is_near(lo, 1.0776699029126213, 1e-12, "bootstrap: 90%, 500 resamples, lower [E]");
+	is_near(hi, 1.1400000000000001, 1e-12, "bootstrap: 90%, 500 resamples, upper [E]");
+	compare_boot_ratio_ci(base, 7, cur, 6, false, 0, 0, &lo, &hi);
+	compare_boot_ratio_ci(shuffled, 7, cur, 6, false, 0, 0, &lo2, &hi2);
+	ok(lo == lo2 && hi == hi2, "bootstrap: depends on the samples, not their order");
+	compare_boot_ratio_ci(cst, 4, cst2, 4, false, 0, 0, &lo, &hi);
+	ok(lo == 1.2 && hi == 1.2, "bootstrap: constant samples give a zero-width CI at 6/5");
+	ok(compare_boot_ratio_ci(zero, 3, cst, 4, false, 0, 0, &lo, &hi) < 0,
+	   "bootstrap: a zero median is rejected (ratio undefined)");
+}
+
+static void test_verdict(void)
+{
+	const char *why = NULL;
+
+	is_str(compare_verdict_name(compare_decide(20, 20, 1e-6, 1.20, 1.15, 1.25, 0.01, 0.05, &why)),
+	       "regressed", "verdict: significant and 20% > 5%");
+	is_str(compare_verdict_name(compare_decide(20, 20, 1e-6, 1.04, 1.02, 1.049, 0.01, 0.05, NULL)),
+	       "unchanged", "verdict: significant but 4% < 5% and CI below the threshold");
+	is_str(compare_verdict_name(compare_decide(20, 20, 1e-6, 1.04, 1.02, 1.06, 0.01, 0.05, &why)),
+	       "inconclusive", "verdict: significant 4% but CI straddles 5%");
+	ok(why && strstr(why, "straddles"), "verdict: the reason says the CI straddles");
+	is_str(compare_verdict_name(compare_decide(20, 20, 0.2, 1.10, 0.95, 1.30, 0.01, 0.05, NULL)),
+	       "inconclusive", "verdict: not significant, CI reaches a 30% regression");
+	is_str(compare_verdict_name(compare_decide(20, 20, 0.02, 1.10, 1.02, 1.15, 0.01, 0.05, NULL)),
+	       "inconclusive", "verdict: p just above alpha with a large effect");
+	is_str(compare_verdict_name(compare_decide(20, 20, 0.5, 1.00, 0.98, 1.02, 0.01, 0.05, NULL)),
+	       "unchanged", "verdict: noise");
+	is_str(compare_verdict_name(compare_decide(20, 20, 1e-6, 1.20, 0.99, 1.40, 0.01, 0.05, &why)),
+	       "inconclusive", "verdict: significant rank test but the ratio CI includes 1");
+	is_str(compare_verdict_name(compare_decide(20, 20, 1e-6, 0.80, 0.78, 0.82, 0.01, 0.05, NULL)),
+	       "improved", "verdict: 20% better");
+	is_str(compare_verdict_name(compare_decide(20, 20, 1e-6, 0.96, 0.95, 0.97, 0.01, 0.05, NULL)),
+	       "unchanged", "verdict: 4% better is below the (log-symmetric) threshold 1/1.05");
+	is_str(compare_verdict_name(compare_decide(2, 20, 1e-6, 1.5, 1.4, 1.6, 0.01, 0.05, &why)),
+	       "inconclusive", "verdict: 2 samples are too few");
+	ok(why && strstr(why, "too few"), "verdict: the reason says too few samples");
+	is_str(compare_verdict_name(compare_decide(4, 4, 0.0286, 1.5, 1.4, 1.6, 0.01, 0.05, &why)),
+	       "inconclusive", "verdict: 4 v 4 can never reach p < 0.01");
+	is_str(compare_verdict_name(compare_decide(5, 5, 0.0079, 1.5, 1.4, 1.6, 0.01, 0.05, NULL)),
+	       "regressed", "verdict: 5 v 5 fully separated reaches p = 0.0079 < 0.01");
+	is_str(compare_verdict_name(compare_decide(20, 20, 1e-6, NAN, NAN, NAN, 0.01, 0.05, &why)),
+	       "inconclusive", "verdict: undefined ratio");
+	is_str(compare_verdict_name(compare_decide(20, 20, 1e-6, 1.20, 1.15, 1.24, 0.01, 0.25, NULL)),
+	       "unchanged", "verdict: a 25% threshold tolerates 20% (CI below 1.25)");
+	is_str(compare_verdict_name(compare_decide(20, 20, 1e-6, 1.20, 1.15, 1.25, 0.01, 0.25, NULL)),
+	       "inconclusive", "verdict: a CI touching the threshold is inconclusive");
+	is_str(compare_verdict_name(compare_decide(20, 20, 0.02, 1.20, 1.15, 1.25, 0.05, 0.05, NULL)),
+	       "regressed", "verdict: alpha 0.05 accepts p = 0.02");
+}
+
+static void test_holm(void)
+{
+	/* p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") in R = 0.03 0.06 0.06 0.02
+	 * (by hand: sorted 0.005*4, 0.01*3, 0.03*2, max(0.04*1, 0.06)) */
+	const double raw[] = { 0.01, 0.04, 0.03, 0.005 }, want[] = { 0.03, 0.06, 0.06, 0.02 };
+	struct compare_pair p[5];
+	bool good = true;
+
+	for (int i = 0; i < 5; i++)
+		p[i] = (struct compare_pair){ .n_base = 20, .n_cur = 20, .ratio = 1.2,
+					      .ci_low = 1.1, .ci_high = 1.3, .alpha = 0.05,
+					      .threshold = 0.05, .mw = { .p = i < 4 ? raw[i] : 0.001 } };
+	p[4].n_cur = 2; /* cannot be significant: not part of the family */
+	compare_adjust(p, 5, COMPARE_HOLM);
+	for (int i = 0; i < 4; i++)
+		good &= fabs(p[i].p_adj - want[i]) < 1e-15;
+	ok(good, "Holm: adjusted p-values equal R's p.adjust(..., \"holm\")");
+	is_int(p[0].family, 4, "Holm: the family leaves out the pair with 2 samples");
+	is_str(compare_verdict_name(p[0].verdict), "regressed", "Holm: adjusted 0.03 < 0.05 regresses");
+	is_str(compare_verdict_name(p[1].verdict), "inconclusive",
+	       "Holm: adjusted 0.06 is not significant (and the CI reaches the threshold)");
+	is_str(compare_verdict_name(p[4].verdict), "inconclusive", "Holm: the 2-sample pair stays inconclusive");
+	compare_adjust(p, 5, COMPARE_NO_CORRECTION);
+	ok(p[1].p_adj == 0.04 && p[1].verdict == VERDICT_REGRESSED && p[1].family == 1,
+	   "no correction: raw p-values decide");
+}
+
+static char tmpdir[] = "/tmp/locus-test-compare.XXXXXX";
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static json_t *meas(const char *bench, const char *metric, bool hib, const char *label,
+		    double med, double noise, size_t n, unsigned seed)
+{
+	double *s = malloc(n * sizeof(*s));
+	json_t *m;
+
+	for (size_t i = 0; i < n; i++) {
+		/* a deterministic spread around med: sum of uniforms, roughly normal */
+		double u = 0;
+
+		for (int k = 0; k < 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			u += (double)((seed >> 8) & 0xffff) / 65536.0 - 0.5;
+		}
+		s[i] = med * (1.0 + noise * u);
+	}
+	m = result_measurement(bench, metric, "ns", hib,
+			       label ? json_pack("{s:s}", "case", label) : NULL, s, n);
+	free(s);
+	return m;
+}
+
+static void test_config(void)
+{
+	struct compare_config *c = NULL;
+	json_t *m1 = meas("tlb", "latency", false, "4K", 100, 0.02, 5, 1);
+	json_t *m2 = meas("tlb", "bandwidth", true, "2M", 100, 0.02, 5, 2);
+	json_t *m3 = meas("branch", "time", false, NULL, 100, 0.02, 5, 3);
+	double alpha, thr;
+
+	ok(compare_config_load(write_file("ok.conf",
+		"# overrides\n"
+		"*  alpha=0.02\n"
+		"tlb/latency   threshold=10%   # comment\n"
+		"tlb           alpha=0.005\n"
+		"\n"
+		"tlb/*{case=4K}  threshold=15\n"
+		"branch/t?me   threshold=2.5%\n"), &c) == 0, "config: a valid file loads");
+	alpha = 0.01, thr = 0.05;
+	compare_config_apply(c, m1, &alpha, &thr);
+	is_near(alpha, 0.005, 0, "config: bench line overrides the '*' line (later wins)");
+	is_near(thr, 0.15, 1e-15, "config: a whole-key pattern with labels wins last");
+	alpha = 0.01, thr = 0.05;
+	compare_config_apply(c, m2, &alpha, &thr);
+	is_near(thr, 0.05, 0, "config: tlb/bandwidth keeps the command-line threshold");
+	is_near(alpha, 0.005, 0, "config: a bare bench name covers all its metrics");
+	alpha = 0.01, thr = 0.05;
+	compare_config_apply(c, m3, &alpha, &thr);
+	is_near(thr, 0.025, 1e-15, "config: glob on bench/metric");
+	is_near(alpha, 0.02, 0, "config: '*' matches everything");
+	compare_config_free(c);
+
+	ok(compare_config_load(write_file("bad1.conf", "tlb/latency threshold=abc\n"), &c) < 0,
+	   "config: a bad number is rejected");
+	ok(compare_config_load(write_file("bad2.conf", "# x\n\ntlb/latency speed=3\n"), &c) < 0,
+	   "config: an unknown key is rejected");
+	ok(compare_config_load(write_file("bad3.conf", "tlb/latency\n"), &c) < 0,
+	   "config: a pattern without settings is rejected");
+	ok(compare_config_load(write_file("bad4.conf", "tlb/latency alpha=0.9\n"), &c) < 0,
+	   "config: alpha above 0.5 is rejected");
+	ok(compare_config_load(write_file("bad5.conf", "threshold=5\n"), &c) < 0,
+	   "config: a line without a pattern is rejected");
+	ok(compare_config_load("/nonexistent/locus.conf", &c) < 0, "config: a missing file fails");
+	json_decref(m1);
+	json_decref(m2);
+	json_decref(m3);
+}
+
+static void test_options(void)
+{
+	struct compare_opts o = COMPARE_OPTS_DEFAULT;
+	struct compare_outputs out = { 0 };
+
+	ok(compare_set_option("threshold", "7.5%", &o, &out) == 0 && fabs(o.threshold - 0.075) < 1e-15,
+	   "option: --threshold 7.5%% is 0.075");
+	ok(compare_set_option("threshold", "10", &o, &out) == 0 && fabs(o.threshold - 0.10) < 1e-15,
+	   "option: --threshold 10 is 0.10");
+	ok(compare_set_option("threshold", "-1", &o, &out) < 0, "option: negative threshold rejected");
+	ok(compare_set_option("alpha", "0", &o, &out) < 0, "option: alpha 0 rejected");
+	ok(compare_set_option("alpha", "0.05", &o, &out) == 0 && o.alpha == 0.05, "option: alpha 0.05");
+	ok(compare_set_option("fail-on", "inconclusive,missing", &o, &out) == 0 &&
+	   out.fail_on_inconclusive && out.fail_on_missing, "option: --fail-on list");
+	ok(compare_set_option("fail-on", "slow", &o, &out) < 0, "option: unknown --fail-on class");
+	ok(compare_set_option("frobnicate", "1", &o, &out) == -ENOENT, "option: unknown name");
+}
+
+static void test_results(void)
+{
+	json_t *env1 = json_pack("{s:{s:s, s:i}, s:{s:s}, s:s}", "cpu", "model", "A", "pus", 2,
+				 "kernel", "release", "6.1", "host", "ci-1");
+	json_t *env2 = json_deep_copy(env1), *env3 = json_deep_copy(env1);
+	json_t *base, *cur;
+	struct compare_opts o = COMPARE_OPTS_DEFAULT;
+	struct compare_result r;
+	char id1[17], id2[17], id3[17], *text;
+
+	json_object_set_new(env2, "host", json_string("ci-2"));
+	json_object_set_new(json_object_get(env3, "cpu"), "model", json_string("B"));
+	compare_fingerprint_id(env1, id1);
+	compare_fingerprint_id(env2, id2);
+	compare_fingerprint_id(env3, id3);
+	ok(strlen(id1) == 16 && strspn(id1, "0123456789abcdef") == 16, "fingerprint id: 16 hex digits");
+	is_str(id1, id2, "fingerprint id: the host name does not count");
+	ok(strcmp(id1, id3) != 0, "fingerprint id: the CPU model counts");
+	json_decref(env2);
+	text = compare_fingerprint_text(env1);
+	ok(text && strstr(text, "cpu.model=A") && strstr(text, "kernel.release=6.1"),
+	   "fingerprint text names the critical keys");
+	free(text);
+
+	base = result_new(env1, NULL);
+	cur = result_new(env3, NULL);
+	result_add(base, meas("tlb", "latency", false, "4K", 100, 0.02, 20, 1));
+	result_add(base, meas("tlb", "latency", false, "2M", 60, 0.02, 20, 2));
+	result_add(base, meas("bw", "read", true, NULL, 10, 0.02, 20, 3));
+	result_add(base, meas("gone", "x", false, NULL, 10, 0.02, 20, 4));
+	result_add(cur, meas("tlb", "latency", false, "4K", 120, 0.02, 20, 5)); /* +20% */
+	result_add(cur, meas("tlb", "latency", false, "2M", 60, 0.02, 20, 6));  /* same */
+	result_add(cur, meas("bw", "read", true, NULL, 8, 0.02, 20, 7));       /* -20% bw */
+	result_add(cur, meas("new", "y", false, NULL, 10, 0.02, 20, 8));
+	ok(compare_results(base, cur, &o, &r) == 0, "results: compared");
+	is_int(r.n_pairs, 3, "results: 3 matched pairs");
+	is_int(r.count[VERDICT_REGRESSED], 2, "results: latency +20% and bandwidth -20% regressed");
+	is_str(r.pairs[0].verdict == VERDICT_REGRESSED ? "r" : "?", "r", "results: worst first");
+	is_near(r.pairs[0].ratio, 1.25, 0.03, "results: bandwidth 10 -> 8 is a bad-direction ratio 1.25, listed first");
+	is_int(r.n_only_base, 1, "results: one measurement only in the baseline");
+	is_str(r.n_only_base ? r.only_base[0] : NULL, "gone/x{}", "results: it is named");
+	is_int(r.n_only_cur, 1, "results: one only in the current result");
+	is_int(r.n_env_diffs, 1, "results: one critical fingerprint difference");
+	is_str(r.n_env_diffs ? r.env_diffs[0].key : NULL, "cpu.model", "results: it is cpu.model");
+	is_int(compare_exit_code(&r, &(struct compare_outputs){ 0 }), 6, "results: exit code 6");
+	compare_result_free(&r);
+
+	o.inject = 0.0;
+	ok(compare_results(base, base, &o, &r) == 0 && r.count[VERDICT_UNCHANGED] == 4,
+	   "results: a file against itself is all unchanged");
+	is_int(compare_exit_code(&r, &(struct compare_outputs){ .fail_on_missing = true }), 0,
+	       "results: exit code 0");
+	compare_result_free(&r);
+	o.inject = 0.20;
+	ok(compare_results(base, base, &o, &r) == 0 && r.count[VERDICT_REGRESSED] == 4,
+	   "results: an injected 20%% slowdown regresses every measurement");
+	compare_result_free(&r);
+	json_decref(base);
+	json_decref(cur);
+}
+
+static void test_calibration(void)
+{
+	json_t *r = result_new(NULL, NULL);
+	struct compare_opts o = COMPARE_OPTS_DEFAULT;
+	struct compare_calib_row rows[3] = { { .slowdown = 0 }, { .slowdown = 0.10 },
+					     { .slowdown = 0.20 } };
+	struct compare_calib_row again[3] = { { .slowdown = 0 }, { .slowdown = 0.10 },
+					      { .slowdown = 0.20 } };
+
+	/* 2% noise, 30 samples: the kind of measurement the gate is meant for */
+	result_add(r, meas("a", "latency", false, NULL, 100, 0.04, 30, 11));
+	result_add(r, meas("b", "bandwidth", true, NULL, 10, 0.04, 30, 12));
+	ok(compare_calibrate(r, &o, 100, 7, rows, 3) == 0, "calibration runs");
+	is_int(rows[0].comparisons, 200, "calibration: 100 trials x 2 measurements");
+	diag("A/A: %zu regressed, %zu inconclusive; +10%%: %zu regressed; +20%%: %zu regressed",
+	     rows[0].count[VERDICT_REGRESSED], rows[0].count[VERDICT_INCONCLUSIVE],
+	     rows[1].count[VERDICT_REGRESSED], rows[2].count[VERDICT_REGRESSED]);
+	ok(rows[0].count[VERDICT_REGRESSED] <= 2, "calibration: A/A false alarms <= 1%%");
+	ok(rows[1].count[VERDICT_REGRESSED] >= 190, "calibration: +10%% caught in >= 95%%");
+	ok(rows[2].count[VERDICT_REGRESSED] == 200, "calibration: +20%% always caught");
+	ok(rows[1].confirmed <= rows[1].count[VERDICT_REGRESSED], "calibration: confirmed <= regressed");
+	compare_calibrate(r, &o, 100, 7, again, 3);
+	ok(memcmp(rows, again, sizeof(rows)) == 0, "calibration: deterministic for a seed");
+	json_decref(r);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir))
+		tap_skip_all("cannot create a temporary directory");
+	test_mann_whitney();
+	test_hodges_lehmann();
+	test_bootstrap();
+	test_verdict();
+	test_holm();
+	test_config();
+	test_options();
+	test_results();
+	test_calibration();
+	for (const char *const *f = (const char *const[]){ "ok.conf", "bad1.conf", "bad2.conf",
+			"bad3.conf", "bad4.conf", "bad5.conf", NULL }; *f; f++) {
+		char p[512];
+
+		snprintf(p, sizeof(p), "%s/%s", tmpdir, *f);
+		unlink(p);
+	}
+	rmdir(tmpdir);
+	return done_testing();
+}
