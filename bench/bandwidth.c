@@ -1,0 +1,778 @@
+/*
+ * bandwidth.c — STREAM-style memory bandwidth: read, write, copy, scale, add, triad.
+ *
+ * The kernels are STREAM's four (copy c = a, scale b = s·c, add c = a + b, triad
+ * a = b + s·c) plus a pure read (sum of a) and a pure write (fill c), each with
+ * regular stores and with non-temporal stores (SSE2 _mm_stream_pd, which every x86-64
+ * has: no -march flags needed; elsewhere `nt` is skipped with the reason).  Threads
+ * 1..N of the bench's CPU set are swept; each worker is pinned and first-touches its
+ * own contiguous part of the three arrays, so with a local policy every thread reads
+ * memory of its own node.  The arrays are re-allocated for every thread count for that
+ * reason.  STREAM's rules: each array at least 4× the last-level cache by default
+ * (--size overrides; the memory budget is checked first), results validated (every
+ * element of the array a kernel wrote is compared with the value the sequence of
+ * kernels must have left there, and the read kernel's sum with n·a), best and
+ * distribution reported (the framework keeps every sample).
+ *
+ * Bytes are counted STREAM's way in metric `bandwidth` (GB/s, 10^9 bytes): the arrays
+ * read plus the arrays written (read 1, write 1, copy and scale 2, add and triad 3),
+ * without write-allocate traffic.  A regular store first reads the destination line
+ * into the cache (read-for-ownership), so the memory actually moves one more array per
+ * written array: metric `bandwidth_rfo` counts that (for nt stores, which bypass the
+ * cache, and for read, it equals `bandwidth`).  Labels: kernel, threads, stores
+ * (regular | nt), array_bytes.  One sample is one pass of all threads over the arrays,
+ * timed from the first thread's start to the last thread's end.
+ */
+#include "config.h"
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "bench.h"
+#include "log.h"
+#include "parse.h"
+#include "timer.h"
+
+#ifdef __x86_64__
+#include <emmintrin.h>
+#define BW_HAVE_NT 1
+#define cpu_relax() _mm_pause()
+#else
+#define BW_HAVE_NT 0
+#define cpu_relax() __asm__ __volatile__("" ::: "memory")
+#endif
+
+/* Keeps compilers from turning a fill or copy loop into memset/memcpy (glibc switches
+ * those to non-temporal stores for large sizes, which would falsify "regular"). */
+#define BW_BARRIER() __asm__ __volatile__("" ::: "memory")
+
+/* Work is handed out in blocks of 512 doubles (4 KiB): every page belongs to one
+ * thread, which first-touches it, and every part is 64-byte aligned. */
+#define BW_BLOCK 512
+#define BW_SCALAR 3.0
+#define BW_TOL 1e-13     /* STREAM's relative tolerance for doubles */
+
+enum bw_kernel { BW_READ, BW_WRITE, BW_COPY, BW_SCALE, BW_ADD, BW_TRIAD, BW_NR_KERNELS };
+static const struct {
+	const char *name;
+	int reads, writes;   /* arrays read / written: STREAM's byte count */
+	char dst;            /* array written ('a', 'b', 'c'), 0 for read */
+} bw_kernels[BW_NR_KERNELS] = {
+	[BW_READ] = { "read", 1, 0, 0 },
+	[BW_WRITE] = { "write", 0, 1, 'c' },
+	[BW_COPY] = { "copy", 1, 1, 'c' },
+	[BW_SCALE] = { "scale", 1, 1, 'b' },
+	[BW_ADD] = { "add", 2, 1, 'c' },
+	[BW_TRIAD] = { "triad", 2, 1, 'a' },
+};
+
+enum bw_cmd { BW_CMD_INIT, BW_CMD_RUN, BW_CMD_CHECK };
+
+struct bw_pool;
+
+struct bw_worker {
+	struct bw_pool *pool;
+	pthread_t th;
+	int idx;
+	int cpu_asked, cpu_got, cpu_end;
+	int err;
+	size_t lo, hi;          /* element range [lo, hi) of every array */
+	uint64_t t0, t1;
+	double sum;             /* read: partial sum */
+	uint64_t bad;           /* check: elements off the expected value */
+} __attribute__((aligned(128)));
+
+struct bw_pool {
+	struct bench_ctx *ctx;
+	int nthreads;
+	struct bw_worker *w;
+	pthread_barrier_t start, end;
+	pthread_mutex_t gate_lock;
+	pthread_cond_t gate_cond;
+	int gate;               /* 0 closed, 1 go, -1 abort */
+	bool quit;
+	enum bw_cmd cmd;
+	enum bw_kernel kernel;
+	bool nt;
+	double *a, *b, *c;
+	size_t n;
+	double ea, eb, ec;      /* what every element of a, b, c must hold now */
+	char check;             /* BW_CMD_CHECK: which array */
+	unsigned arrived __attribute__((aligned(128)));
+	char pad_[124];
+	struct samples ns;      /* per call: elapsed ns of the pass */
+	unsigned calls, bad_sums, moved;
+};
+
+/* ---- kernels --------------------------------------------------------------------- */
+
+#if BW_HAVE_NT
+/* nt is a constant at every call site, so each kernel is compiled twice, once per
+ * store instruction, and nothing else differs between the two. */
+static inline __attribute__((always_inline)) void bw_store(double *p, __m128d v, bool nt)
+{
+	if (nt)
+		_mm_stream_pd(p, v);
+	else
+		_mm_store_pd(p, v);
+}
+
+static double bw_read(const double *a, size_t lo, size_t hi)
+{
+	__m128d s0 = _mm_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+	double r[2];
+
+	/* Four independent accumulators: one would make the loop add-latency bound. */
+	for (size_t i = lo; i < hi; i += 8) {
+		s0 = _mm_add_pd(s0, _mm_load_pd(a + i));
+		s1 = _mm_add_pd(s1, _mm_load_pd(a + i + 2));
+		s2 = _mm_add_pd(s2, _mm_load_pd(a + i + 4));
+		s3 = _mm_add_pd(s3, _mm_load_pd(a + i + 6));
+	}
+	_mm_storeu_pd(r, _mm_add_pd(_mm_add_pd(s0, s1), _mm_add_pd(s2, s3)));
+	return r[0] + r[1];
+}
+
+static inline __attribute__((always_inline)) void
+bw_kernel_run(enum bw_kernel k, double *a, double *b, double *c, size_t lo, size_t hi,
+	      bool nt)
+{
+	const __m128d s = _mm_set1_pd(BW_SCALAR);
+
+	switch (k) {
+	case BW_WRITE:
+		for (size_t i = lo; i < hi; i += 8) {
+			bw_store(c + i, s, nt);
+			bw_store(c + i + 2, s, nt);
+			bw_store(c + i + 4, s, nt);
+			bw_store(c + i + 6, s, nt);
+			BW_BARRIER();
+		}
+		break;
+	case BW_COPY:
+		for (size_t i = lo; i < hi; i += 8) {
+			bw_store(c + i, _mm_load_pd(a + i), nt);
+			bw_store(c + i + 2, _mm_load_pd(a + i + 2), nt);
+			bw_store(c + i + 4, _mm_load_pd(a + i + 4), nt);
+			bw_store(c + i + 6, _mm_load_pd(a + i + 6), nt);
+			BW_BARRIER();
+		}
+		break;
+	case BW_SCALE:
+		for (size_t i = lo; i < hi; i += 8) {
+			bw_store(b + i, _mm_mul_pd(s, _mm_load_pd(c + i)), nt);
+			bw_store(b + i + 2, _mm_mul_pd(s, _mm_load_pd(c + i + 2)), nt);
+			bw_store(b + i + 4, _mm_mul_pd(s, _mm_load_pd(c + i + 4)), nt);
+			bw_store(b + i + 6, _mm_mul_pd(s, _mm_load_pd(c + i + 6)), nt);
+			BW_BARRIER();
+		}
+		break;
+	case BW_ADD:
+		for (size_t i = lo; i < hi; i += 8) {
+			bw_store(c + i, _mm_add_pd(_mm_load_pd(a + i), _mm_load_pd(b + i)), nt);
+			bw_store(c + i + 2, _mm_add_pd(_mm_load_pd(a + i + 2),
+						       _mm_load_pd(b + i + 2)), nt);
+			bw_store(c + i + 4, _mm_add_pd(_mm_load_pd(a + i + 4),
+						       _mm_load_pd(b + i + 4)), nt);
+			bw_store(c + i + 6, _mm_add_pd(_mm_load_pd(a + i + 6),
+						       _mm_load_pd(b + i + 6)), nt);
+			BW_BARRIER();
+		}
+		break;
+	case BW_TRIAD:
+		for (size_t i = lo; i < hi; i += 8) {
+			bw_store(a + i, _mm_add_pd(_mm_load_pd(b + i),
+						   _mm_mul_pd(s, _mm_load_pd(c + i))), nt);
+			bw_store(a + i + 2, _mm_add_pd(_mm_load_pd(b + i + 2),
+						       _mm_mul_pd(s, _mm_load_pd(c + i + 2))), nt);
+			bw_store(a + i + 4, _mm_add_pd(_mm_load_pd(b + i + 4),
+						       _mm_mul_pd(s, _mm_load_pd(c + i + 4))), nt);
+			bw_store(a + i + 6, _mm_add_pd(_mm_load_pd(b + i + 6),
+						       _mm_mul_pd(s, _mm_load_pd(c + i + 6))), nt);
+			BW_BARRIER();
+		}
+		break;
+	default:
+		break;
+	}
+	/* Non-temporal stores are weakly ordered: drain them before the clock stops. */
+	if (nt)
+		_mm_sfence();
+}
+
+static void bw_kernel_regular(enum bw_kernel k, double *a, double *b, double *c, size_t lo,
+			      size_t hi)
+{
+	bw_kernel_run(k, a, b, c, lo, hi, false);
+}
+
+static void bw_kernel_nt(enum bw_kernel k, double *a, double *b, double *c, size_t lo,
+			 size_t hi)
+{
+	bw_kernel_run(k, a, b, c, lo, hi, true);
+}
+#else
+/* Portable versions: regular stores only. */
+static double bw_read(const double *a, size_t lo, size_t hi)
+{
+	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+
+	for (size_t i = lo; i < hi; i += 4) {
+		s0 += a[i];
+		s1 += a[i + 1];
+		s2 += a[i + 2];
+		s3 += a[i + 3];
+	}
+	return (s0 + s1) + (s2 + s3);
+}
+
+static void bw_kernel_regular(enum bw_kernel k, double *a, double *b, double *c, size_t lo,
+			      size_t hi)
+{
+	const double s = BW_SCALAR;
+
+	for (size_t i = lo; i < hi; i += 8) {
+		for (size_t j = i; j < i + 8; j++) {
+			switch (k) {
+			case BW_WRITE: c[j] = s; break;
+			case BW_COPY: c[j] = a[j]; break;
+			case BW_SCALE: b[j] = s * c[j]; break;
+			case BW_ADD: c[j] = a[j] + b[j]; break;
+			case BW_TRIAD: a[j] = b[j] + s * c[j]; break;
+			default: break;
+			}
+		}
+		BW_BARRIER();
+	}
+}
+
+static void bw_kernel_nt(enum bw_kernel k, double *a, double *b, double *c, size_t lo,
+			 size_t hi)
+{
+	bw_kernel_regular(k, a, b, c, lo, hi);
+}
+#endif
+
+/* ---- workers --------------------------------------------------------------------- */
+
+static void bw_spin_barrier(struct bw_pool *p)
+{
+	unsigned spins = 0;
+
+	__atomic_fetch_add(&p->arrived, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&p->arrived, __ATOMIC_ACQUIRE) < (unsigned)p->nthreads) {
+		cpu_relax();
+		if (++spins % 4096 == 0)
+			sched_yield();
+	}
+}
+
+static uint64_t bw_count_bad(const double *x, size_t lo, size_t hi, double want)
+{
+	uint64_t bad = 0;
+
+	for (size_t i = lo; i < hi; i++)
+		if (x[i] != want && !(fabs(x[i] - want) <= BW_TOL * fabs(want)))
+			bad++;
+	return bad;
+}
+
+static void bw_work(struct bw_worker *w)
+{
+	struct bw_pool *p = w->pool;
+
+	switch (p->cmd) {
+	case BW_CMD_INIT:
+		/* First touch: this thread's pages of every array land on its node. */
+		for (size_t i = w->lo; i < w->hi; i++) {
+			p->a[i] = 1.0;
+			p->b[i] = 2.0;
+			p->c[i] = 0.0;
+		}
+		break;
+	case BW_CMD_RUN:
+		bw_spin_barrier(p);
+		w->t0 = timer_now();
+		if (p->kernel == BW_READ)
+			w->sum = bw_read(p->a, w->lo, w->hi);
+		else if (p->nt)
+			bw_kernel_nt(p->kernel, p->a, p->b, p->c, w->lo, w->hi);
+		else
+			bw_kernel_regular(p->kernel, p->a, p->b, p->c, w->lo, w->hi);
+		w->t1 = timer_now();
+		w->cpu_end = sched_getcpu();
+		break;
+	case BW_CMD_CHECK:
+		w->bad = bw_count_bad(p->check == 'a' ? p->a : p->check == 'b' ? p->b : p->c,
+				      w->lo, w->hi,
+				      p->check == 'a' ? p->ea : p->check == 'b' ? p->eb : p->ec);
+		break;
+	}
+}
+
+static void *bw_worker_main(void *arg)
+{
+	struct bw_worker *w = arg;
+	struct bw_pool *p = w->pool;
+	int gate;
+
+	pthread_mutex_lock(&p->gate_lock);
+	while (!(gate = p->gate))
+		pthread_cond_wait(&p->gate_cond, &p->gate_lock);
+	pthread_mutex_unlock(&p->gate_lock);
+	if (gate < 0)
+		return NULL;
+	w->cpu_got = bench_pin(p->ctx, w->cpu_asked);
+	if (w->cpu_got < 0)
+		w->err = w->cpu_got;
+	pthread_barrier_wait(&p->start);        /* ready */
+	for (;;) {
+		pthread_barrier_wait(&p->start);
+		if (p->quit)
+			break;
+		bw_work(w);
+		pthread_barrier_wait(&p->end);
+	}
+	return NULL;
+}
+
+static void bw_gate(struct bw_pool *p, int value)
+{
+	pthread_mutex_lock(&p->gate_lock);
+	p->gate = value;
+	pthread_cond_broadcast(&p->gate_cond);
+	pthread_mutex_unlock(&p->gate_lock);
+}
+
+/* Run one command on all workers and wait for them. */
+static void bw_do(struct bw_pool *p, enum bw_cmd cmd)
+{
+	p->cmd = cmd;
+	p->arrived = 0;
+	pthread_barrier_wait(&p->start);
+	pthread_barrier_wait(&p->end);
+}
+
+static void bw_pool_stop(struct bw_pool *p)
+{
+	p->quit = true;
+	pthread_barrier_wait(&p->start);
+	for (int i = 0; i < p->nthreads; i++)
+		pthread_join(p->w[i].th, NULL);
+	pthread_barrier_destroy(&p->start);
+	pthread_barrier_destroy(&p->end);
+	pthread_mutex_destroy(&p->gate_lock);
+	pthread_cond_destroy(&p->gate_cond);
+}
+
+/* Start the workers, pinned to the first nthreads CPUs of the set, with their parts
+ * of the arrays.  Returns 0 or a negative errno (nothing left running). */
+static int bw_pool_start(struct bw_pool *p)
+{
+	size_t blocks = p->n / BW_BLOCK;
+	int i, rc = 0;
+
+	pthread_mutex_init(&p->gate_lock, NULL);
+	pthread_cond_init(&p->gate_cond, NULL);
+	if (pthread_barrier_init(&p->start, NULL, (unsigned)p->nthreads + 1) ||
+	    pthread_barrier_init(&p->end, NULL, (unsigned)p->nthreads + 1)) {
+		pthread_mutex_destroy(&p->gate_lock);
+		pthread_cond_destroy(&p->gate_cond);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->nthreads; i++) {
+		p->w[i] = (struct bw_worker){
+			.pool = p, .idx = i, .cpu_asked = bench_cpu_at(p->ctx, i),
+			.lo = blocks * (size_t)i / (size_t)p->nthreads * BW_BLOCK,
+			.hi = blocks * (size_t)(i + 1) / (size_t)p->nthreads * BW_BLOCK,
+		};
+		rc = pthread_create(&p->w[i].th, NULL, bw_worker_main, &p->w[i]);
+		if (rc) {
+			rc = -rc;
+			break;
+		}
+	}
+	if (rc < 0) {
+		locus_error("bench bandwidth: cannot start thread %d: %s", i, strerror(-rc));
+		bw_gate(p, -1);
+		for (int k = 0; k < i; k++)
+			pthread_join(p->w[k].th, NULL);
+		pthread_barrier_destroy(&p->start);
+		pthread_barrier_destroy(&p->end);
+		pthread_mutex_destroy(&p->gate_lock);
+		pthread_cond_destroy(&p->gate_cond);
+		return rc;
+	}
+	bw_gate(p, 1);
+	pthread_barrier_wait(&p->start);        /* all pinned */
+	for (i = 0; i < p->nthreads; i++)
+		if (p->w[i].err < 0)
+			rc = p->w[i].err;
+	if (rc < 0)
+		bw_pool_stop(p);
+	return rc;
+}
+
+/* One sample: one pass of all threads; GB/s counted STREAM's way. */
+static int bw_sample(void *arg, double *sample)
+{
+	struct bw_pool *p = arg;
+	uint64_t first = UINT64_MAX, last = 0;
+	double ns, sum = 0, want;
+	int rc;
+
+	bw_do(p, BW_CMD_RUN);
+	p->calls++;
+	for (int i = 0; i < p->nthreads; i++) {
+		if (p->w[i].t0 < first)
+			first = p->w[i].t0;
+		if (p->w[i].t1 > last)
+			last = p->w[i].t1;
+		sum += p->w[i].sum;
+		if (!p->ctx->topo->fake && p->w[i].cpu_end != p->w[i].cpu_got)
+			p->moved++;
+	}
+	if (p->kernel == BW_READ) {
+		want = (double)p->n * p->ea;
+		if (sum != want && !(fabs(sum - want) <= BW_TOL * fabs(want)))
+			p->bad_sums++;
+	}
+	ns = timer_ticks_to_ns(last - first);
+	if (ns <= 0)
+		return -EIO;
+	if ((rc = samples_push(&p->ns, ns)) < 0)
+		return rc;
+	*sample = (double)(bw_kernels[p->kernel].reads + bw_kernels[p->kernel].writes) *
+		  (double)p->n * sizeof(double) / ns;
+	return 0;
+}
+
+/* ---- the run --------------------------------------------------------------------- */
+
+static json_t *bw_labels(enum bw_kernel k, int nt, bool store_nt, uint64_t array_bytes)
+{
+	return json_pack("{s:s, s:i, s:s, s:I}", "kernel", bw_kernels[k].name, "threads", nt,
+			 "stores", store_nt ? "nt" : "regular", "array_bytes",
+			 (json_int_t)array_bytes);
+}
+
+/* What the sequence of kernels leaves in the arrays (STREAM's check, by scalars). */
+static void bw_expect(struct bw_pool *p, enum bw_kernel k)
+{
+	switch (k) {
+	case BW_WRITE: p->ec = BW_SCALAR; break;
+	case BW_COPY: p->ec = p->ea; break;
+	case BW_SCALE: p->eb = BW_SCALAR * p->ec; break;
+	case BW_ADD: p->ec = p->ea + p->eb; break;
+	case BW_TRIAD: p->ea = p->eb + BW_SCALAR * p->ec; break;
+	default: break;
+	}
+}
+
+static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, enum bw_kernel k, bool nt,
+		      const json_t *common, bool *failed)
+{
+	uint64_t abytes = (uint64_t)p->n * sizeof(double);
+	double bytes = (double)(bw_kernels[k].reads + bw_kernels[k].writes) * (double)abytes;
+	double rfo = bytes + (nt ? 0 : (double)bw_kernels[k].writes * (double)abytes);
+	unsigned bad_sums_before = p->bad_sums, moved_before = p->moved, moved;
+	uint64_t bad = 0;
+	json_t *verified = json_deep_copy(common);
+	size_t keep;
+	int rc;
+
+	p->kernel = k;
+	p->nt = nt;
+	p->calls = 0;
+	p->ns.n = 0;
+	json_object_set_new(verified, "bytes_per_pass", json_real(bytes));
+	json_object_set_new(verified, "bytes_per_pass_rfo", json_real(rfo));
+	json_incref(verified);    /* completed below with the validation */
+	struct bench_measure m = {
+		.metric = "bandwidth",
+		.labels = bw_labels(k, p->nthreads, nt, abytes),
+		.verified = verified,
+		.fn = bw_sample,
+		.arg = p,
+	};
+	rc = bench_measure(ctx, &m);
+	if (rc < 0) {
+		json_decref(verified);
+		return rc;
+	}
+	bw_expect(p, k);
+	moved = p->moved - moved_before;
+	if (bw_kernels[k].dst) {
+		p->check = bw_kernels[k].dst;
+		bw_do(p, BW_CMD_CHECK);
+		for (int i = 0; i < p->nthreads; i++)
+			bad += p->w[i].bad;
+		json_object_set_new(verified, "check", json_pack("{s:s, s:f, s:I}",
+			"array", (char[]){ bw_kernels[k].dst, 0 },
+			"expected", bw_kernels[k].dst == 'a' ? p->ea : bw_kernels[k].dst == 'b'
+				    ? p->eb : p->ec,
+			"bad_elements", (json_int_t)bad));
+	} else {
+		unsigned bs = p->bad_sums - bad_sums_before;
+		json_object_set_new(verified, "check", json_pack("{s:s, s:f, s:I, s:i}",
+			"array", "a", "expected_sum", (double)p->n * p->ea,
+			"samples_checked", (json_int_t)p->calls, "bad_sums", (int)bs));
+		bad = bs;
+	}
+	/* sched_getcpu() at the end of every pass, every thread. */
+	json_object_set_new(verified, "moved_threads", json_integer((json_int_t)moved));
+	json_object_set_new(verified, "ok", json_boolean(bad == 0));
+	if (bad) {
+		bench_warn(ctx, "%s (%s stores, %d threads): validation failed: %llu wrong %s",
+			   bw_kernels[k].name, nt ? "nt" : "regular", p->nthreads,
+			   (unsigned long long)bad, bw_kernels[k].dst ? "elements" : "sums");
+		*failed = true;
+	}
+	if (moved)
+		bench_warn(ctx, "%s (%d threads): %u times a worker was not on its CPU at the end "
+			   "of a pass", bw_kernels[k].name, p->nthreads, moved);
+
+	/* The write-allocate-inclusive figure, from the same passes (the kept tail). */
+	keep = p->calls > ctx->rep.warmup ? ctx->rep.warmup : 0;
+	double *gbs = calloc(p->ns.n - keep + 1, sizeof(double));
+	if (!gbs) {
+		json_decref(verified);
+		return -ENOMEM;
+	}
+	for (size_t i = keep; i < p->ns.n; i++)
+		gbs[i - keep] = rfo / p->ns.v[i];
+	rc = bench_record(ctx, "bandwidth_rfo", bw_labels(k, p->nthreads, nt, abytes), gbs,
+			  p->ns.n - keep, json_deep_copy(verified));
+	free(gbs);
+	json_decref(verified);
+	return rc;
+}
+
+static json_t *bw_memory_json(struct mem_region *r, int nregions, bool *ok)
+{
+	json_t *j = NULL;
+
+	*ok = true;
+	for (int i = 0; i < nregions; i++) {
+		struct mem_verified v;
+		if (mem_verify(&r[i], 0, &v) < 0) {
+			*ok = false;
+			continue;
+		}
+		if (!v.page_ok || v.placement_ok < 1.0)
+			*ok = false;
+		if (!j)
+			j = mem_verified_json(&r[i], &v);
+	}
+	return j ? j : json_null();
+}
+
+static int bw_run_threads(struct bench_ctx *ctx, int nt, uint64_t array_bytes,
+			  const bool *kernels, const bool *stores, bool *failed)
+{
+	struct mem_region r[3] = { { 0 } };
+	struct bw_pool *p = NULL;
+	json_t *common = NULL, *cpus, *asked;
+	uint64_t llc = topo_llc_size(ctx->topo);
+	bool mem_ok;
+	int rc = 0;
+
+	for (int i = 0; i < 3 && rc == 0; i++)
+		rc = bench_alloc(ctx, &r[i], array_bytes, MEM_PAGE_DEFAULT);
+	if (rc < 0)
+		goto out;
+	if (posix_memalign((void **)&p, 128, sizeof(*p))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	memset(p, 0, sizeof(*p));
+	p->ctx = ctx;
+	p->nthreads = nt;
+	p->a = r[0].p;
+	p->b = r[1].p;
+	p->c = r[2].p;
+	p->n = array_bytes / sizeof(double);
+	p->ea = 1.0;
+	p->eb = 2.0;
+	p->ec = 0.0;
+	if (posix_memalign((void **)&p->w, 128, (size_t)nt * sizeof(*p->w))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = bw_pool_start(p);
+	if (rc < 0)
+		goto out;
+	bw_do(p, BW_CMD_INIT);
+
+	cpus = json_array();
+	asked = json_array();
+	for (int i = 0; i < nt; i++) {
+		json_array_append_new(asked, json_integer(p->w[i].cpu_asked));
+		json_array_append_new(cpus, json_integer(p->w[i].cpu_got));
+	}
+	common = json_pack("{s:o, s:o, s:b, s:I, s:I, s:o, s:b}",
+		"cpus_asked", asked, "cpus", cpus, "bound", !ctx->topo->fake,
+		"array_bytes", (json_int_t)array_bytes, "llc_bytes", (json_int_t)llc,
+		"arrays_per_llc", llc ? json_real((double)array_bytes / (double)llc) : json_null(),
+		"stream_rule_4x_llc", llc == 0 || array_bytes >= 4 * llc);
+	json_object_set_new(common, "memory", bw_memory_json(r, 3, &mem_ok));
+	json_object_set_new(common, "memory_ok", json_boolean(mem_ok));
+
+	for (int k = 0; k < BW_NR_KERNELS && rc == 0; k++) {
+		if (!kernels[k])
+			continue;
+		for (int s = 0; s < 2 && rc == 0; s++) {
+			if (!stores[s])
+				continue;
+			if (s == 1 && (k == BW_READ || !BW_HAVE_NT))
+				continue;       /* recorded once, in bw_run */
+			rc = bw_measure(ctx, p, (enum bw_kernel)k, s == 1, common, failed);
+		}
+	}
+	bw_pool_stop(p);
+out:
+	json_decref(common);
+	if (p) {
+		samples_free(&p->ns);
+		free(p->w);
+		free(p);
+	}
+	for (int i = 0; i < 3; i++)
+		if (r[i].map)
+			mem_free(&r[i]);
+	return rc;
+}
+
+static int name_index(const char *name)
+{
+	for (int i = 0; i < BW_NR_KERNELS; i++)
+		if (strcasecmp(bw_kernels[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Per-array bytes: --size, else 4× the LLC (STREAM's rule) within the memory budget. */
+static int bw_array_bytes(struct bench_ctx *ctx, uint64_t *out)
+{
+	uint64_t llc = topo_llc_size(ctx->topo), size, budget;
+	char a[32], b[32];
+	int rc;
+
+	if (bench_opt_str(ctx, "size")) {
+		size = bench_opt_size(ctx, "size");
+		size -= size % (BW_BLOCK * sizeof(double));
+		if ((rc = bench_check_memory(ctx, 3 * size)) < 0)
+			return rc;
+		if (llc && size < 4 * llc && !ctx->quick)
+			bench_warn(ctx, "arrays of %s are smaller than 4x the last-level cache (%s): "
+				   "the figures include cache hits", format_size(size, a, sizeof(a)),
+				   format_size(llc, b, sizeof(b)));
+		*out = size;
+		return 0;
+	}
+	size = llc ? 4 * llc : 256ull << 20;
+	if (size < (16ull << 20))
+		size = 16ull << 20;
+	budget = mem_available() / 10 * 8 / 3;
+	if (budget && size > budget) {
+		bench_warn(ctx, "arrays of 4x the last-level cache (%s each) do not fit in the memory "
+			   "budget; using %s each", format_size(size, a, sizeof(a)),
+			   format_size(budget, b, sizeof(b)));
+		size = budget;
+	}
+	size -= size % (BW_BLOCK * sizeof(double));
+	*out = size;
+	return 0;
+}
+
+/* The sweep: 1, 2, ..., N; above 16 CPUs powers of two and N, to keep it short.
+ * Returns 0 after N. */
+static int bw_next_threads(int t, int maxt)
+{
+	if (t >= maxt)
+		return 0;
+	if (maxt <= 16)
+		return t + 1;
+	return t * 2 < maxt ? t * 2 : maxt;
+}
+
+static int bw_run(struct bench_ctx *ctx)
+{
+	bool kernels[BW_NR_KERNELS] = { false }, stores[2] = { false }, failed = false;
+	int ncpu = bench_nr_cpus(ctx), maxt = ncpu, rc;
+	uint64_t array_bytes;
+	char buf[32];
+
+	if (bench_opt_str(ctx, "threads")) {
+		maxt = (int)bench_opt_int(ctx, "threads");
+		if (maxt > ncpu) {
+			char list[128];
+			locus_error("bench bandwidth: --threads %d is more than the %d CPUs available "
+				    "(%s)", maxt, ncpu, topo_list_str(ctx->cpus, list, sizeof(list)));
+			return -EINVAL;
+		}
+	}
+	for (size_t i = 0; i < bench_opt_count(ctx, "kernels"); i++) {
+		int k = name_index(bench_opt_choice_at(ctx, "kernels", i, buf, sizeof(buf)));
+		if (k >= 0)
+			kernels[k] = true;
+	}
+	for (size_t i = 0; i < bench_opt_count(ctx, "stores"); i++) {
+		const char *s = bench_opt_choice_at(ctx, "stores", i, buf, sizeof(buf));
+		stores[strcasecmp(s, "nt") == 0] = true;
+	}
+	if ((rc = bw_array_bytes(ctx, &array_bytes)) < 0)
+		return rc;
+
+	if (stores[1] && !BW_HAVE_NT)
+		bench_skip(ctx, json_pack("{s:s}", "stores", "nt"),
+			   "stores nt unsupported: non-temporal stores are built for x86-64 only");
+	else if (stores[1] && kernels[BW_READ])
+		bench_skip(ctx, json_pack("{s:s, s:s}", "kernel", "read", "stores", "nt"),
+			   "the read kernel stores nothing: only stores=regular applies");
+
+	for (int t = 1; t > 0; t = bw_next_threads(t, maxt)) {
+		rc = bw_run_threads(ctx, t, array_bytes, kernels, stores, &failed);
+		if (rc < 0)
+			return rc;
+	}
+	return failed ? -EPROTO : 0;
+}
+
+static const struct bench_opt bw_opts[] = {
+	{ .name = "kernels", .type = BOPT_CHOICES, .def = "read,write,copy,scale,add,triad",
+	  .choices = "read,write,copy,scale,add,triad",
+	  .help = "kernels: sum of a, fill c, c=a, b=s*c, c=a+b, a=b+s*c" },
+	{ .name = "stores", .type = BOPT_CHOICES, .def = "regular,nt", .choices = "regular,nt",
+	  .help = "store kinds: regular (write-allocate) and non-temporal (x86-64)" },
+	{ .name = "threads", .type = BOPT_INT, .def = NULL, .min = 1, .max = 4096,
+	  .help = "sweep 1..N threads (default: all CPUs of the set; above 16, powers of two)" },
+	{ .name = "size", .type = BOPT_SIZE, .def = NULL, .quick = "64M", .min = 1 << 20,
+	  .help = "bytes per array (three arrays) [default 4x the last-level cache]" },
+	{ .name = NULL },
+};
+
+static const struct bench_metric bw_metrics[] = {
+	{ .name = "bandwidth", .unit = "GB/s", .higher_is_better = true },
+	{ .name = "bandwidth_rfo", .unit = "GB/s", .higher_is_better = true },
+	{ .name = NULL },
+};
+
+const struct bench_info bench_bandwidth_info = {
+	.name = "bandwidth",
+	.summary = "STREAM-style memory bandwidth: read, write, copy, scale, add, triad; regular and nt stores",
+	.description =
+		"STREAM's copy, scale, add and triad plus a pure read (sum) and a pure write\n"
+		"(fill), with regular and non-temporal stores, for 1..N pinned threads that each\n"
+		"first-touch their own part of the three arrays (each 4x the last-level cache by\n"
+		"default).  Every kernel's result is validated.  Metric bandwidth counts bytes\n"
+		"STREAM's way (arrays read + arrays written, 10^9 bytes/s); bandwidth_rfo adds the\n"
+		"read-for-ownership of each destination line that regular stores cause.",
+	.opts = bw_opts,
+	.metrics = bw_metrics,
+	.run = bw_run,
+};
