@@ -168,6 +168,11 @@ json_check 'd["rows"][0]["regressed"] <= 0.01 * d["rows"][0]["comparisons"]' "--
 json_check 'd["rows"][2]["regressed"] >= 0.95 * d["rows"][2]["comparisons"]' "--calibrate: +10% caught in >= 95% on the fixture"
 run "$LOCUS" compare --calibrate "$R/base.json" "$R/base.json"
 is_rc 2 "--calibrate takes one file"
+run "$top_srcdir/scripts/gate-calibration" --locus "$LOCUS" --trials 10 "$R/base.json"
+is_rc 0 "scripts/gate-calibration on a recorded result: exit 0"
+has_out '^A/A +40 ' "scripts/gate-calibration prints the resampling table"
+run "$top_srcdir/scripts/gate-calibration" --locus "$LOCUS" --reruns 2
+is_rc 2 "scripts/gate-calibration --reruns 2: too few runs, exit 2"
 
 # ---- baselines
 B=$T_TMP/baselines
