@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include "log.h"
+#include "rng.h"
 #include "stats.h"
 
 #define DEFAULT_BOOT_REPS 2000u
@@ -35,53 +36,12 @@
 
 /* ------------------------------------------------------------------ PRNG */
 
-/* splitmix64: turns one 64-bit seed into well-mixed state words for xoshiro. */
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-struct xoshiro {
-	uint64_t s[4];
-};
-
-static inline uint64_t rotl64(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** (Blackman & Vigna): fast, small state, good enough for resampling. */
-static inline uint64_t xoshiro_next(struct xoshiro *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl64(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl64(s[3], 45);
-	return result;
-}
-
-static void xoshiro_seed(struct xoshiro *r, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
-}
-
 /* Uniform index in [0, n), n <= 2^32, by Lemire's multiply-shift on the top 32 bits
  * (portable: no 128-bit type); its bias, below n / 2^32, is far below anything a
  * bootstrap can notice. */
-static inline size_t rand_index(struct xoshiro *r, size_t n)
+static inline size_t rand_index(struct rng *r, size_t n)
 {
-	return (size_t)(((xoshiro_next(r) >> 32) * (uint64_t)n) >> 32);
+	return (size_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
 }
 
 /* Seed from the sorted data, so the interval depends only on the multiset of samples.
@@ -96,7 +56,7 @@ static uint64_t data_seed(const double *sorted, size_t n)
 
 		memcpy(&bits, &v, sizeof(bits));
 		h ^= bits;
-		h = splitmix64(&h);
+		h = rng_splitmix64(&h);
 	}
 	return h;
 }
@@ -147,7 +107,7 @@ static void boot_median_ci(const double *sorted, size_t n, double level,
 			   unsigned boot_reps, uint32_t *counts, double *meds,
 			   double *lo, double *hi)
 {
-	struct xoshiro rng;
+	struct rng rng;
 	size_t k1 = (n - 1) / 2, k2 = n / 2; /* 0-based middle ranks (equal when n is odd) */
 	double alpha = (1.0 - level) / 2.0, med;
 
@@ -155,7 +115,7 @@ static void boot_median_ci(const double *sorted, size_t n, double level,
 		*lo = *hi = sorted[0];
 		return;
 	}
-	xoshiro_seed(&rng, data_seed(sorted, n));
+	rng_seed(&rng, data_seed(sorted, n));
 	for (unsigned b = 0; b < boot_reps; b++) {
 		size_t cum = 0, i = 0;
 		double v1, v2;

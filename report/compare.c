@@ -23,50 +23,10 @@
 #include "log.h"
 #include "parse.h"
 #include "result.h"
+#include "rng.h"
 #include "stats.h"
 
 /* ------------------------------------------------------------------ PRNG */
-
-/* splitmix64 and xoshiro256** (Blackman & Vigna), as in stats.c: private here so that
- * nothing else a command does can change the sequence a comparison sees. */
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-struct rng {
-	uint64_t s[4];
-};
-
-static inline uint64_t rotl64(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t rng_next(struct rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl64(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl64(s[3], 45);
-	return result;
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
-}
 
 static inline size_t rng_index(struct rng *r, size_t n)
 {
@@ -82,7 +42,7 @@ static uint64_t hash_doubles(uint64_t h, const double *v, size_t n)
 
 		memcpy(&bits, &d, sizeof(bits));
 		h ^= bits;
-		h = splitmix64(&h);
+		h = rng_splitmix64(&h);
 	}
 	return h;
 }
