@@ -12,7 +12,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,41 +50,20 @@ static void env_usage(FILE *f)
 		"  locus --sysroot /srv/other-machine env\n");
 }
 
+static void print_env(FILE *f, const void *env)
+{
+	env_print(f, env);
+}
+
 int cmd_env(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *output = NULL;
-	bool json = false;
-	int c, ret = LOCUS_EXIT_OK;
+	struct show_opts o = { 0 };
+	int ret = cmd_show_options(argc, argv, "env", env_usage, &o);
 	json_t *env;
-	FILE *f;
 
 	(void)ctx;
-	while ((c = getopt_long(argc, argv, "jo:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			env_usage(stdout);
-			return LOCUS_EXIT_OK;
-		default:
-			return cmd_usage_error("env");
-		}
-	}
-	if (optind < argc) {
-		locus_error("env: unexpected argument '%s'; env takes only options", argv[optind]);
-		return cmd_usage_error("env");
-	}
-
+	if (ret >= 0)
+		return ret;
 	/* Collect before opening the output, so a failure leaves no half-written file. */
 	env = env_fingerprint();
 	if (!env) {
@@ -94,22 +72,7 @@ int cmd_env(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (sysfs_is_fake())
 		locus_info("env: /proc and /sys read from sysroot %s", sysfs_root());
-	f = cmd_open_output(output);
-	if (!f) {
-		json_decref(env);
-		return LOCUS_EXIT_FAIL;
-	}
-	if (json) {
-		if (json_dumpf(env, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF) {
-			locus_error("env: %s: cannot write JSON",
-				    output && strcmp(output, "-") ? output : "standard output");
-			ret = LOCUS_EXIT_FAIL;
-		}
-	} else {
-		env_print(f, env);
-	}
+	ret = cmd_show_emit("env", &o, env, print_env, env);
 	json_decref(env);
-	if (cmd_close_output(f, output) < 0)
-		ret = LOCUS_EXIT_FAIL;
 	return ret;
 }

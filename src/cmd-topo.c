@@ -11,7 +11,6 @@
 #include "config.h"
 #endif
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,60 +40,27 @@ static void topo_usage(FILE *f)
 		"  locus topo --topology \"pack:2 numa:1 core:4 pu:2\"\n");
 }
 
+static void print_topo(FILE *f, const void *tp)
+{
+	topo_print(f, tp);
+}
+
 int cmd_topo(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *output = NULL;
-	bool json = false;
-	FILE *f;
-	int c, ret = LOCUS_EXIT_OK;
+	struct show_opts o = { 0 };
+	int ret = cmd_show_options(argc, argv, "topo", topo_usage, &o);
+	json_t *j = NULL;
 
-	while ((c = getopt_long(argc, argv, "jo:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			topo_usage(stdout);
-			return LOCUS_EXIT_OK;
-		default:
-			return cmd_usage_error("topo");
-		}
-	}
-	if (optind < argc) {
-		locus_error("topo: unexpected argument '%s'; topo takes only options", argv[optind]);
-		return cmd_usage_error("topo");
-	}
+	if (ret >= 0)
+		return ret;
 	if (!ctx->have_topo) {
 		locus_error("topo: no topology loaded");
 		return LOCUS_EXIT_FAIL;
 	}
 	/* The dispatcher has already said on stderr when the topology is fake. */
-
-	f = cmd_open_output(output);
-	if (!f)
-		return LOCUS_EXIT_FAIL;
-	if (json) {
-		json_t *j = topo_json(&ctx->topo);
-
-		if (!j || json_dumpf(j, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF) {
-			locus_error("topo: %s: cannot write JSON",
-				    output && strcmp(output, "-") ? output : "standard output");
-			ret = LOCUS_EXIT_FAIL;
-		}
-		json_decref(j);
-	} else {
-		topo_print(f, &ctx->topo);
-	}
-	if (cmd_close_output(f, output) < 0)
-		ret = LOCUS_EXIT_FAIL;
+	if (o.json)
+		j = topo_json(&ctx->topo);
+	ret = cmd_show_emit("topo", &o, j, print_topo, &ctx->topo);
+	json_decref(j);
 	return ret;
 }

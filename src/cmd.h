@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <jansson.h>
 #include "topo.h"
 
 enum cmd_flags {
@@ -51,6 +52,22 @@ int cmd_usage_error(const char *cmd);
  * errors (returns 0 or -1). */
 FILE *cmd_open_output(const char *path);
 int cmd_close_output(FILE *f, const char *path);
+
+/*
+ * For the "show" commands (topo, env) that take only --json, -o FILE and --help:
+ * parse those options.  Returns -1 to go on, or the exit code to return at once
+ * (after --help, a bad option or a stray argument).
+ */
+struct show_opts {
+	bool json;
+	const char *output;
+};
+int cmd_show_options(int argc, char **argv, const char *cmd, void (*cmd_help)(FILE *),
+		     struct show_opts *o);
+/* Write `j` (pretty JSON) or, with o->json false, print(f, arg) to o->output.
+ * Returns an exit code. */
+int cmd_show_emit(const char *cmd, const struct show_opts *o, const json_t *j,
+		  void (*print)(FILE *, const void *), const void *arg);
 
 int cmd_topo(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_env(int argc, char **argv, struct cmd_ctx *ctx);

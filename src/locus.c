@@ -15,6 +15,7 @@
  */
 #include "config.h"
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,62 @@ int cmd_close_output(FILE *f, const char *path)
 		return locus_error("%s: write failed: %s", path && strcmp(path, "-") ? path : "stdout",
 				   strerror(errno));
 	return 0;
+}
+
+int cmd_show_options(int argc, char **argv, const char *cmd, void (*cmd_help)(FILE *),
+		     struct show_opts *o)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "jo:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'h':
+			cmd_help(stdout);
+			return LOCUS_EXIT_OK;
+		default:
+			return cmd_usage_error(cmd);
+		}
+	}
+	if (optind < argc) {
+		locus_error("%s: unexpected argument '%s'; %s takes only options", cmd,
+			    argv[optind], cmd);
+		return cmd_usage_error(cmd);
+	}
+	return -1;
+}
+
+int cmd_show_emit(const char *cmd, const struct show_opts *o, const json_t *j,
+		  void (*print)(FILE *, const void *), const void *arg)
+{
+	FILE *f = cmd_open_output(o->output);
+	int ret = LOCUS_EXIT_OK;
+
+	if (!f)
+		return LOCUS_EXIT_FAIL;
+	if (o->json) {
+		if (!j || json_dumpf(j, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF) {
+			locus_error("%s: %s: cannot write JSON", cmd,
+				    o->output && strcmp(o->output, "-") ? o->output : "standard output");
+			ret = LOCUS_EXIT_FAIL;
+		}
+	} else {
+		print(f, arg);
+	}
+	if (cmd_close_output(f, o->output) < 0)
+		ret = LOCUS_EXIT_FAIL;
+	return ret;
 }
 
 /*
