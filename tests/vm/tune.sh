@@ -1,0 +1,103 @@
+# tests/vm/tune.sh — `locus tune` on a real kernel, in a 2-node QEMU guest (sourced by
+# tests/vm/run, which provides ok, skip, $GUEST, $LOCUS_BIN and $TMP; it adds its TAP
+# points to run's numbering).
+#
+# Host tests only ever use --sysroot fixture trees; here locus writes the guest's real
+# /proc/sys and /sys: swappiness, the overcommit pair (the kernel zeroes one when the
+# other is written), THP, huge-page pools per node (a request larger than the node's
+# memory is partly satisfied: rolled back, or kept with --allow-partial), revert to the
+# originals, and SIGKILL after every possible number of writes of an apply followed by
+# `locus tune recover`.  The guest (busybox, no python) prints "T STATUS DESCRIPTION"
+# lines into tune.txt, which come back with --fetch and become TAP points here.
+
+tune_guest_script() {
+	cat <<'EOF'
+cd /tmp
+: >tune.txt
+t() { echo "T $1 $2" >>tune.txt; }
+HP=/sys/devices/system/node
+FILES="/proc/sys/vm/swappiness /proc/sys/vm/overcommit_memory /proc/sys/vm/overcommit_ratio /proc/sys/vm/overcommit_kbytes /proc/sys/kernel/numa_balancing /proc/sys/vm/dirty_ratio /proc/sys/vm/dirty_background_ratio /proc/sys/vm/watermark_scale_factor /sys/kernel/mm/transparent_hugepage/enabled /sys/kernel/mm/transparent_hugepage/defrag $HP/node0/hugepages/hugepages-2048kB/nr_hugepages $HP/node1/hugepages/hugepages-2048kB/nr_hugepages /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+snap() { for f in $FILES; do echo "$f=$(cat $f)"; done; }
+v() { cat "$1"; }
+orig=$(snap)
+
+locus tune set vm.swappiness=13 vm.overcommit_memory=1 thp.enabled=always hugepages.2M@node0=4 hugepages.2M@node1=6 >set.out 2>set.err
+t $? "set swappiness, overcommit_memory, THP, hugepages per node: exit 0"
+[ "$(v /proc/sys/vm/swappiness)" = 13 ] && [ "$(v /proc/sys/vm/overcommit_memory)" = 1 ] &&
+  grep -q '\[always\]' /sys/kernel/mm/transparent_hugepage/enabled &&
+  [ "$(v $HP/node0/hugepages/hugepages-2048kB/nr_hugepages)" = 4 ] &&
+  [ "$(v $HP/node1/hugepages/hugepages-2048kB/nr_hugepages)" = 6 ]
+t $? "the kernel holds the values (node 0: 4, node 1: 6 huge pages)"
+[ -s /run/locus/journal ]
+t $? "journal written at /run/locus/journal"
+locus tune verify >verify.out 2>&1
+t $? "verify: exit 0"
+locus tune revert >revert.out 2>&1
+t $? "revert: exit 0"
+[ "$(snap)" = "$orig" ]
+t $? "revert restored every original"
+
+locus tune set vm.overcommit_kbytes=123456 >pair.out 2>&1 && [ "$(v /proc/sys/vm/overcommit_ratio)" = 0 ]
+t $? "writing overcommit_kbytes: the kernel zeroes overcommit_ratio"
+locus tune revert >>pair.out 2>&1 && [ "$(snap)" = "$orig" ]
+t $? "revert restores the overcommit pair (ratio back, kbytes 0)"
+
+locus tune set hugepages.2M@node1=100000 >partial.out 2>partial.err
+rc=$?
+[ $rc = 1 ] && grep -q 'the kernel gave' partial.err && [ "$(snap)" = "$orig" ]
+t $? "100000 huge pages on node 1: partly satisfied, exit 1, rolled back (exit $rc)"
+locus tune set hugepages.2M@node1=100000 --allow-partial >partial2.out 2>partial2.err
+rc=$?
+got=$(v $HP/node1/hugepages/hugepages-2048kB/nr_hugepages)
+[ $rc = 0 ] && [ "$got" -gt 0 ] && [ "$got" -lt 100000 ] && grep -q warning partial2.err
+t $? "--allow-partial keeps what the kernel gave ($got pages, exit $rc)"
+locus tune revert >/dev/null 2>&1 && [ "$(snap)" = "$orig" ]
+t $? "revert empties the pool again"
+
+printf '[tunables]\nvm.swappiness = 7\nvm.overcommit_ratio = 77\nthp.enabled = always\nthp.defrag = defer\nvm.dirty_ratio = 33\nvm.dirty_background_ratio = 4\nvm.watermark_scale_factor = 55\nhugepages.2M@node0 = 2\nhugepages.2M@node1 = 3\n' >many.conf
+n=$(locus tune diff /tmp/many.conf | grep -c -- ' -> ')
+fails=""
+k=1
+while [ $k -le $n ]; do
+  LOCUS_TUNE_TEST_KILL_AFTER=$k locus tune apply /tmp/many.conf >kill$k.out 2>&1
+  krc=$?
+  locus tune apply /tmp/many.conf >refuse$k.out 2>&1
+  rrc=$?
+  locus tune recover >recover$k.out 2>&1
+  crc=$?
+  if [ $krc != 137 ] || [ $rrc = 0 ] || [ $crc != 0 ] || [ "$(snap)" != "$orig" ]; then
+    fails="$fails $k(kill=$krc,refuse=$rrc,recover=$crc)"
+  fi
+  k=$((k + 1))
+done
+[ "$n" -ge 8 ] && [ -z "$fails" ]
+t $? "SIGKILL after each of $n writes: apply refused until recover, recover restores all originals${fails:+ - failed:$fails}"
+locus tune status >status.out 2>&1 && grep -q 'no changes' status.out
+t $? "status after all that: nothing in effect"
+EOF
+}
+
+tune_vm_tests() {
+	local d=$TMP/tune
+	mkdir -p "$d"
+	"$GUEST" --layout sym2 --locus "$LOCUS_BIN" --timeout 300 \
+		--fetch "/tmp/tune.txt:$d/tune.txt" -- "$(tune_guest_script)" >"$d/guest.out" 2>"$d/guest.err"
+	local grc=$?
+	if [ $grc = 3 ]; then
+		skip "tune: real writes and crash recovery in the guest" "cannot run a QEMU guest"
+		return 0
+	fi
+	if [ ! -s "$d/tune.txt" ]; then
+		ok 1 "tune: guest ran the tune tests (scripts/numa-guest exit $grc)" \
+			"$(tail -n 20 "$d/guest.err")" "$(tail -n 20 "$d/guest.out")"
+		return 0
+	fi
+	local s desc
+	while read -r _ s desc; do
+		ok "$s" "tune (guest): $desc" "$(tail -n 30 "$d/guest.out")"
+	done <"$d/tune.txt"
+	[ "$(grep -c '^T ' "$d/tune.txt")" -ge 13 ]
+	ok $? "tune (guest): every guest check reported ($(grep -c '^T ' "$d/tune.txt") of 13)" \
+		"$(tail -n 30 "$d/guest.out")"
+}
+tune_vm_tests

@@ -1,0 +1,565 @@
+/*
+ * journal.c — the record that makes every `locus tune` change revertible.
+ *
+ * A transaction's originals are read (only the keys it touches, read before write) and
+ * persisted — temporary file, fsync, rename, fsync of the directory — before the first
+ * write, with the state "applying".  Only when every write has been read back is the
+ * state "applied".  A SIGKILL at any point therefore leaves either nothing written or
+ * an "applying" transaction whose originals `tune recover` restores; a new apply
+ * refuses to start until then.  The journal is JSON (jansson), one file per state
+ * directory, rewritten whole on every change: it is small.
+ */
+#include "config.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "log.h"
+#include "sysfs.h"
+#include "tune.h"
+
+static const char *const state_names[] = {
+	[TXN_APPLYING] = "applying",
+	[TXN_APPLIED] = "applied",
+	[TXN_REVERTED] = "reverted",
+	[TXN_ROLLEDBACK] = "rolled-back",
+	[TXN_RECOVERED] = "recovered",
+};
+
+const char *tune_state_name(enum tune_txn_state s)
+{
+	return state_names[s];
+}
+
+const char *tune_state_dir(const char *dir, char *buf, size_t len)
+{
+	const char *env = getenv("LOCUS_STATE_DIR");
+
+	if (dir && *dir)
+		snprintf(buf, len, "%s", dir);
+	else if (env && *env)
+		snprintf(buf, len, "%s", env);
+	else
+		sysfs_path("run/locus", buf, len);
+	return buf;
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[4096];
+
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+void journal_free(struct tune_journal *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		free(j->txn[i].ch);
+	free(j->txn);
+	j->txn = NULL;
+	j->n = 0;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+static int parse_txn(json_t *jt, struct tune_txn *t)
+{
+	json_t *chs = json_object_get(jt, "changes"), *jc;
+	const char *st = jstr(jt, "state");
+	size_t i;
+
+	memset(t, 0, sizeof(*t));
+	t->id = (long)json_integer_value(json_object_get(jt, "id"));
+	t->time = (long long)json_integer_value(json_object_get(jt, "time"));
+	snprintf(t->source, sizeof(t->source), "%s", jstr(jt, "source"));
+	t->state = (enum tune_txn_state)-1;
+	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
+		if (strcmp(st, state_names[i]) == 0)
+			t->state = (enum tune_txn_state)i;
+	if ((int)t->state < 0 || t->id <= 0 || !json_is_array(chs))
+		return -EINVAL;
+	t->n = json_array_size(chs);
+	t->ch = calloc(t->n ? t->n : 1, sizeof(*t->ch));
+	if (!t->ch)
+		return -ENOMEM;
+	json_array_foreach(chs, i, jc) {
+		struct tune_change *c = &t->ch[i];
+
+		if (tune_resolve(jstr(jc, "name"), &c->key) < 0)
+			return -EINVAL;
+		snprintf(c->original, sizeof(c->original), "%s", jstr(jc, "original"));
+		snprintf(c->requested, sizeof(c->requested), "%s", jstr(jc, "requested"));
+		snprintf(c->set, sizeof(c->set), "%s", jstr(jc, "set"));
+		c->companion = json_is_true(json_object_get(jc, "companion"));
+		c->left = json_is_true(json_object_get(jc, "left"));
+	}
+	return 0;
+}
+
+int journal_load(struct tune_journal *j, const char *state_dir)
+{
+	json_error_t e;
+	json_t *root, *arr, *jt;
+	size_t i;
+	int r = 0;
+
+	memset(j, 0, sizeof(*j));
+	snprintf(j->dir, sizeof(j->dir), "%s", state_dir);
+	snprintf(j->path, sizeof(j->path), "%s/journal", state_dir);
+	if (access(j->path, F_OK) < 0)
+		return 0;
+	root = json_load_file(j->path, 0, &e);
+	if (!root)
+		return locus_error("tune: %s: corrupt journal: %s (line %d)", j->path, e.text,
+				   e.line), -EINVAL;
+	arr = json_object_get(root, "transactions");
+	if (!json_is_array(arr)) {
+		json_decref(root);
+		return locus_error("tune: %s: corrupt journal: no transactions array", j->path),
+		       -EINVAL;
+	}
+	j->txn = calloc(json_array_size(arr) + 1, sizeof(*j->txn));
+	if (!j->txn) {
+		json_decref(root);
+		return -ENOMEM;
+	}
+	json_array_foreach(arr, i, jt) {
+		r = parse_txn(jt, &j->txn[i]);
+		j->n = i + 1;
+		if (r < 0) {
+			locus_error("tune: %s: corrupt journal: transaction %zu", j->path, i + 1);
+			journal_free(j);
+			break;
+		}
+	}
+	json_decref(root);
+	return r;
+}
+
+static json_t *txn_json(const struct tune_txn *t)
+{
+	json_t *jt = json_object(), *chs = json_array();
+
+	json_object_set_new(jt, "id", json_integer(t->id));
+	json_object_set_new(jt, "time", json_integer(t->time));
+	json_object_set_new(jt, "source", json_string(t->source));
+	json_object_set_new(jt, "state", json_string(state_names[t->state]));
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tune_change *c = &t->ch[i];
+		json_t *jc = json_object();
+		char abs[4096];
+
+		json_object_set_new(jc, "name", json_string(c->key.name));
+		json_object_set_new(jc, "path", json_string(tune_abspath(&c->key, abs, sizeof(abs))));
+		json_object_set_new(jc, "original", json_string(c->original));
+		json_object_set_new(jc, "requested", json_string(c->requested));
+		json_object_set_new(jc, "set", json_string(c->set));
+		if (c->companion)
+			json_object_set_new(jc, "companion", json_true());
+		if (c->left)
+			json_object_set_new(jc, "left", json_true());
+		json_array_append_new(chs, jc);
+	}
+	json_object_set_new(jt, "changes", chs);
+	return jt;
+}
+
+int journal_save(struct tune_journal *j)
+{
+	char tmp[4200];
+	json_t *root = json_object(), *arr = json_array();
+	char *text;
+	int fd, r;
+
+	r = mkdir_p(j->dir);
+	if (r < 0) {
+		json_decref(root);
+		json_decref(arr);
+		return locus_error("tune: %s: cannot create the state directory: %s", j->dir,
+				   strerror(-r)), r;
+	}
+	for (size_t i = 0; i < j->n; i++)
+		json_array_append_new(arr, txn_json(&j->txn[i]));
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "transactions", arr);
+	text = json_dumps(root, JSON_INDENT(1));
+	json_decref(root);
+	if (!text)
+		return -ENOMEM;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", j->path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r = -errno;
+		free(text);
+		return locus_error("tune: %s: cannot write the journal: %s", tmp, strerror(-r)), r;
+	}
+	size_t len = strlen(text), done = 0;
+	r = 0;
+	while (done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+		if (w < 0) {
+			r = -errno;
+			break;
+		}
+		done += (size_t)w;
+	}
+	free(text);
+	if (!r && (write(fd, "\n", 1) != 1 || fsync(fd) < 0))
+		r = -errno;
+	if (close(fd) < 0 && !r)
+		r = -errno;
+	if (!r && rename(tmp, j->path) < 0)
+		r = -errno;
+	if (r) {
+		unlink(tmp);
+		return locus_error("tune: %s: cannot write the journal: %s", j->path, strerror(-r)), r;
+	}
+	/* The rename is durable only once the directory is synced. */
+	fd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+struct tune_txn *journal_find(struct tune_journal *j, long id)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (j->txn[i].id == id)
+			return &j->txn[i];
+	return NULL;
+}
+
+bool journal_unrecovered(const struct tune_journal *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		if (j->txn[i].state == TXN_APPLYING)
+			return true;
+	return false;
+}
+
+static struct tune_change *find_change(struct tune_txn *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->ch[i].key.name, name) == 0)
+			return &t->ch[i];
+	return NULL;
+}
+
+/*
+ * Restoring one of the overcommit pair: the kernel zeroes the partner on every write,
+ * so the one whose original was 0 is not written when the partner's original was not
+ * (the partner's write makes it 0); otherwise writing "0" would zero the partner.
+ */
+static bool pair_skip(struct tune_txn *t, const struct tune_change *c)
+{
+	struct tune_change *p;
+
+	if (c->key.t->hook != TUNE_HOOK_PAIR || strcmp(c->original, "0") != 0)
+		return false;
+	p = find_change(t, c->key.t->partner);
+	return p && strcmp(p->original, "0") != 0;
+}
+
+static int restore(struct tune_txn *t, struct tune_change *c)
+{
+	int r;
+
+	if (pair_skip(t, c))
+		return 0;
+	r = tune_write(&c->key, c->original);
+	if (r < 0) {
+		char abs[4096];
+		locus_error("tune: %s: cannot restore %s: %s", tune_abspath(&c->key, abs, sizeof(abs)),
+			    c->original, strerror(-r));
+	}
+	return r;
+}
+
+/* Test hooks: LOCUS_TUNE_TEST_KILL_AFTER=N raises SIGKILL after the Nth write of an
+ * apply (crash recovery); LOCUS_TUNE_TEST_FAIL_AT=N makes the Nth write fail with EIO
+ * (rollback).  A kernel write error cannot be provoked on a fixture tree otherwise. */
+static int test_env(const char *name)
+{
+	const char *s = getenv(name);
+	return s && *s ? atoi(s) : -1;
+}
+
+/* Whether the file can be written: on the real system, a clear "needs root" before
+ * anything is changed. */
+static int check_writable(const struct tune_key *k)
+{
+	char abs[4096];
+
+	tune_abspath(k, abs, sizeof(abs));
+	if (access(abs, W_OK) == 0)
+		return 0;
+	if (errno == EACCES || errno == EPERM || errno == EROFS) {
+		if (geteuid() != 0)
+			locus_error("tune: %s: writing needs root (nothing was changed; "
+				    "--dry-run shows what would change)", abs);
+		else
+			locus_error("tune: %s: not writable: %s (nothing was changed)", abs,
+				    strerror(errno));
+		return -EACCES;
+	}
+	locus_error("tune: %s: %s (nothing was changed)", abs, strerror(errno));
+	return -errno;
+}
+
+int tune_apply(struct tune_journal *j, const char *source, const struct tune_request *req,
+	       size_t n, unsigned flags, long *txn_id)
+{
+	struct tune_txn t = { 0 };
+	long next_id = 1;
+	int r = 0, kills = test_env("LOCUS_TUNE_TEST_KILL_AFTER");
+	int fail_at = test_env("LOCUS_TUNE_TEST_FAIL_AT"), writes = 0;
+	size_t k;
+
+	*txn_id = 0;
+	if (journal_unrecovered(j))
+		return locus_error("tune: %s: an earlier apply was interrupted and not recovered; "
+				   "run 'locus tune recover' first", j->path), -EBUSY;
+	/* The pair: both nonzero cannot be had (the second write zeroes the first). */
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = a + 1; b < n; b++) {
+			if (strcmp(req[a].key.name, req[b].key.name) == 0)
+				return locus_error("tune: %s: given twice", req[a].key.name), -EINVAL;
+			if (req[a].key.t->hook == TUNE_HOOK_PAIR && req[b].key.t->hook == TUNE_HOOK_PAIR &&
+			    strcmp(req[a].value, "0") && strcmp(req[b].value, "0"))
+				return locus_error("tune: %s and %s: the kernel zeroes one when the "
+						   "other is written; set only one", req[a].key.name,
+						   req[b].key.name), -EINVAL;
+		}
+
+	t.ch = calloc(2 * n + 1, sizeof(*t.ch));
+	if (!t.ch)
+		return -ENOMEM;
+	for (size_t i = 0; i < j->n; i++)
+		if (j->txn[i].id >= next_id)
+			next_id = j->txn[i].id + 1;
+	t.id = next_id;
+	t.time = (long long)time(NULL);
+	t.state = TXN_APPLYING;
+	snprintf(t.source, sizeof(t.source), "%s", source);
+
+	/* Read before write: the originals of the keys that will change, and of the
+	 * partner of a pair member (the kernel will change it too). */
+	for (size_t i = 0; i < n; i++) {
+		char cur[TUNE_VAL_MAX];
+
+		r = tune_read(&req[i].key, cur, sizeof(cur));
+		if (r < 0) {
+			char abs[4096];
+			locus_error("tune: %s: cannot read: %s", tune_abspath(&req[i].key, abs, sizeof(abs)),
+				    strerror(-r));
+			goto out;
+		}
+		if (tune_equal(&req[i].key, cur, req[i].value))
+			continue;
+		/* A pair member's zero is a side effect of its partner being written. */
+		if (req[i].key.t->hook == TUNE_HOOK_PAIR && strcmp(req[i].value, "0") == 0) {
+			bool partner_set = false;
+			for (size_t b = 0; b < n; b++)
+				if (strcmp(req[b].key.name, req[i].key.t->partner) == 0)
+					partner_set = true;
+			if (partner_set)
+				continue;
+		}
+		r = check_writable(&req[i].key);
+		if (r < 0)
+			goto out;
+		if (req[i].key.t->hook == TUNE_HOOK_PAIR && !find_change(&t, req[i].key.t->partner)) {
+			struct tune_change *c = &t.ch[t.n];
+
+			if (tune_resolve(req[i].key.t->partner, &c->key) == 0 && tune_present(&c->key) &&
+			    tune_read(&c->key, c->original, sizeof(c->original)) == 0) {
+				c->companion = true;
+				t.n++;
+			}
+		}
+		struct tune_change *c = find_change(&t, req[i].key.name);
+		if (!c)
+			c = &t.ch[t.n++];
+		c->key = req[i].key;
+		c->companion = false;
+		snprintf(c->original, sizeof(c->original), "%s", cur);
+		snprintf(c->requested, sizeof(c->requested), "%s", req[i].value);
+	}
+	if (t.n == 0) {
+		free(t.ch);
+		return 0;
+	}
+
+	/* Persist the originals before the first write. */
+	struct tune_txn *nt = realloc(j->txn, (j->n + 1) * sizeof(*j->txn));
+	if (!nt) {
+		r = -ENOMEM;
+		goto out;
+	}
+	j->txn = nt;
+	j->txn[j->n++] = t;
+	struct tune_txn *jt = &j->txn[j->n - 1];
+	t.ch = NULL;
+	r = journal_save(j);
+	if (r < 0) {
+		free(jt->ch);
+		j->n--;
+		return r;
+	}
+
+	for (k = 0; k < jt->n; k++) {
+		struct tune_change *c = &jt->ch[k];
+		char abs[4096];
+
+		if (c->companion)
+			continue;
+		tune_abspath(&c->key, abs, sizeof(abs));
+		r = writes + 1 == fail_at ? -EIO : tune_write(&c->key, c->requested);
+		if (r == 0 && ++writes == kills)
+			raise(SIGKILL);
+		if (r < 0) {
+			locus_error("tune: %s: cannot write %s: %s", abs, c->requested, strerror(-r));
+			r = -EIO;
+			break;
+		}
+		r = tune_read(&c->key, c->set, sizeof(c->set));
+		if (r < 0) {
+			locus_error("tune: %s: cannot read back: %s", abs, strerror(-r));
+			r = -EIO;
+			break;
+		}
+		if (!tune_equal(&c->key, c->set, c->requested)) {
+			if (flags & TUNE_ALLOW_PARTIAL) {
+				locus_warn("tune: %s: asked for %s, the kernel gave %s (--allow-partial: kept)",
+					   c->key.name, c->requested, c->set);
+			} else {
+				locus_error("tune: %s: asked for %s, the kernel gave %s; rolling back "
+					    "(--allow-partial accepts it)", c->key.name, c->requested, c->set);
+				r = -EIO;
+				break;
+			}
+		}
+	}
+	if (r < 0) {
+		/* All or nothing: restore k..0 in reverse (k may be half-written). */
+		for (size_t i = k + 1; i-- > 0;)
+			restore(jt, &jt->ch[i]);
+		jt->state = TXN_ROLLEDBACK;
+		journal_save(j);
+		return r;
+	}
+	for (size_t i = 0; i < jt->n; i++)
+		if (jt->ch[i].companion)
+			tune_read(&jt->ch[i].key, jt->ch[i].set, sizeof(jt->ch[i].set));
+	jt->state = TXN_APPLIED;
+	*txn_id = jt->id;
+	return journal_save(j);
+out:
+	free(t.ch);
+	return r;
+}
+
+/* Before restoring anything: can every file be written?  (Non-root stops here.) */
+static int check_all_writable(struct tune_txn *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!pair_skip(t, &t->ch[i]) && check_writable(&t->ch[i].key) < 0)
+			return -EACCES;
+	return 0;
+}
+
+int tune_revert_txn(struct tune_journal *j, struct tune_txn *t, unsigned flags)
+{
+	int left = 0, r = check_all_writable(t);
+
+	if (r < 0)
+		return r;
+	for (size_t i = t->n; i-- > 0;) {
+		struct tune_change *c = &t->ch[i];
+		char cur[TUNE_VAL_MAX];
+
+		if (tune_read(&c->key, cur, sizeof(cur)) < 0) {
+			locus_warn("tune: %s: cannot read; not restored", c->key.name);
+			c->left = true;
+			left = 1;
+			continue;
+		}
+		if (*c->set && !tune_equal(&c->key, cur, c->set)) {
+			if (!(flags & TUNE_FORCE)) {
+				locus_warn("tune: %s: is %s, locus set %s: changed by someone else since; "
+					   "left as is (--force restores %s)", c->key.name, cur, c->set,
+					   c->original);
+				c->left = true;
+				left = 1;
+				continue;
+			}
+		}
+		if (restore(t, c) < 0)
+			r = -EIO;
+		c->left = false;
+	}
+	/* A restore the kernel refused: keep the transaction in effect, so that status
+	 * still shows it and a later revert (--force) can retry. */
+	if (r == 0)
+		t->state = TXN_REVERTED;
+	int s = journal_save(j);
+	if (r < 0)
+		return r;
+	return s < 0 ? s : left;
+}
+
+int tune_recover(struct tune_journal *j)
+{
+	int count = 0, r = 0;
+
+	for (size_t i = j->n; i-- > 0;) {
+		struct tune_txn *t = &j->txn[i];
+
+		if (t->state != TXN_APPLYING)
+			continue;
+		if (check_all_writable(t) < 0)
+			return -EACCES;
+		/* Which writes happened is unknown: restore every original, in reverse.
+		 * A key not yet written gets its own value back. */
+		int bad = 0;
+		for (size_t c = t->n; c-- > 0;)
+			if (restore(t, &t->ch[c]) < 0)
+				bad = -EIO;
+		if (bad) {
+			r = bad;
+			continue;
+		}
+		t->state = TXN_RECOVERED;
+		count++;
+	}
+	if (count) {
+		int s = journal_save(j);
+		if (s < 0)
+			return s;
+	}
+	return r < 0 ? r : count;
+}
