@@ -20,8 +20,15 @@
 const char *tune_profiles_dir(void)
 {
 	const char *env = getenv("LOCUS_PROFILES_DIR");
+	struct stat st;
 
-	return env && *env ? env : LOCUS_DATADIR "/profiles";
+	if (env && *env)
+		return env;
+	/* Installed: pkgdatadir.  Run from the build tree (scripts/quickstart does), the
+	 * profiles are still in the source tree configure was run from. */
+	if (stat(LOCUS_DATADIR "/profiles", &st) < 0 && stat(LOCUS_SRCDIR "/tune/profiles", &st) == 0)
+		return LOCUS_SRCDIR "/tune/profiles";
+	return LOCUS_DATADIR "/profiles";
 }
 
 int tune_profile_find(const char *arg, char *buf, size_t len)

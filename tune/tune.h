@@ -209,7 +209,8 @@ struct tune_profile {
 	size_t n_missing;
 };
 
-/* The directory of shipped profiles: $LOCUS_PROFILES_DIR, else LOCUS_DATADIR/profiles. */
+/* The directory of shipped profiles: $LOCUS_PROFILES_DIR, else LOCUS_DATADIR/profiles,
+ * else (not installed) the source tree's tune/profiles. */
 const char *tune_profiles_dir(void);
 
 /* Find a profile: a path (contains '/' or is an existing file), else NAME.conf in the
