@@ -111,7 +111,10 @@ int bench_opt_validate(const struct bench_opt *o, const char *value);
  * counters_unavailable, repeat} to the result.  Counter values are averaged per
  * `ops_per_sample` operations (e.g. elements per sample; 0 = per sample) and the unit
  * of that normalisation is recorded as "counters_per".  labels and verified are stolen
- * (verified may be NULL).  Returns 0 or the callback's negative errno.
+ * (verified may be NULL).  The verified object is stored as is, not copied: a bench that
+ * keeps its own reference (json_incref before the call) may add what the samples showed
+ * after bench_measure() returns (falseshare and bandwidth do).  Warm-up calls of `fn`
+ * come first (ctx->rep.warmup of them).  Returns 0 or the callback's negative errno.
  */
 struct bench_measure {
 	const char *metric;          /* must be one of info->metrics */

@@ -2,8 +2,8 @@
  * falseshare.c — false sharing: T pinned threads each increment their own counter.
  *
  * Four memory layouts of the counters show what a cache line costs when threads write
- * to it: `packed` (all counters in one line: every increment steals the line from the
- * other cores), `padded` (one line per counter, line size from the topology), `padded2`
+ * to it: `packed` (all counters in one line, which a core must own to write to it, so
+ * it travels between the writers), `padded` (one line per counter, line size from the topology), `padded2`
  * (two lines per counter, so the adjacent-line prefetcher, which fetches lines in
  * 128-byte pairs, cannot drag a neighbour's line along) and `shared` (all threads on
  * one atomic counter: true sharing, the contrast).  Placement decides which caches the
@@ -14,16 +14,23 @@
  *
  * One sample: the pinned workers meet at a spin barrier, each runs increments for a
  * fixed duration (each checks its own deadline every batch, so no shared stop flag
- * disturbs the lines), and reports its operation count and elapsed ticks.  The
- * private counters are incremented through a volatile pointer (load, add, store: the
- * compiler cannot keep them in a register, which would hide the sharing); `shared`
- * uses an atomic fetch_add.  Every sample is checked: each counter must hold exactly
- * the count its thread reports (the shared one, the sum).
+ * disturbs the lines), and reports its operation count and elapsed ticks.  Two kinds
+ * of increment, label `increment`: `plain` (through a volatile pointer: load, add,
+ * store, so the compiler cannot keep the counter in a register, which would hide the
+ * sharing) and `atomic` (a relaxed fetch_add: x86's lock add, which must own the line
+ * for every operation).  They answer different questions: a core that forwards its
+ * own pending stores to its loads and drains its store buffer in bursts whenever the
+ * line comes back absorbs much of the cost of a plain store stream, but not of locked
+ * read-modify-writes (counters, reference counts, locks).  `shared` is always atomic
+ * (plain increments of one counter would lose updates).  Every sample is checked:
+ * each counter must hold exactly the count its thread reports (the shared one, the
+ * sum).
  *
  * Metric `ops_per_sec` with the label `scope`: `aggregate` (all increments of a sample
  * over the span from the first start to the last stop: the machine's throughput) and
  * `thread` (each thread's own rate; T values per sample, all kept, so unfairness
- * between the threads shows in the distribution).  Labels: layout, threads, placement.
+ * between the threads shows in the distribution).  Labels: layout, increment, threads,
+ * placement, scope.
  * The framework's counters would count the (sleeping) calling thread only, so the
  * workers count perf::CONTEXT-SWITCHES and perf::CPU-MIGRATIONS themselves; they go
  * under verified.worker_counters with the sched_getcpu() checks that show the threads
@@ -98,6 +105,7 @@ struct fs_pool {
 	bool quit;
 	/* This sample: what to run and where. */
 	enum fs_layout layout;
+	bool atomic;
 	uint64_t dur_ticks;
 	volatile uint64_t *counter[64];     /* per thread (shared: all the same) */
 	/* Alone in its line: the spin barrier the workers meet at before starting. */
@@ -292,7 +300,8 @@ static uint64_t fs_loop_private(volatile uint64_t *c, uint64_t deadline)
 	return n;
 }
 
-static uint64_t fs_loop_shared(volatile uint64_t *c, uint64_t deadline)
+/* Locked increments, of the thread's own counter or of the shared one. */
+static uint64_t fs_loop_atomic(volatile uint64_t *c, uint64_t deadline)
 {
 	uint64_t n = 0;
 
@@ -341,8 +350,7 @@ static void *fs_worker_main(void *arg)
 		uint64_t cpu0 = thread_cpu_ns();
 		w->t0 = timer_now();
 		uint64_t deadline = w->t0 + p->dur_ticks;
-		w->ops = p->layout == FS_SHARED ? fs_loop_shared(c, deadline)
-						: fs_loop_private(c, deadline);
+		w->ops = p->atomic ? fs_loop_atomic(c, deadline) : fs_loop_private(c, deadline);
 		w->t1 = timer_now();
 		w->cpu_ns = thread_cpu_ns() - cpu0;
 		w->cpu_end = sched_getcpu();
@@ -480,9 +488,11 @@ static json_t *int_array(const int *v, int n)
 	return a;
 }
 
-static json_t *fs_labels(enum fs_layout l, int nt, enum fs_placement pl, const char *scope)
+static json_t *fs_labels(enum fs_layout l, bool atomic, int nt, enum fs_placement pl,
+			 const char *scope)
 {
-	return json_pack("{s:s, s:i, s:s, s:s}", "layout", fs_layout_names[l], "threads", nt,
+	return json_pack("{s:s, s:s, s:i, s:s, s:s}", "layout", fs_layout_names[l],
+			 "increment", atomic ? "atomic" : "plain", "threads", nt,
 			 "placement", fs_placement_names[pl], "scope", scope);
 }
 
@@ -502,8 +512,8 @@ static json_t *fs_event_mean(const struct samples *s, size_t from)
 }
 
 static int fs_measure_layout(struct bench_ctx *ctx, struct fs_pool *p, enum fs_layout l,
-			     enum fs_placement pl, const int *cpus, const char *shared,
-			     unsigned line, bool *failed)
+			     bool atomic, enum fs_placement pl, const int *cpus,
+			     const char *shared, unsigned line, bool *failed)
 {
 	size_t stride = l == FS_PACKED ? sizeof(uint64_t) : l == FS_PADDED ? line
 			: l == FS_PADDED2 ? 2u * line : 0;
@@ -512,10 +522,14 @@ static int fs_measure_layout(struct bench_ctx *ctx, struct fs_pool *p, enum fs_l
 	char *base = (char *)p->counter[0];
 	json_t *verified, *wc, *wu, *cpus_got;
 	size_t keep_from, tkeep_from;
+	char what[64];
 
+	snprintf(what, sizeof(what), "%s/%s/%s", fs_placement_names[pl], fs_layout_names[l],
+		 atomic ? "atomic" : "plain");
 	for (int i = 0; i < nt; i++)
 		p->counter[i] = (volatile uint64_t *)(base + (size_t)i * stride);
 	p->layout = l;
+	p->atomic = atomic;
 	p->calls = 0;
 	p->thread_rates.n = p->ctx_sw.n = p->migr.n = p->on_cpu.n = 0;
 
@@ -532,7 +546,7 @@ static int fs_measure_layout(struct bench_ctx *ctx, struct fs_pool *p, enum fs_l
 	json_incref(verified);    /* completed below, once the samples are in */
 	struct bench_measure m = {
 		.metric = "ops_per_sec",
-		.labels = fs_labels(l, nt, pl, "aggregate"),
+		.labels = fs_labels(l, atomic, nt, pl, "aggregate"),
 		.verified = verified,
 		.fn = fs_sample,
 		.arg = p,
@@ -580,10 +594,9 @@ static int fs_measure_layout(struct bench_ctx *ctx, struct fs_pool *p, enum fs_l
 		on_cpu = oc.median;
 	json_object_set_new(verified, "worker_on_cpu_fraction", json_real(on_cpu));
 	if (on_cpu < 0.9)
-		bench_warn(ctx, "%s/%s: the workers ran only %.0f%% of each sample (median of the "
+		bench_warn(ctx, "%s: the workers ran only %.0f%% of each sample (median of the "
 			   "least-running thread): the machine is busy and the threads did not "
-			   "always run at the same time", fs_placement_names[pl],
-			   fs_layout_names[l], on_cpu * 100);
+			   "always run at the same time", what, on_cpu * 100);
 	json_object_set_new(verified, "worker_counters", wc);
 	json_object_set_new(verified, "worker_counters_unavailable", wu);
 	json_object_set_new(verified, "worker_counters_per",
@@ -591,15 +604,15 @@ static int fs_measure_layout(struct bench_ctx *ctx, struct fs_pool *p, enum fs_l
 	json_object_set_new(verified, "thread_median_ops_per_sec", med);
 	json_object_set_new(verified, "ok", json_boolean(bad == 0 && moved == 0));
 	if (bad) {
-		bench_warn(ctx, "%s/%s: %u samples where a counter did not hold the count its "
-			   "thread reported", fs_placement_names[pl], fs_layout_names[l], bad);
+		bench_warn(ctx, "%s: %u samples where a counter did not hold the count its "
+			   "thread reported", what, bad);
 		*failed = true;
 	}
 	if (moved)
-		bench_warn(ctx, "%s/%s: in %u samples a worker was not on its CPU at the end",
-			   fs_placement_names[pl], fs_layout_names[l], moved);
+		bench_warn(ctx, "%s: in %u samples a worker was not on its CPU at the end", what,
+			   moved);
 
-	rc = bench_record(ctx, "ops_per_sec", fs_labels(l, nt, pl, "thread"),
+	rc = bench_record(ctx, "ops_per_sec", fs_labels(l, atomic, nt, pl, "thread"),
 			  p->thread_rates.v + tkeep_from, p->thread_rates.n - tkeep_from,
 			  json_deep_copy(verified));
 	json_decref(verified);
@@ -607,7 +620,7 @@ static int fs_measure_layout(struct bench_ctx *ctx, struct fs_pool *p, enum fs_l
 }
 
 static int fs_run_placement(struct bench_ctx *ctx, enum fs_placement pl, int nt,
-			    const bool *layouts, bool *failed)
+			    const bool *layouts, const bool *incs, bool *failed)
 {
 	unsigned line = topo_line_size(ctx->topo);
 	struct fs_pool *p = NULL;
@@ -646,9 +659,10 @@ static int fs_run_placement(struct bench_ctx *ctx, enum fs_placement pl, int nt,
 	if (rc < 0)
 		goto out;
 	for (int l = 0; l < FS_NR_LAYOUTS && rc == 0; l++)
-		if (layouts[l])
-			rc = fs_measure_layout(ctx, p, (enum fs_layout)l, pl, cpus, shared, line,
-					       failed);
+		for (int a = 0; a < 2 && rc == 0; a++)
+			if (layouts[l] && incs[a] && (l != FS_SHARED || a == 1))
+				rc = fs_measure_layout(ctx, p, (enum fs_layout)l, a == 1, pl, cpus,
+						       shared, line, failed);
 	fs_pool_stop(p, nt);
 	pthread_barrier_destroy(&p->start);
 	pthread_barrier_destroy(&p->end);
@@ -677,6 +691,7 @@ static int name_index(const char *const *names, int n, const char *name)
 static int fs_run(struct bench_ctx *ctx)
 {
 	bool layouts[FS_NR_LAYOUTS] = { false }, placements[FS_NR_PLACEMENTS] = { false };
+	bool incs[2] = { false };       /* plain, atomic */
 	int nt = (int)bench_opt_int(ctx, "threads"), ncpu = bench_nr_cpus(ctx), rc = 0;
 	bool failed = false;
 	char buf[32];
@@ -699,9 +714,17 @@ static int fs_run(struct bench_ctx *ctx)
 		if (k >= 0)
 			placements[k] = true;
 	}
+	for (size_t i = 0; i < bench_opt_count(ctx, "increment"); i++)
+		incs[strcasecmp(bench_opt_choice_at(ctx, "increment", i, buf, sizeof(buf)),
+				"atomic") == 0] = true;
+	if (layouts[FS_SHARED] && !incs[1])
+		bench_skip(ctx, json_pack("{s:s, s:s}", "layout", "shared", "increment", "plain"),
+			   "layout shared: one counter needs atomic increments (plain ones would "
+			   "lose updates)");
 	for (int pl = 0; pl < FS_NR_PLACEMENTS && rc == 0; pl++)
 		if (placements[pl])
-			rc = fs_run_placement(ctx, (enum fs_placement)pl, nt, layouts, &failed);
+			rc = fs_run_placement(ctx, (enum fs_placement)pl, nt, layouts, incs,
+					      &failed);
 	if (rc == 0 && failed)
 		rc = -EPROTO;
 	return rc;
@@ -718,6 +741,9 @@ static const struct bench_opt fs_opts[] = {
 	{ .name = "layouts", .type = BOPT_CHOICES, .def = "packed,padded,padded2,shared",
 	  .choices = "packed,padded,padded2,shared",
 	  .help = "counter layouts: one line, one line each, two lines each, one atomic counter" },
+	{ .name = "increment", .type = BOPT_CHOICES, .def = "plain,atomic",
+	  .choices = "plain,atomic",
+	  .help = "increments: volatile load-add-store, or atomic fetch_add (lock add)" },
 	{ .name = "placements", .type = BOPT_CHOICES, .def = "smt,core,package,node",
 	  .choices = "smt,core,package,node",
 	  .help = "thread placements (those the topology lacks are skipped with the reason)" },
@@ -741,6 +767,8 @@ const struct bench_info bench_falseshare_info = {
 		"atomic counter for all: true sharing).  Placements from the topology: smt\n"
 		"(hardware threads of one core), core (cores under the smallest shared cache),\n"
 		"package, node (spread round-robin); missing ones are skipped with the reason.\n"
+		"Increments: plain (volatile load, add, store) and atomic (lock add); the\n"
+		"store buffer absorbs much of the sharing cost of the first, not of the second.\n"
 		"Metric ops_per_sec, label scope=aggregate (all increments over the sample's\n"
 		"span) or scope=thread (each thread's own rate).  Every counter is checked against\n"
 		"its thread's count; the workers' context switches and migrations are recorded.",

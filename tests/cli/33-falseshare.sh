@@ -1,6 +1,7 @@
 #!/bin/bash
 # 33-falseshare.sh — `locus bench falseshare`: the shape of its measurements (every
-# layout, both scopes, threads and placement labels), the per-sample counter check, the
+# layout with plain and atomic increments, both scopes, threads and placement labels),
+# the per-sample counter check, the
 # CPUs obtained, the workers' own counters, and every placement either measured or
 # skipped with the topology's reason (here: no SMT, one package, one node).  1 ms
 # samples, --reps 3: the test checks shape and verification, never speed.
@@ -25,11 +26,12 @@ T='d["topology"]'
 LAYOUTS="('packed', 'padded', 'padded2', 'shared')"
 json_check "len($M) > 0 and all(m['bench'] == 'falseshare' and m['metric'] == 'ops_per_sec' and m['unit'] == 'ops/s' and m['higher_is_better'] is True for m in $M)" \
 	"metric ops_per_sec in ops/s, higher is better"
-json_check "all(set(m['labels']) == {'layout', 'threads', 'placement', 'scope'} for m in $M)" \
-	"labels are exactly layout, threads, placement, scope"
+json_check "all(set(m['labels']) == {'layout', 'increment', 'threads', 'placement', 'scope'} for m in $M)" \
+	"labels are exactly layout, increment, threads, placement, scope"
 json_check "all(m['labels']['threads'] == 2 for m in $M)" "threads label is 2 (the default)"
-json_check "all(sorted((m['labels']['layout'], m['labels']['scope']) for m in $M if m['labels']['placement'] == p) == sorted((l, s) for l in $LAYOUTS for s in ('aggregate', 'thread')) for p in {m['labels']['placement'] for m in $M})" \
-	"every measured placement has every layout, aggregate and per thread"
+WANT="sorted((l, i, s) for l in $LAYOUTS for i in ('plain', 'atomic') for s in ('aggregate', 'thread') if not (l == 'shared' and i == 'plain'))"
+json_check "all(sorted((m['labels']['layout'], m['labels']['increment'], m['labels']['scope']) for m in $M if m['labels']['placement'] == p) == $WANT for p in {m['labels']['placement'] for m in $M})" \
+	"every measured placement has every layout x increment (shared: atomic), aggregate and per thread"
 json_check "all(len(m['samples']) == (3 if m['labels']['scope'] == 'aggregate' else 6) and all(s > 0 for s in m['samples']) for m in $M)" \
 	"3 aggregate samples, 3 x 2 per-thread samples, all positive"
 json_check "all(m['verified']['counts_ok'] is True and m['verified']['ok'] is True for m in $M)" \
@@ -69,6 +71,14 @@ run "$LOCUS" bench falseshare --layouts packed,shared --placements core --durati
 is_rc 0 "--layouts and --placements select"
 json_check "sorted({m['labels']['layout'] for m in $M}) == ['packed', 'shared'] and {m['labels']['placement'] for m in $M} <= {'core'}" \
 	"only the layouts and placement asked for"
+
+run "$LOCUS" bench falseshare --increment plain --layouts padded,shared --duration 1 --reps 3 --json
+is_rc 0 "--increment plain exits 0"
+json_check "{(m['labels']['layout'], m['labels']['increment']) for m in $M} == {('padded', 'plain')}" \
+	"plain increments only: shared is not measured"
+json_check "any(s['labels'] == {'layout': 'shared', 'increment': 'plain'} and 'atomic' in s['reason'] for s in $S)" \
+	"shared with plain increments is skipped with the reason"
+json_check "all(m['verified']['worker_on_cpu_fraction'] > 0 for m in $M)" "the workers' on-CPU share is recorded"
 
 run "$LOCUS" bench falseshare --threads $((ncpu + 1)) --reps 1
 is_rc 2 "more threads than CPUs exits 2"
