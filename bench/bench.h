@@ -62,6 +62,7 @@ struct bench_info {
 	/* NULL when the bench can run here, else the reason (recorded as a skip). */
 	const char *(*supported)(struct bench_ctx *ctx);
 	/* Run: add measurements/skips/warnings through the functions below.  Returns 0,
+	 * 1 when everything asked for was skipped (a lone `locus bench NAME` then exits 3),
 	 * or a negative errno (-EINVAL bad options, -E2BIG too much memory -> exit 2;
 	 * -EPROTO verification failed -> exit 5; other -> exit 1). */
 	int (*run)(struct bench_ctx *ctx);
