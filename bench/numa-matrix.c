@@ -1,0 +1,368 @@
+/*
+ * numa-matrix.c — shared pieces of the NUMA matrix benchmarks: rows and columns, verified
+ * cell placement, hwloc's view of each pair, and a team of pinned workers (see numa-matrix.h).
+ */
+#include "config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "log.h"
+#include "numa-matrix.h"
+
+#ifndef MPOL_WEIGHTED_INTERLEAVE
+#define MPOL_WEIGHTED_INTERLEAVE 6
+#endif
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Whether the machine has at most one node with memory. */
+static bool one_memory_node(const struct bench_ctx *c)
+{
+	hwloc_obj_t node = NULL;
+	int n = 0;
+
+	while ((node = hwloc_get_next_obj_by_type(c->topo->t, HWLOC_OBJ_NUMANODE, node)))
+		n += node->attr->numanode.local_memory > 0;
+	return n <= 1;
+}
+
+int numa_matrix_init(struct bench_ctx *c, struct numa_matrix *m)
+{
+	hwloc_obj_t node = NULL;
+	unsigned rows[NUMA_MAX_NODES];
+	const char *name = c->info->name;
+	bool restricted = c->policy.mode != MEM_POL_DEFAULT && c->policy.nodes;
+
+	memset(m, 0, sizeof(*m));
+	while ((node = hwloc_get_next_obj_by_type(c->topo->t, HWLOC_OBJ_NUMANODE, node))) {
+		hwloc_bitmap_t own;
+		if (node->os_index >= NUMA_MAX_NODES)
+			continue;
+		own = topo_node_cpus(c->topo, node->os_index);
+		if (own) {
+			hwloc_bitmap_and(own, own, c->cpus);
+			if (!hwloc_bitmap_iszero(own) && m->nrows < NUMA_MAX_NODES)
+				rows[m->nrows++] = node->os_index;
+			hwloc_bitmap_free(own);
+		}
+		if (node->attr->numanode.local_memory > 0 &&
+		    (!restricted || hwloc_bitmap_isset(c->policy.nodes, node->os_index)))
+			m->col_node[m->ncols++] = node->os_index;
+	}
+	qsort(rows, (size_t)m->nrows, sizeof(rows[0]), cmp_uint);
+	qsort(m->col_node, (size_t)m->ncols, sizeof(m->col_node[0]), cmp_uint);
+	for (int i = 0; i < m->nrows; i++) {
+		m->row_node[i] = rows[i];
+		m->row_cpus[i] = topo_node_cpus(c->topo, rows[i]);
+		if (!m->row_cpus[i]) {
+			numa_matrix_free(m);
+			return -ENOMEM;
+		}
+		hwloc_bitmap_and(m->row_cpus[i], m->row_cpus[i], c->cpus);
+	}
+	if (!m->nrows) {
+		numa_matrix_free(m);
+		return locus_error("bench %s: no NUMA node has a CPU in the CPU set", name), -EINVAL;
+	}
+	if (!m->ncols) {
+		numa_matrix_free(m);
+		return locus_error("bench %s: no NUMA node with memory is left to measure", name),
+		       -EINVAL;
+	}
+	if (restricted)
+		bench_warn(c, "the %s policy option only chooses the memory nodes (columns); the bench sets each cell's own policy (MPOL_BIND to its node for the matrix)",
+			   mem_policy_name(c->policy.mode));
+	if (m->nrows == 1 && m->ncols == 1)
+		bench_warn(c, "one NUMA node with CPUs and one with memory: the matrix is 1x1 (node %u to node %u, local only); remote pairs need a multi-node machine (or scripts/numa-guest)",
+			   m->row_node[0], m->col_node[0]);
+	m->topo = topo_json(c->topo);
+	return 0;
+}
+
+void numa_matrix_free(struct numa_matrix *m)
+{
+	for (int i = 0; i < m->nrows; i++)
+		hwloc_bitmap_free(m->row_cpus[i]);
+	json_decref(m->topo);
+	memset(m, 0, sizeof(*m));
+}
+
+long numa_slit(const struct numa_matrix *m, unsigned a, unsigned b)
+{
+	json_t *nodes = json_object_get(m->topo, "numa_nodes"), *n, *row = NULL;
+	size_t i, ib = (size_t)-1;
+
+	json_array_foreach(nodes, i, n) {
+		json_int_t os = json_integer_value(json_object_get(n, "os_index"));
+		if (os == (json_int_t)a)
+			row = json_object_get(n, "distances");
+		if (os == (json_int_t)b)
+			ib = i;
+	}
+	if (!json_is_array(row) || ib == (size_t)-1 || !json_is_integer(json_array_get(row, ib)))
+		return -1;
+	return (long)json_integer_value(json_array_get(row, ib));
+}
+
+json_t *numa_memattr(const struct bench_ctx *c, hwloc_const_bitmap_t initiator, unsigned node,
+		     int attr)
+{
+#if HWLOC_API_VERSION >= 0x00020300
+	hwloc_obj_t target = hwloc_get_numanode_obj_by_os_index(c->topo->t, node);
+	struct hwloc_location loc = { .type = HWLOC_LOCATION_TYPE_CPUSET };
+	hwloc_uint64_t v;
+
+	if (!target)
+		return json_null();
+	loc.location.cpuset = (hwloc_cpuset_t)initiator;
+	if (hwloc_memattr_get_value(c->topo->t, (hwloc_memattr_id_t)attr, target, &loc, 0, &v) == 0)
+		return json_integer((json_int_t)v);
+	/* Attributes without initiators (e.g. capacity-like ones) or none at all. */
+	if (hwloc_memattr_get_value(c->topo->t, (hwloc_memattr_id_t)attr, target, NULL, 0, &v) == 0)
+		return json_integer((json_int_t)v);
+#else
+	(void)c, (void)initiator, (void)node, (void)attr;
+#endif
+	return json_null();
+}
+
+bool numa_have_weighted_interleave(void)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	unsigned long mask = 1;  /* node 0: the probe asks about the mode, not the node */
+	void *p = mmap(NULL, (size_t)psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	long ret;
+
+	if (p == MAP_FAILED)
+		return false;
+	ret = syscall(SYS_mbind, p, (unsigned long)psz, MPOL_WEIGHTED_INTERLEAVE, &mask,
+		      sizeof(mask) * 8, 0);
+	munmap(p, (size_t)psz);
+	return ret == 0;
+}
+
+void numa_policy_node(struct mem_policy *p, enum mem_policy_mode mode, unsigned node)
+{
+	p->mode = mode;
+	p->nodes = hwloc_bitmap_alloc();
+	if (p->nodes)
+		hwloc_bitmap_only(p->nodes, node);
+}
+
+void numa_policy_free(struct mem_policy *p)
+{
+	hwloc_bitmap_free(p->nodes);
+	p->nodes = NULL;
+}
+
+int numa_check_placement(struct bench_ctx *c, const struct mem_region *r,
+			 const struct mem_policy *pol, json_t *labels, json_t **memj,
+			 struct mem_verified *out)
+{
+	struct mem_verified v;
+	char nodes[64];
+	int one = hwloc_bitmap_weight(pol->nodes) == 1 ? hwloc_bitmap_first(pol->nodes) : -1;
+	bool checked, valid;
+	double frac;
+	int rc;
+
+	*memj = NULL;
+	rc = mem_verify(r, 0, &v);
+	if (rc < 0) {
+		bench_skip(c, labels, "cannot verify the placement of the memory (%s): the cell is invalid and not reported",
+			   strerror(-rc));
+		return 0;
+	}
+	if (out)
+		*out = v;
+	checked = v.pages_sampled > 0;
+	/* Without move_pages answers only a machine with one memory node is trivially
+	 * where asked; anywhere else the cell is unverified, hence invalid. */
+	valid = checked ? v.placement_ok >= 1.0 && v.pages_not_present == 0 && v.pages_error == 0
+			: one_memory_node(c);
+	frac = one >= 0 && one < NUMA_MAX_NODES ? (checked ? v.node_fraction[one] : valid ? 1.0 : 0.0)
+					       : (checked ? v.placement_ok : valid ? 1.0 : 0.0);
+	if (!valid) {
+		numa_nodes_str(pol->nodes, nodes, sizeof(nodes));
+		bench_skip(c, labels, "memory asked %s on node(s) %s: %sonly %.1f%% of %u sampled pages there (%u not present, %u errors): the cell is invalid and not reported",
+			   mem_policy_name(pol->mode), nodes, checked ? "" : "placement unverifiable: ",
+			   100 * frac, v.pages_sampled, v.pages_not_present, v.pages_error);
+		bench_warn(c, "memory asked %s on node(s) %s was not all there (%.1f%%): that cell is left out",
+			   mem_policy_name(pol->mode), nodes, 100 * frac);
+		return 0;
+	}
+	json_decref(labels);
+	*memj = mem_verified_json(r, &v);
+	json_object_set_new(*memj, "placement_checked", json_boolean(checked));
+	json_object_set_new(*memj, "placement_valid", json_true());
+	if (one >= 0)
+		json_object_set_new(*memj, "mem_node_fraction", json_real(frac));
+	return 1;
+}
+
+/* ---- team ------------------------------------------------------------------------ */
+
+struct team_arg {
+	struct numa_team *t;
+	int idx;
+};
+
+static void *team_main(void *p)
+{
+	struct team_arg *a = p;
+	struct numa_team *t = a->t;
+	int idx = a->idx, gate;
+
+	free(a);
+	/* Nobody touches the barriers (counted for all n workers) before every worker
+	 * exists: if one cannot be created, the others just leave. */
+	pthread_mutex_lock(&t->gate_lock);
+	while (!(gate = t->gate))
+		pthread_cond_wait(&t->gate_cond, &t->gate_lock);
+	pthread_mutex_unlock(&t->gate_lock);
+	if (gate < 0)
+		return NULL;
+	t->cpu_got[idx] = bench_pin(t->ctx, t->cpu_asked[idx]);
+	if (t->cpu_got[idx] < 0)
+		__atomic_store_n(&t->err, t->cpu_got[idx], __ATOMIC_RELAXED);
+	pthread_barrier_wait(&t->go);           /* ready */
+	for (;;) {
+		pthread_barrier_wait(&t->go);
+		if (t->quit)
+			break;
+		t->fn(t->arg, idx);
+		pthread_barrier_wait(&t->done);
+	}
+	return NULL;
+}
+
+static void team_gate(struct numa_team *t, int value)
+{
+	pthread_mutex_lock(&t->gate_lock);
+	t->gate = value;
+	pthread_cond_broadcast(&t->gate_cond);
+	pthread_mutex_unlock(&t->gate_lock);
+}
+
+static void team_free(struct numa_team *t)
+{
+	pthread_barrier_destroy(&t->go);
+	pthread_barrier_destroy(&t->done);
+	pthread_mutex_destroy(&t->gate_lock);
+	pthread_cond_destroy(&t->gate_cond);
+	free(t->th);
+	free(t->cpu_asked);
+	free(t->cpu_got);
+	t->th = NULL;
+}
+
+int numa_team_init(struct numa_team *t, struct bench_ctx *c, const int *cpus, int n)
+{
+	int i, rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->ctx = c;
+	t->n = n;
+	t->th = calloc((size_t)n + 1, sizeof(*t->th));
+	t->cpu_asked = calloc((size_t)n + 1, sizeof(int));
+	t->cpu_got = calloc((size_t)n + 1, sizeof(int));
+	if (!t->th || !t->cpu_asked || !t->cpu_got) {
+		free(t->th);
+		free(t->cpu_asked);
+		free(t->cpu_got);
+		t->th = NULL;
+		return -ENOMEM;
+	}
+	memcpy(t->cpu_asked, cpus, (size_t)n * sizeof(int));
+	pthread_mutex_init(&t->gate_lock, NULL);
+	pthread_cond_init(&t->gate_cond, NULL);
+	pthread_barrier_init(&t->go, NULL, (unsigned)n + 1);
+	pthread_barrier_init(&t->done, NULL, (unsigned)n + 1);
+	for (i = 0; i < n; i++) {
+		struct team_arg *a = malloc(sizeof(*a));
+		if (!a) {
+			rc = -ENOMEM;
+			break;
+		}
+		*a = (struct team_arg){ .t = t, .idx = i };
+		rc = -pthread_create(&t->th[i], NULL, team_main, a);
+		if (rc < 0) {
+			free(a);
+			break;
+		}
+	}
+	if (rc < 0) {
+		locus_error("bench %s: cannot start worker %d: %s", c->info->name, i, strerror(-rc));
+		team_gate(t, -1);
+		for (int k = 0; k < i; k++)
+			pthread_join(t->th[k], NULL);
+		team_free(t);
+		return rc;
+	}
+	team_gate(t, 1);
+	pthread_barrier_wait(&t->go);           /* all pinned */
+	if (t->err < 0) {
+		rc = t->err;
+		locus_error("bench %s: cannot pin a worker thread: %s", c->info->name, strerror(-rc));
+		numa_team_destroy(t);
+	}
+	return rc;
+}
+
+void numa_team_start(struct numa_team *t, void (*fn)(void *arg, int idx), void *arg)
+{
+	t->fn = fn;
+	t->arg = arg;
+	pthread_barrier_wait(&t->go);
+}
+
+void numa_team_wait(struct numa_team *t)
+{
+	pthread_barrier_wait(&t->done);
+}
+
+void numa_team_run(struct numa_team *t, void (*fn)(void *arg, int idx), void *arg)
+{
+	numa_team_start(t, fn, arg);
+	numa_team_wait(t);
+}
+
+void numa_team_destroy(struct numa_team *t)
+{
+	if (!t->th)
+		return;
+	t->quit = true;
+	pthread_barrier_wait(&t->go);
+	for (int i = 0; i < t->n; i++)
+		pthread_join(t->th[i], NULL);
+	team_free(t);
+}
+
+int *numa_row_cpus(const struct numa_matrix *m, int row, int *n)
+{
+	int *out = calloc((size_t)hwloc_bitmap_weight(m->row_cpus[row]) + 1, sizeof(int));
+	int cpu;
+
+	*n = 0;
+	if (!out)
+		return NULL;
+	hwloc_bitmap_foreach_begin(cpu, m->row_cpus[row])
+		out[(*n)++] = cpu;
+	hwloc_bitmap_foreach_end();
+	return out;
+}
+
+const char *numa_nodes_str(hwloc_const_bitmap_t set, char *buf, size_t len)
+{
+	return topo_list_str(set, buf, len);
+}

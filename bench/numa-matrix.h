@@ -1,0 +1,112 @@
+/*
+ * numa-matrix.h — what the NUMA matrix benchmarks (numa-latency, numa-bandwidth, numa-loaded)
+ * share: which nodes are rows and which are columns, memory for one cell bound to its
+ * node and verified there, and a team of pinned worker threads.
+ *
+ * A matrix row is a node with CPUs (the thread runs on the node's own CPUs, which for
+ * a memoryless node still makes a row), a column a node with memory (a CPU-less node
+ * is a column only).  Every cell's memory is mapped with an MPOL_BIND policy to the
+ * column's node, first-touched by a thread pinned to the row's node, and verified with
+ * move_pages: a cell whose pages are not all where asked is recorded as a skip with the
+ * fraction found (never as a measurement of that pair), and a valid cell's
+ * measurements carry the verification in their "verified" object.  Kept in one place
+ * so the three benches select, place and verify cells identically.
+ */
+#ifndef LOCUS_NUMA_MATRIX_H
+#define LOCUS_NUMA_MATRIX_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <jansson.h>
+#include "bench.h"
+
+#define NUMA_MAX_NODES 64   /* as mem_verified.node_fraction */
+
+struct numa_matrix {
+	int nrows, ncols;
+	unsigned row_node[NUMA_MAX_NODES];      /* OS indices, ascending */
+	hwloc_bitmap_t row_cpus[NUMA_MAX_NODES];/* the node's own CPUs within ctx->cpus */
+	unsigned col_node[NUMA_MAX_NODES];
+	json_t *topo;                           /* topo_json() of the machine */
+};
+
+/*
+ * Rows: nodes whose own CPUs meet the bench's CPU set (--cpus/--cpunodebind).
+ * Columns: nodes with memory, restricted to the nodes of a memory-policy option when
+ * one was given (the bench sets each cell's policy itself: a warning says the option
+ * only chose the columns).  Warns when the matrix is 1x1.  Returns 0, -EINVAL with a
+ * message when no row or no column remains, -ENOMEM.
+ */
+int numa_matrix_init(struct bench_ctx *c, struct numa_matrix *m);
+void numa_matrix_free(struct numa_matrix *m);
+
+/* SLIT distance from node a to node b from the topology's distances; -1 if unknown. */
+long numa_slit(const struct numa_matrix *m, unsigned a, unsigned b);
+
+/*
+ * hwloc's memory attribute `attr` (HWLOC_MEMATTR_ID_LATENCY or _BANDWIDTH) of target
+ * node `node` seen from the CPUs `initiator`; json null when hwloc has no value.
+ */
+json_t *numa_memattr(const struct bench_ctx *c, hwloc_const_bitmap_t initiator, unsigned node,
+		     int attr);
+
+/*
+ * Whether the running kernel accepts MPOL_WEIGHTED_INTERLEAVE (Linux >= 6.9): an
+ * mbind() on a scratch page, quietly.
+ */
+bool numa_have_weighted_interleave(void);
+
+/*
+ * Check a touched region's placement against `pol` (bind or preferred to one node:
+ * every sampled page on it; interleave: every page on an asked node).  Returns 1
+ * valid (*memj receives the verified JSON: mem_verified_json() plus
+ * placement_checked, placement_valid, and mem_node_fraction for a one-node policy),
+ * 0 invalid (a skip was recorded with `labels` and the fraction found, *memj NULL), or
+ * a negative errno.  labels are stolen.  out (may be NULL) receives mem_verify()'s answer.
+ */
+int numa_check_placement(struct bench_ctx *c, const struct mem_region *r,
+			 const struct mem_policy *pol, json_t *labels, json_t **memj,
+			 struct mem_verified *out);
+
+/* A policy of `mode` over one node / a set; nodes owned by the policy. */
+void numa_policy_node(struct mem_policy *p, enum mem_policy_mode mode, unsigned node);
+void numa_policy_free(struct mem_policy *p);
+
+/* ---- a team of pinned workers ------------------------------------------------- */
+
+/*
+ * n worker threads pinned to CPUs (checked with sched_getcpu through bench_pin).
+ * numa_team_run() releases all of them into fn(arg, idx) and waits until every one
+ * returns; numa_team_start()/numa_team_wait() split that, so the calling thread can
+ * work (e.g. chase pointers) while the team runs until told to stop.
+ */
+struct numa_team {
+	struct bench_ctx *ctx;
+	int n;
+	pthread_t *th;
+	int *cpu_asked, *cpu_got;
+	pthread_barrier_t go, done;
+	void (*fn)(void *arg, int idx);
+	void *arg;
+	pthread_mutex_t gate_lock;
+	pthread_cond_t gate_cond;
+	int gate;               /* 0 closed, 1 go, -1 abort */
+	bool quit;
+	int err;
+};
+
+/* Returns 0 or a negative errno (with a message; nothing left running). */
+int numa_team_init(struct numa_team *t, struct bench_ctx *c, const int *cpus, int n);
+void numa_team_start(struct numa_team *t, void (*fn)(void *arg, int idx), void *arg);
+void numa_team_wait(struct numa_team *t);
+void numa_team_run(struct numa_team *t, void (*fn)(void *arg, int idx), void *arg);
+void numa_team_destroy(struct numa_team *t);
+
+/* The CPUs of a row as an array (caller frees); *n receives the count. */
+int *numa_row_cpus(const struct numa_matrix *m, int row, int *n);
+
+/* The node list of a bitmap as text ("0-1,3") for labels. */
+const char *numa_nodes_str(hwloc_const_bitmap_t set, char *buf, size_t len);
+
+#endif
