@@ -17,14 +17,14 @@
 #include "cmd.h"
 #include "env.h"
 #include "log.h"
+#include "numastat.h"
 #include "parse.h"
+#include "placement.h"
 #include "result.h"
 #include "timer.h"
 
 enum {
 	O_QUICK = 256, O_REPS, O_WARMUP, O_TARGET_CI, O_MAX_TIME, O_JSON,
-	O_CPUS, O_CPUNODEBIND, O_MEMBIND, O_INTERLEAVE, O_PREFERRED, O_PREFERRED_MANY,
-	O_WEIGHTED_INTERLEAVE, O_LOCALALLOC,
 	O_BENCH_BASE = 1000,
 };
 
@@ -37,15 +37,7 @@ static const struct option common_opts[] = {
 	{ "warmup", required_argument, NULL, O_WARMUP },
 	{ "target-ci", required_argument, NULL, O_TARGET_CI },
 	{ "max-time", required_argument, NULL, O_MAX_TIME },
-	{ "cpus", required_argument, NULL, O_CPUS },
-	{ "physcpubind", required_argument, NULL, O_CPUS },
-	{ "cpunodebind", required_argument, NULL, O_CPUNODEBIND },
-	{ "membind", required_argument, NULL, O_MEMBIND },
-	{ "interleave", required_argument, NULL, O_INTERLEAVE },
-	{ "preferred", required_argument, NULL, O_PREFERRED },
-	{ "preferred-many", required_argument, NULL, O_PREFERRED_MANY },
-	{ "weighted-interleave", required_argument, NULL, O_WEIGHTED_INTERLEAVE },
-	{ "localalloc", no_argument, NULL, O_LOCALALLOC },
+	PLACEMENT_LONGOPTS,
 };
 #define NR_COMMON (sizeof(common_opts) / sizeof(common_opts[0]))
 
@@ -60,15 +52,7 @@ static const char common_help[] =
 	"      --target-ci PCT    stop when the 95% CI half-width of the median is below\n"
 	"                         PCT percent of it (default 1, --quick 5)\n"
 	"      --max-time SEC     time budget per measurement (default 2, --quick 0.3)\n"
-	"Placement (numactl's names):\n"
-	"      --cpus LIST        run on these CPUs, e.g. 0-3,8 (alias --physcpubind)\n"
-	"      --cpunodebind NODES  run on the CPUs of these nodes\n"
-	"      --membind NODES    allocate only on these nodes (MPOL_BIND)\n"
-	"      --interleave NODES interleave pages over these nodes\n"
-	"      --preferred NODE   prefer this node, fall back elsewhere\n"
-	"      --preferred-many NODES  prefer these nodes (Linux >= 5.15)\n"
-	"      --weighted-interleave NODES  weighted interleave (Linux >= 6.9)\n"
-	"      --localalloc       allocate on the node of the CPU that touches first\n";
+	PLACEMENT_HELP;
 
 static void usage_bench(FILE *f, const struct bench_info *b)
 {
@@ -116,8 +100,7 @@ struct run_opts {
 	long reps, warmup;
 	double target_ci, max_time;
 	bool have_target, have_max_time, have_warmup;
-	hwloc_bitmap_t cpus;       /* NULL = all allowed */
-	struct mem_policy policy;
+	struct placement place;    /* place.cpus NULL = all allowed */
 };
 
 /* Human summary: one line per measurement (median, CI, n) and the skips. */
@@ -160,72 +143,6 @@ static void print_summary(FILE *f, const json_t *result)
 		fprintf(f, "warning: %s\n", json_string_value(m));
 }
 
-static int set_policy(struct run_opts *ro, struct cmd_ctx *ctx, enum mem_policy_mode mode,
-		      const char *what, const char *arg)
-{
-	if (ro->policy.mode != MEM_POL_DEFAULT)
-		return locus_error("%s: only one memory policy option may be given", what), -EINVAL;
-	ro->policy.mode = mode;
-	if (!arg)
-		return 0;
-	ro->policy.nodes = hwloc_bitmap_alloc();
-	return parse_idlist(what, arg, topo_max_node_index(&ctx->topo), ro->policy.nodes);
-}
-
-static int set_cpus(struct run_opts *ro, struct cmd_ctx *ctx, const char *what, const char *arg,
-		    bool nodes)
-{
-	hwloc_bitmap_t set = hwloc_bitmap_alloc(), allowed;
-	int rc;
-
-	if (ro->cpus)
-		rc = (locus_error("%s: --cpus and --cpunodebind exclude each other", what), -EINVAL);
-	else if (nodes) {
-		rc = parse_idlist(what, arg, topo_max_node_index(&ctx->topo), set);
-		if (rc == 0) {
-			hwloc_bitmap_t cpus = hwloc_bitmap_alloc();
-			int n;
-			hwloc_bitmap_foreach_begin(n, set) {
-				/* The node's own CPUs: hwloc's cpuset of a CPU-less node is its
-				 * locality (the CPUs of a neighbour), which is not "on the node". */
-				hwloc_bitmap_t own = topo_node_cpus(&ctx->topo, (unsigned)n);
-				if (!own) {
-					rc = (locus_error("%s: node %d does not exist", what, n), -EINVAL);
-					break;
-				}
-				if (hwloc_bitmap_iszero(own)) {
-					hwloc_bitmap_free(own);
-					rc = (locus_error("%s: node %d has no CPUs", what, n), -EINVAL);
-					break;
-				}
-				hwloc_bitmap_or(cpus, cpus, own);
-				hwloc_bitmap_free(own);
-			} hwloc_bitmap_foreach_end();
-			hwloc_bitmap_copy(set, cpus);
-			hwloc_bitmap_free(cpus);
-			if (rc == 0 && hwloc_bitmap_iszero(set))
-				rc = (locus_error("%s: '%s' has no CPUs", what, arg), -EINVAL);
-		}
-	} else
-		rc = parse_idlist(what, arg, topo_max_pu_index(&ctx->topo), set);
-	if (rc == 0) {
-		allowed = topo_allowed_cpus(&ctx->topo);
-		if (!hwloc_bitmap_isincluded(set, allowed)) {
-			char a[128], b[128];
-			rc = (locus_error("%s: CPUs %s are not all allowed here (allowed: %s)", what,
-					 topo_list_str(set, a, sizeof(a)),
-					 topo_list_str(allowed, b, sizeof(b))), -EINVAL);
-		}
-		hwloc_bitmap_free(allowed);
-	}
-	if (rc < 0) {
-		hwloc_bitmap_free(set);
-		return rc;
-	}
-	ro->cpus = set;
-	return 0;
-}
-
 static int exit_for(int rc)
 {
 	switch (rc) {
@@ -243,7 +160,7 @@ static int run_one(const struct bench_info *b, struct cmd_ctx *ctx, struct run_o
 {
 	struct bench_ctx c = {
 		.info = b, .topo = &ctx->topo, .result = result, .quick = ro->quick,
-		.values = values, .given = given, .policy = ro->policy,
+		.values = values, .given = given, .policy = ro->place.policy,
 	};
 	struct repeat_opts rep = REPEAT_OPTS_DEFAULT;
 	const char *why;
@@ -255,16 +172,31 @@ static int run_one(const struct bench_info *b, struct cmd_ctx *ctx, struct run_o
 	rep.warmup = ro->have_warmup ? (unsigned)ro->warmup : 1;
 	rep.reps = (unsigned)ro->reps;
 	c.rep = rep;
-	c.cpus = ro->cpus ? hwloc_bitmap_dup(ro->cpus) : topo_allowed_cpus(&ctx->topo);
+	c.cpus = ro->place.cpus ? hwloc_bitmap_dup(ro->place.cpus) : topo_allowed_cpus(&ctx->topo);
 
 	why = b->supported ? b->supported(&c) : NULL;
 	if (why) {
 		bench_skip(&c, NULL, "%s", why);
 		rc = 1;
 	} else {
+		/* Per-node allocation counters around the run: system-wide, so they include
+		 * whatever else ran meanwhile, but an independent witness of where the
+		 * bench's pages came from (result "numastat": {BENCH: {nodeN: deltas}}). */
+		struct numastat before = { 0 }, after = { 0 };
+		bool have = numastat_read(&before) == 0 && before.nr > 0;
 		progress_begin(b->name);
 		rc = b->run(&c);
 		progress_end();
+		if (have && numastat_read(&after) == 0) {
+			json_t *all = json_object_get(result, "numastat");
+			if (!all) {
+				all = json_object();
+				json_object_set_new(result, "numastat", all);
+			}
+			json_object_set_new(all, b->name, numastat_delta_json(&before, &after));
+		}
+		numastat_free(&before);
+		numastat_free(&after);
 	}
 	hwloc_bitmap_free(c.cpus);
 	return rc;
@@ -282,11 +214,11 @@ static void resolve_defaults(const struct bench_info *b, const char **values, co
 int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	const struct bench_info *b = NULL, *const *list;
-	struct run_opts ro = { .policy = { .mode = MEM_POL_DEFAULT } };
+	struct run_opts ro = { .place = PLACEMENT_INIT };
 	struct option *longopts = NULL;
 	const char **values = NULL;
 	bool *given = NULL, all = false;
-	int nopts = 0, c, rc = LOCUS_EXIT_USAGE, worst = 0;
+	int nopts = 0, c, rc = LOCUS_EXIT_USAGE, rc2, worst = 0;
 	json_t *result = NULL;
 	double d;
 
@@ -360,31 +292,12 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 				goto out;
 			ro.have_max_time = true;
 			break;
-		case O_CPUS:
-		case O_CPUNODEBIND:
-			if (set_cpus(&ro, ctx, wbuf, optarg, c == O_CPUNODEBIND) < 0)
-				goto out;
-			break;
-		case O_MEMBIND:
-		case O_INTERLEAVE:
-		case O_PREFERRED:
-		case O_PREFERRED_MANY:
-		case O_WEIGHTED_INTERLEAVE:
-		case O_LOCALALLOC: {
-			static const enum mem_policy_mode modes[] = {
-				[O_MEMBIND - O_MEMBIND] = MEM_POL_BIND,
-				[O_INTERLEAVE - O_MEMBIND] = MEM_POL_INTERLEAVE,
-				[O_PREFERRED - O_MEMBIND] = MEM_POL_PREFERRED,
-				[O_PREFERRED_MANY - O_MEMBIND] = MEM_POL_PREFERRED_MANY,
-				[O_WEIGHTED_INTERLEAVE - O_MEMBIND] = MEM_POL_WEIGHTED_INTERLEAVE,
-				[O_LOCALALLOC - O_MEMBIND] = MEM_POL_LOCAL,
-			};
-			if (set_policy(&ro, ctx, modes[c - O_MEMBIND], wbuf,
-				       c == O_LOCALALLOC ? NULL : optarg) < 0)
-				goto out;
-			break;
-		}
 		default:
+			rc2 = placement_option(&ro.place, &ctx->topo, c, wbuf, optarg);
+			if (rc2 < 0)
+				goto out;
+			if (rc2 == 0)
+				break;
 			if (c >= O_BENCH_BASE && c < O_BENCH_BASE + nopts) {
 				const struct bench_opt *o = &b->opts[c - O_BENCH_BASE];
 				const char *v = o->type == BOPT_FLAG ? "1" : optarg;
@@ -412,8 +325,7 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = cmd_usage_error("bench");
 		goto out;
 	}
-	if (ro.policy.mode != MEM_POL_DEFAULT &&
-	    mem_policy_check(&ro.policy, topo_max_node_index(&ctx->topo)) < 0)
+	if (placement_check(&ro.place, &ctx->topo) < 0)
 		goto out;
 	if (ctx->topo.fake) {
 		locus_error("bench: --topology describes another machine; benchmarks run only on this one");
@@ -482,7 +394,6 @@ out:
 	free(longopts);
 	free(values);
 	free(given);
-	hwloc_bitmap_free(ro.cpus);
-	hwloc_bitmap_free(ro.policy.nodes);
+	placement_free(&ro.place);
 	return rc;
 }

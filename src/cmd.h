@@ -76,6 +76,8 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_run(int argc, char **argv, struct cmd_ctx *ctx);
 
 /* Shared by compare and gate (src/cmd-compare.c): the fingerprint check (--strict-env:
  * print the differences, return 2), the outputs, then the exit code: 6 when something

@@ -32,6 +32,8 @@ static const struct cmd commands[] = {
 	{ "baseline", cmd_baseline, 0, "store results as baselines keyed by machine fingerprint" },
 	{ "gate", cmd_gate, 0, "run benchmarks, compare with a baseline, confirm regressions (CI)" },
 	{ "report", cmd_report, 0, "make HTML/Markdown/CSV reports and gnuplot figures from results" },
+	{ "tune", cmd_tune, CMD_MODIFIES_SYSTEM, "show, set and revert system tunables with a journal; profiles" },
+	{ "run", cmd_run, CMD_NEEDS_TOPO, "run a program with a CPU/memory placement; --report what it got" },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

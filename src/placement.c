@@ -1,0 +1,182 @@
+/*
+ * placement.c — parsing, validation and application of the placement options.
+ *
+ * Moved out of cmd-bench.c so that `locus run` takes exactly the same options with
+ * exactly the same checks (see placement.h).
+ */
+#include "config.h"
+#include <errno.h>
+#include <numaif.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+#include "parse.h"
+#include "placement.h"
+
+/* numaif.h of older libnuma releases lacks the newer modes; the values are the ABI. */
+#ifndef MPOL_LOCAL
+#define MPOL_LOCAL 4
+#endif
+#ifndef MPOL_PREFERRED_MANY
+#define MPOL_PREFERRED_MANY 5
+#endif
+#ifndef MPOL_WEIGHTED_INTERLEAVE
+#define MPOL_WEIGHTED_INTERLEAVE 6
+#endif
+
+static int set_policy(struct placement *p, const struct locus_topo *topo,
+		      enum mem_policy_mode mode, const char *what, const char *arg)
+{
+	if (p->policy.mode != MEM_POL_DEFAULT)
+		return locus_error("%s: only one memory policy option may be given", what), -EINVAL;
+	p->policy.mode = mode;
+	if (!arg)
+		return 0;
+	p->policy.nodes = hwloc_bitmap_alloc();
+	return parse_idlist(what, arg, topo_max_node_index(topo), p->policy.nodes);
+}
+
+static int set_cpus(struct placement *p, const struct locus_topo *topo, const char *what,
+		    const char *arg, bool nodes)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc(), allowed;
+	int rc;
+
+	if (p->cpus)
+		rc = (locus_error("%s: --cpus and --cpunodebind exclude each other", what), -EINVAL);
+	else if (nodes) {
+		rc = parse_idlist(what, arg, topo_max_node_index(topo), set);
+		if (rc == 0) {
+			hwloc_bitmap_t cpus = hwloc_bitmap_alloc();
+			int n;
+			hwloc_bitmap_foreach_begin(n, set) {
+				/* The node's own CPUs: hwloc's cpuset of a CPU-less node is its
+				 * locality (the CPUs of a neighbour), which is not "on the node". */
+				hwloc_bitmap_t own = topo_node_cpus(topo, (unsigned)n);
+				if (!own) {
+					rc = (locus_error("%s: node %d does not exist", what, n), -EINVAL);
+					break;
+				}
+				if (hwloc_bitmap_iszero(own)) {
+					hwloc_bitmap_free(own);
+					rc = (locus_error("%s: node %d has no CPUs", what, n), -EINVAL);
+					break;
+				}
+				hwloc_bitmap_or(cpus, cpus, own);
+				hwloc_bitmap_free(own);
+			} hwloc_bitmap_foreach_end();
+			hwloc_bitmap_copy(set, cpus);
+			hwloc_bitmap_free(cpus);
+			if (rc == 0 && hwloc_bitmap_iszero(set))
+				rc = (locus_error("%s: '%s' has no CPUs", what, arg), -EINVAL);
+		}
+	} else
+		rc = parse_idlist(what, arg, topo_max_pu_index(topo), set);
+	if (rc == 0) {
+		allowed = topo_allowed_cpus(topo);
+		if (!hwloc_bitmap_isincluded(set, allowed)) {
+			char a[128], b[128];
+			rc = (locus_error("%s: CPUs %s are not all allowed here (allowed: %s)", what,
+					 topo_list_str(set, a, sizeof(a)),
+					 topo_list_str(allowed, b, sizeof(b))), -EINVAL);
+		}
+		hwloc_bitmap_free(allowed);
+	}
+	if (rc < 0) {
+		hwloc_bitmap_free(set);
+		return rc;
+	}
+	p->cpus = set;
+	return 0;
+}
+
+int placement_option(struct placement *p, const struct locus_topo *topo, int opt,
+		     const char *what, const char *arg)
+{
+	static const enum mem_policy_mode modes[] = {
+		[PLACE_O_MEMBIND - PLACE_O_MEMBIND] = MEM_POL_BIND,
+		[PLACE_O_INTERLEAVE - PLACE_O_MEMBIND] = MEM_POL_INTERLEAVE,
+		[PLACE_O_PREFERRED - PLACE_O_MEMBIND] = MEM_POL_PREFERRED,
+		[PLACE_O_PREFERRED_MANY - PLACE_O_MEMBIND] = MEM_POL_PREFERRED_MANY,
+		[PLACE_O_WEIGHTED_INTERLEAVE - PLACE_O_MEMBIND] = MEM_POL_WEIGHTED_INTERLEAVE,
+		[PLACE_O_LOCALALLOC - PLACE_O_MEMBIND] = MEM_POL_LOCAL,
+	};
+
+	switch (opt) {
+	case PLACE_O_CPUS:
+	case PLACE_O_CPUNODEBIND:
+		return set_cpus(p, topo, what, arg, opt == PLACE_O_CPUNODEBIND);
+	case PLACE_O_MEMBIND:
+	case PLACE_O_INTERLEAVE:
+	case PLACE_O_PREFERRED:
+	case PLACE_O_PREFERRED_MANY:
+	case PLACE_O_WEIGHTED_INTERLEAVE:
+	case PLACE_O_LOCALALLOC:
+		return set_policy(p, topo, modes[opt - PLACE_O_MEMBIND], what,
+				  opt == PLACE_O_LOCALALLOC ? NULL : arg);
+	default:
+		return 1;
+	}
+}
+
+int placement_check(const struct placement *p, const struct locus_topo *topo)
+{
+	if (p->policy.mode == MEM_POL_DEFAULT)
+		return 0;
+	return mem_policy_check(&p->policy, topo_max_node_index(topo));
+}
+
+int placement_apply_self(const struct placement *p, const char **step)
+{
+	static const int kmode[] = {
+		[MEM_POL_DEFAULT] = MPOL_DEFAULT, [MEM_POL_BIND] = MPOL_BIND,
+		[MEM_POL_INTERLEAVE] = MPOL_INTERLEAVE, [MEM_POL_PREFERRED] = MPOL_PREFERRED,
+		[MEM_POL_PREFERRED_MANY] = MPOL_PREFERRED_MANY,
+		[MEM_POL_WEIGHTED_INTERLEAVE] = MPOL_WEIGHTED_INTERLEAVE,
+		[MEM_POL_LOCAL] = MPOL_LOCAL,
+	};
+
+	if (p->cpus) {
+		cpu_set_t set;
+		int cpu;
+		CPU_ZERO(&set);
+		hwloc_bitmap_foreach_begin(cpu, p->cpus) {
+			if (cpu < CPU_SETSIZE)
+				CPU_SET(cpu, &set);
+		} hwloc_bitmap_foreach_end();
+		if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+			*step = "sched_setaffinity";
+			return -errno;
+		}
+	}
+	if (p->policy.mode != MEM_POL_DEFAULT) {
+		/* Room for 4096 nodes, the most parse_idlist accepts. */
+		unsigned long mask[4096 / (8 * sizeof(unsigned long))] = { 0 };
+		const size_t bits = 8 * sizeof(unsigned long);
+		int n, max = -1;
+		if (p->policy.nodes)
+			hwloc_bitmap_foreach_begin(n, p->policy.nodes) {
+				if ((size_t)n < sizeof(mask) * 8) {
+					mask[(size_t)n / bits] |= 1UL << ((size_t)n % bits);
+					max = n > max ? n : max;
+				}
+			} hwloc_bitmap_foreach_end();
+		/* The kernel reads maxnode - 1 bits. */
+		if (set_mempolicy(kmode[p->policy.mode], max >= 0 ? mask : NULL,
+				  max >= 0 ? (unsigned long)max + 2 : 0) < 0) {
+			*step = "set_mempolicy";
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+void placement_free(struct placement *p)
+{
+	hwloc_bitmap_free(p->cpus);
+	hwloc_bitmap_free(p->policy.nodes);
+	p->cpus = NULL;
+	p->policy.nodes = NULL;
+	p->policy.mode = MEM_POL_DEFAULT;
+}
