@@ -137,6 +137,7 @@ static int lat_report_levels(struct bench_ctx *c, const struct lat_setup *st, co
 			     const uint64_t *fp, const double *lat, size_t n)
 {
 	double x[LAT_MAX_POINTS], tsc_ghz = timer_hz() / 1e9;
+	bool tsc = strcmp(timer_get_info()->source, "tsc") == 0;
 	struct chase_stairs s;
 	int level[CHASE_MAX_KNEES];
 	uint64_t llc = topo_llc_size(c->topo);
@@ -170,12 +171,15 @@ static int lat_report_levels(struct bench_ctx *c, const struct lat_setup *st, co
 		}
 		for (size_t i = s.first[p]; i <= s.last[p]; i++)
 			samples[m++] = lat[i];
-		ver = json_pack("{s:s, s:I, s:I, s:i, s:f, s:f}",
+		ver = json_pack("{s:s, s:I, s:I, s:i}",
 				"inferred_from", "median latency of the points on this plateau of the staircase",
 				"footprint_first_bytes", (json_int_t)fp[s.first[p]],
 				"footprint_last_bytes", (json_int_t)fp[s.last[p]],
-				"points", (int)m, "tsc_cycles", s.level[p] * tsc_ghz,
-				"tsc_hz", timer_hz());
+				"points", (int)m);
+		if (tsc) {   /* TSC ticks, which run at a fixed rate, not the core's */
+			json_object_set_new(ver, "tsc_cycles", json_real(s.level[p] * tsc_ghz));
+			json_object_set_new(ver, "tsc_hz", json_real(timer_hz()));
+		}
 		if (p < s.nknees) {
 			json_object_set_new(ver, "inferred_size_bytes",
 					    json_integer((json_int_t)llround(s.knee[p].size)));
@@ -196,9 +200,8 @@ static int lat_report_levels(struct bench_ctx *c, const struct lat_setup *st, co
 				cyc[i] = samples[i] * st->core_hz / 1e9;
 			labels = lat_base_labels(st, window, 1);
 			json_object_set_new(labels, "level", json_string(name));
-			ver = json_pack("{s:f, s:s, s:f}", "core_clock_hz", st->core_hz,
-					"clock", "core clock measured with a chain of dependent 1-cycle adds just before the sweep; not the TSC",
-					"tsc_hz", timer_hz());
+			ver = json_pack("{s:f, s:s}", "core_clock_hz", st->core_hz,
+					"clock", "core clock measured with a chain of dependent 1-cycle register adds just before the sweep; not the TSC");
 			rc = bench_record(c, "level_latency_cycles", labels, cyc, m, ver);
 			if (rc < 0)
 				return rc;
