@@ -35,39 +35,32 @@
 #include "bench.h"
 #include "log.h"
 #include "parse.h"
+#include "stream.h"
 #include "timer.h"
 
 #ifdef __x86_64__
 #include <emmintrin.h>
-#define BW_HAVE_NT 1
 #define cpu_relax() _mm_pause()
 #else
-#define BW_HAVE_NT 0
 #define cpu_relax() __asm__ __volatile__("" ::: "memory")
 #endif
-
-/* Keeps compilers from turning a fill or copy loop into memset/memcpy (glibc switches
- * those to non-temporal stores for large sizes, which would falsify "regular"). */
-#define BW_BARRIER() __asm__ __volatile__("" ::: "memory")
 
 /* Work is handed out in blocks of 512 doubles (4 KiB): every page belongs to one
  * thread, which first-touches it, and every part is 64-byte aligned. */
 #define BW_BLOCK 512
-#define BW_SCALAR 3.0
 #define BW_TOL 1e-13     /* STREAM's relative tolerance for doubles */
 
-enum bw_kernel { BW_READ, BW_WRITE, BW_COPY, BW_SCALE, BW_ADD, BW_TRIAD, BW_NR_KERNELS };
 static const struct {
 	const char *name;
 	int reads, writes;   /* arrays read / written: STREAM's byte count */
 	char dst;            /* array written ('a', 'b', 'c'), 0 for read */
-} bw_kernels[BW_NR_KERNELS] = {
-	[BW_READ] = { "read", 1, 0, 0 },
-	[BW_WRITE] = { "write", 0, 1, 'c' },
-	[BW_COPY] = { "copy", 1, 1, 'c' },
-	[BW_SCALE] = { "scale", 1, 1, 'b' },
-	[BW_ADD] = { "add", 2, 1, 'c' },
-	[BW_TRIAD] = { "triad", 2, 1, 'a' },
+} bw_kernels[STREAM_NR_KERNELS] = {
+	[STREAM_READ] = { "read", 1, 0, 0 },
+	[STREAM_WRITE] = { "write", 0, 1, 'c' },
+	[STREAM_COPY] = { "copy", 1, 1, 'c' },
+	[STREAM_SCALE] = { "scale", 1, 1, 'b' },
+	[STREAM_ADD] = { "add", 2, 1, 'c' },
+	[STREAM_TRIAD] = { "triad", 2, 1, 'a' },
 };
 
 enum bw_cmd { BW_CMD_INIT, BW_CMD_RUN, BW_CMD_CHECK };
@@ -96,7 +89,7 @@ struct bw_pool {
 	int gate;               /* 0 closed, 1 go, -1 abort */
 	bool quit;
 	enum bw_cmd cmd;
-	enum bw_kernel kernel;
+	enum stream_kernel kernel;
 	bool nt;
 	double *a, *b, *c;
 	size_t n;
@@ -107,155 +100,6 @@ struct bw_pool {
 	struct samples ns;      /* per call: elapsed ns of the pass */
 	unsigned calls, bad_sums, moved;
 };
-
-/* ---- kernels --------------------------------------------------------------------- */
-
-#if BW_HAVE_NT
-/* nt is a constant at every call site, so each kernel is compiled twice, once per
- * store instruction, and nothing else differs between the two. */
-static inline __attribute__((always_inline)) void bw_store(double *p, __m128d v, bool nt)
-{
-	if (nt)
-		_mm_stream_pd(p, v);
-	else
-		_mm_store_pd(p, v);
-}
-
-static double bw_read(const double *a, size_t lo, size_t hi)
-{
-	__m128d s0 = _mm_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-	double r[2];
-
-	/* Four independent accumulators: one would make the loop add-latency bound. */
-	for (size_t i = lo; i < hi; i += 8) {
-		s0 = _mm_add_pd(s0, _mm_load_pd(a + i));
-		s1 = _mm_add_pd(s1, _mm_load_pd(a + i + 2));
-		s2 = _mm_add_pd(s2, _mm_load_pd(a + i + 4));
-		s3 = _mm_add_pd(s3, _mm_load_pd(a + i + 6));
-	}
-	_mm_storeu_pd(r, _mm_add_pd(_mm_add_pd(s0, s1), _mm_add_pd(s2, s3)));
-	return r[0] + r[1];
-}
-
-static inline __attribute__((always_inline)) void
-bw_kernel_run(enum bw_kernel k, double *a, double *b, double *c, size_t lo, size_t hi,
-	      bool nt)
-{
-	const __m128d s = _mm_set1_pd(BW_SCALAR);
-
-	switch (k) {
-	case BW_WRITE:
-		for (size_t i = lo; i < hi; i += 8) {
-			bw_store(c + i, s, nt);
-			bw_store(c + i + 2, s, nt);
-			bw_store(c + i + 4, s, nt);
-			bw_store(c + i + 6, s, nt);
-			BW_BARRIER();
-		}
-		break;
-	case BW_COPY:
-		for (size_t i = lo; i < hi; i += 8) {
-			bw_store(c + i, _mm_load_pd(a + i), nt);
-			bw_store(c + i + 2, _mm_load_pd(a + i + 2), nt);
-			bw_store(c + i + 4, _mm_load_pd(a + i + 4), nt);
-			bw_store(c + i + 6, _mm_load_pd(a + i + 6), nt);
-			BW_BARRIER();
-		}
-		break;
-	case BW_SCALE:
-		for (size_t i = lo; i < hi; i += 8) {
-			bw_store(b + i, _mm_mul_pd(s, _mm_load_pd(c + i)), nt);
-			bw_store(b + i + 2, _mm_mul_pd(s, _mm_load_pd(c + i + 2)), nt);
-			bw_store(b + i + 4, _mm_mul_pd(s, _mm_load_pd(c + i + 4)), nt);
-			bw_store(b + i + 6, _mm_mul_pd(s, _mm_load_pd(c + i + 6)), nt);
-			BW_BARRIER();
-		}
-		break;
-	case BW_ADD:
-		for (size_t i = lo; i < hi; i += 8) {
-			bw_store(c + i, _mm_add_pd(_mm_load_pd(a + i), _mm_load_pd(b + i)), nt);
-			bw_store(c + i + 2, _mm_add_pd(_mm_load_pd(a + i + 2),
-						       _mm_load_pd(b + i + 2)), nt);
-			bw_store(c + i + 4, _mm_add_pd(_mm_load_pd(a + i + 4),
-						       _mm_load_pd(b + i + 4)), nt);
-			bw_store(c + i + 6, _mm_add_pd(_mm_load_pd(a + i + 6),
-						       _mm_load_pd(b + i + 6)), nt);
-			BW_BARRIER();
-		}
-		break;
-	case BW_TRIAD:
-		for (size_t i = lo; i < hi; i += 8) {
-			bw_store(a + i, _mm_add_pd(_mm_load_pd(b + i),
-						   _mm_mul_pd(s, _mm_load_pd(c + i))), nt);
-			bw_store(a + i + 2, _mm_add_pd(_mm_load_pd(b + i + 2),
-						       _mm_mul_pd(s, _mm_load_pd(c + i + 2))), nt);
-			bw_store(a + i + 4, _mm_add_pd(_mm_load_pd(b + i + 4),
-						       _mm_mul_pd(s, _mm_load_pd(c + i + 4))), nt);
-			bw_store(a + i + 6, _mm_add_pd(_mm_load_pd(b + i + 6),
-						       _mm_mul_pd(s, _mm_load_pd(c + i + 6))), nt);
-			BW_BARRIER();
-		}
-		break;
-	default:
-		break;
-	}
-	/* Non-temporal stores are weakly ordered: drain them before the clock stops. */
-	if (nt)
-		_mm_sfence();
-}
-
-static void bw_kernel_regular(enum bw_kernel k, double *a, double *b, double *c, size_t lo,
-			      size_t hi)
-{
-	bw_kernel_run(k, a, b, c, lo, hi, false);
-}
-
-static void bw_kernel_nt(enum bw_kernel k, double *a, double *b, double *c, size_t lo,
-			 size_t hi)
-{
-	bw_kernel_run(k, a, b, c, lo, hi, true);
-}
-#else
-/* Portable versions: regular stores only. */
-static double bw_read(const double *a, size_t lo, size_t hi)
-{
-	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-
-	for (size_t i = lo; i < hi; i += 4) {
-		s0 += a[i];
-		s1 += a[i + 1];
-		s2 += a[i + 2];
-		s3 += a[i + 3];
-	}
-	return (s0 + s1) + (s2 + s3);
-}
-
-static void bw_kernel_regular(enum bw_kernel k, double *a, double *b, double *c, size_t lo,
-			      size_t hi)
-{
-	const double s = BW_SCALAR;
-
-	for (size_t i = lo; i < hi; i += 8) {
-		for (size_t j = i; j < i + 8; j++) {
-			switch (k) {
-			case BW_WRITE: c[j] = s; break;
-			case BW_COPY: c[j] = a[j]; break;
-			case BW_SCALE: b[j] = s * c[j]; break;
-			case BW_ADD: c[j] = a[j] + b[j]; break;
-			case BW_TRIAD: a[j] = b[j] + s * c[j]; break;
-			default: break;
-			}
-		}
-		BW_BARRIER();
-	}
-}
-
-static void bw_kernel_nt(enum bw_kernel k, double *a, double *b, double *c, size_t lo,
-			 size_t hi)
-{
-	bw_kernel_regular(k, a, b, c, lo, hi);
-}
-#endif
 
 /* ---- workers --------------------------------------------------------------------- */
 
@@ -297,12 +141,12 @@ static void bw_work(struct bw_worker *w)
 	case BW_CMD_RUN:
 		bw_spin_barrier(p);
 		w->t0 = timer_now();
-		if (p->kernel == BW_READ)
-			w->sum = bw_read(p->a, w->lo, w->hi);
+		if (p->kernel == STREAM_READ)
+			w->sum = stream_read(p->a, w->lo, w->hi);
 		else if (p->nt)
-			bw_kernel_nt(p->kernel, p->a, p->b, p->c, w->lo, w->hi);
+			stream_run(p->kernel, p->a, p->b, p->c, w->lo, w->hi, true);
 		else
-			bw_kernel_regular(p->kernel, p->a, p->b, p->c, w->lo, w->hi);
+			stream_run(p->kernel, p->a, p->b, p->c, w->lo, w->hi, false);
 		w->t1 = timer_now();
 		w->cpu_end = sched_getcpu();
 		break;
@@ -436,7 +280,7 @@ static int bw_sample(void *arg, double *sample)
 		if (!p->ctx->topo->fake && p->w[i].cpu_end != p->w[i].cpu_got)
 			p->moved++;
 	}
-	if (p->kernel == BW_READ) {
+	if (p->kernel == STREAM_READ) {
 		want = (double)p->n * p->ea;
 		if (sum != want && !(fabs(sum - want) <= BW_TOL * fabs(want)))
 			p->bad_sums++;
@@ -453,7 +297,7 @@ static int bw_sample(void *arg, double *sample)
 
 /* ---- the run --------------------------------------------------------------------- */
 
-static json_t *bw_labels(enum bw_kernel k, int nt, bool store_nt, uint64_t array_bytes)
+static json_t *bw_labels(enum stream_kernel k, int nt, bool store_nt, uint64_t array_bytes)
 {
 	return json_pack("{s:s, s:i, s:s, s:I}", "kernel", bw_kernels[k].name, "threads", nt,
 			 "stores", store_nt ? "nt" : "regular", "array_bytes",
@@ -461,19 +305,19 @@ static json_t *bw_labels(enum bw_kernel k, int nt, bool store_nt, uint64_t array
 }
 
 /* What the sequence of kernels leaves in the arrays (STREAM's check, by scalars). */
-static void bw_expect(struct bw_pool *p, enum bw_kernel k)
+static void bw_expect(struct bw_pool *p, enum stream_kernel k)
 {
 	switch (k) {
-	case BW_WRITE: p->ec = BW_SCALAR; break;
-	case BW_COPY: p->ec = p->ea; break;
-	case BW_SCALE: p->eb = BW_SCALAR * p->ec; break;
-	case BW_ADD: p->ec = p->ea + p->eb; break;
-	case BW_TRIAD: p->ea = p->eb + BW_SCALAR * p->ec; break;
+	case STREAM_WRITE: p->ec = STREAM_SCALAR; break;
+	case STREAM_COPY: p->ec = p->ea; break;
+	case STREAM_SCALE: p->eb = STREAM_SCALAR * p->ec; break;
+	case STREAM_ADD: p->ec = p->ea + p->eb; break;
+	case STREAM_TRIAD: p->ea = p->eb + STREAM_SCALAR * p->ec; break;
 	default: break;
 	}
 }
 
-static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, enum bw_kernel k, bool nt,
+static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, enum stream_kernel k, bool nt,
 		      const json_t *common, bool *failed)
 {
 	uint64_t abytes = (uint64_t)p->n * sizeof(double);
@@ -622,15 +466,15 @@ static int bw_run_threads(struct bench_ctx *ctx, int nt, uint64_t array_bytes,
 	json_object_set_new(common, "memory", bw_memory_json(r, 3, &mem_ok));
 	json_object_set_new(common, "memory_ok", json_boolean(mem_ok));
 
-	for (int k = 0; k < BW_NR_KERNELS && rc == 0; k++) {
+	for (int k = 0; k < STREAM_NR_KERNELS && rc == 0; k++) {
 		if (!kernels[k])
 			continue;
 		for (int s = 0; s < 2 && rc == 0; s++) {
 			if (!stores[s])
 				continue;
-			if (s == 1 && (k == BW_READ || !BW_HAVE_NT))
+			if (s == 1 && (k == STREAM_READ || !STREAM_HAVE_NT))
 				continue;       /* recorded once, in bw_run */
-			rc = bw_measure(ctx, p, (enum bw_kernel)k, s == 1, common, failed);
+			rc = bw_measure(ctx, p, (enum stream_kernel)k, s == 1, common, failed);
 		}
 	}
 	bw_pool_stop(p);
@@ -649,7 +493,7 @@ out:
 
 static int name_index(const char *name)
 {
-	for (int i = 0; i < BW_NR_KERNELS; i++)
+	for (int i = 0; i < STREAM_NR_KERNELS; i++)
 		if (strcasecmp(bw_kernels[i].name, name) == 0)
 			return i;
 	return -1;
@@ -702,7 +546,7 @@ static int bw_next_threads(int t, int maxt)
 
 static int bw_run(struct bench_ctx *ctx)
 {
-	bool kernels[BW_NR_KERNELS] = { false }, stores[2] = { false }, failed = false;
+	bool kernels[STREAM_NR_KERNELS] = { false }, stores[2] = { false }, failed = false;
 	int ncpu = bench_nr_cpus(ctx), maxt = ncpu, rc;
 	uint64_t array_bytes;
 	char buf[32];
@@ -728,10 +572,10 @@ static int bw_run(struct bench_ctx *ctx)
 	if ((rc = bw_array_bytes(ctx, &array_bytes)) < 0)
 		return rc;
 
-	if (stores[1] && !BW_HAVE_NT)
+	if (stores[1] && !STREAM_HAVE_NT)
 		bench_skip(ctx, json_pack("{s:s}", "stores", "nt"),
 			   "stores nt unsupported: non-temporal stores are built for x86-64 only");
-	else if (stores[1] && kernels[BW_READ])
+	else if (stores[1] && kernels[STREAM_READ])
 		bench_skip(ctx, json_pack("{s:s, s:s}", "kernel", "read", "stores", "nt"),
 			   "the read kernel stores nothing: only stores=regular applies");
 
