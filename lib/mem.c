@@ -205,6 +205,23 @@ static long apply_policy(void *p, size_t len, const struct mem_policy *pol,
 	return 0;
 }
 
+int mem_policy_set_thread(const struct mem_policy *pol)
+{
+	unsigned long mask[NODEMASK_WORDS], maxnode = 0;
+	int ret;
+
+	if ((unsigned)pol->mode >= NR_POL_MODES)
+		return -EINVAL;
+	if (mode_has_nodes(pol->mode)) {
+		ret = fill_nodemask(pol->nodes, mask, &maxnode);
+		if (ret)
+			return ret;
+	}
+	if (set_mempolicy(pol_info[pol->mode].kmode, maxnode ? mask : NULL, maxnode) < 0)
+		return -errno;
+	return 0;
+}
+
 /* The nodes of the running kernel (with memory if `memory`); caller frees. */
 static hwloc_bitmap_t kernel_nodes(bool memory)
 {

@@ -67,6 +67,10 @@ const char *mem_policy_name(enum mem_policy_mode m);
  */
 int mem_policy_check(const struct mem_policy *pol, int max_node);
 
+/* Set the calling thread's policy (set_mempolicy), e.g. in a child between fork and
+ * exec; nothing is checked here (mem_policy_check first).  Returns 0 or -errno. */
+int mem_policy_set_thread(const struct mem_policy *pol);
+
 struct mem_region {
 	void *p;                   /* usable start (aligned as the page size requires) */
 	size_t len;                /* bytes requested */

@@ -6,24 +6,12 @@
  */
 #include "config.h"
 #include <errno.h>
-#include <numaif.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "log.h"
 #include "parse.h"
 #include "placement.h"
-
-/* numaif.h of older libnuma releases lacks the newer modes; the values are the ABI. */
-#ifndef MPOL_LOCAL
-#define MPOL_LOCAL 4
-#endif
-#ifndef MPOL_PREFERRED_MANY
-#define MPOL_PREFERRED_MANY 5
-#endif
-#ifndef MPOL_WEIGHTED_INTERLEAVE
-#define MPOL_WEIGHTED_INTERLEAVE 6
-#endif
 
 static int set_policy(struct placement *p, const struct locus_topo *topo,
 		      enum mem_policy_mode mode, const char *what, const char *arg)
@@ -129,14 +117,6 @@ int placement_check(const struct placement *p, const struct locus_topo *topo)
 
 int placement_apply_self(const struct placement *p, const char **step)
 {
-	static const int kmode[] = {
-		[MEM_POL_DEFAULT] = MPOL_DEFAULT, [MEM_POL_BIND] = MPOL_BIND,
-		[MEM_POL_INTERLEAVE] = MPOL_INTERLEAVE, [MEM_POL_PREFERRED] = MPOL_PREFERRED,
-		[MEM_POL_PREFERRED_MANY] = MPOL_PREFERRED_MANY,
-		[MEM_POL_WEIGHTED_INTERLEAVE] = MPOL_WEIGHTED_INTERLEAVE,
-		[MEM_POL_LOCAL] = MPOL_LOCAL,
-	};
-
 	if (p->cpus) {
 		cpu_set_t set;
 		int cpu;
@@ -151,22 +131,10 @@ int placement_apply_self(const struct placement *p, const char **step)
 		}
 	}
 	if (p->policy.mode != MEM_POL_DEFAULT) {
-		/* Room for 4096 nodes, the most parse_idlist accepts. */
-		unsigned long mask[4096 / (8 * sizeof(unsigned long))] = { 0 };
-		const size_t bits = 8 * sizeof(unsigned long);
-		int n, max = -1;
-		if (p->policy.nodes)
-			hwloc_bitmap_foreach_begin(n, p->policy.nodes) {
-				if ((size_t)n < sizeof(mask) * 8) {
-					mask[(size_t)n / bits] |= 1UL << ((size_t)n % bits);
-					max = n > max ? n : max;
-				}
-			} hwloc_bitmap_foreach_end();
-		/* The kernel reads maxnode - 1 bits. */
-		if (set_mempolicy(kmode[p->policy.mode], max >= 0 ? mask : NULL,
-				  max >= 0 ? (unsigned long)max + 2 : 0) < 0) {
+		int rc = mem_policy_set_thread(&p->policy);
+		if (rc < 0) {
 			*step = "set_mempolicy";
-			return -errno;
+			return rc;
 		}
 	}
 	return 0;
