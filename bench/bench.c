@@ -114,6 +114,28 @@ const char *bench_opt_choice_at(const struct bench_ctx *c, const char *name, siz
 	return list_item(bench_opt_str(c, name), i, buf, len);
 }
 
+int bench_opt_pages(const struct bench_ctx *c, const char *name, enum mem_page *out,
+		    size_t max)
+{
+	char what[80], buf[32];
+	size_t n = 0;
+
+	snprintf(what, sizeof(what), "bench %s: --%s", c->info->name, name);
+	for (size_t i = 0; i < bench_opt_count(c, name) && n < max; i++) {
+		enum mem_page p;
+		bool dup = false;
+
+		bench_opt_choice_at(c, name, i, buf, sizeof(buf));
+		if (mem_page_parse(what, buf, &p) < 0)
+			return -EINVAL;
+		for (size_t j = 0; j < n; j++)
+			dup |= out[j] == p;
+		if (!dup)
+			out[n++] = p;
+	}
+	return (int)n;
+}
+
 static bool in_choices(const char *choices, const char *v)
 {
 	size_t n = strlen(v);
@@ -127,13 +149,13 @@ static bool in_choices(const char *choices, const char *v)
 	return false;
 }
 
-int bench_opt_validate(const struct bench_opt *o, const char *v)
+int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, const char *v)
 {
 	char what[80], item[64];
 	uint64_t sz;
 	long l;
 
-	snprintf(what, sizeof(what), "--%s", o->name);
+	snprintf(what, sizeof(what), "bench %s: --%s", b->name, o->name);
 	switch (o->type) {
 	case BOPT_FLAG:
 		return 0;
@@ -148,10 +170,10 @@ int bench_opt_validate(const struct bench_opt *o, const char *v)
 			if (parse_size(what, item, &sz) < 0)
 				return -EINVAL;
 			if ((o->min && sz < (uint64_t)o->min) || (o->max && sz > (uint64_t)o->max)) {
-				char a[32], b[32];
+				char lo[32], hi[32];
 				return locus_error("%s: %s is out of range; allowed %s..%s", what, item,
-						   format_size((uint64_t)o->min, a, sizeof(a)),
-						   o->max ? format_size((uint64_t)o->max, b, sizeof(b)) : "any"),
+						   format_size((uint64_t)o->min, lo, sizeof(lo)),
+						   o->max ? format_size((uint64_t)o->max, hi, sizeof(hi)) : "any"),
 				       -ERANGE;
 			}
 		}

@@ -98,12 +98,19 @@ uint64_t bench_opt_size_at(const struct bench_ctx *c, const char *name, size_t i
 /* Copies item i of a BOPT_CHOICES list into buf. */
 const char *bench_opt_choice_at(const struct bench_ctx *c, const char *name, size_t i,
 				char *buf, size_t len);
+/* A BOPT_CHOICES list of page sizes ("4K,THP,2M,1G"): the distinct sizes in the order
+ * given, at most max.  Returns how many, or -EINVAL (message printed). */
+int bench_opt_pages(const struct bench_ctx *c, const char *name, enum mem_page *out,
+		    size_t max);
+
 /* Whether the user gave the option explicitly (not a default). */
 bool bench_opt_given(const struct bench_ctx *c, const char *name);
 
 /* Check a value against an option's type, bounds and choices (used by the CLI when
- * parsing, and by tests on every default).  Prints the error; returns 0 or -EINVAL. */
-int bench_opt_validate(const struct bench_opt *o, const char *value);
+ * parsing).  Prints one line "locus: bench NAME: --OPT: problem; allowed ..." and
+ * returns -EINVAL or -ERANGE; 0 when valid. */
+int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o,
+		       const char *value);
 
 /*
  * One measurement.  The framework repeats `fn` with the repetition driver, wrapping

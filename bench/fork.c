@@ -144,20 +144,12 @@ static int fork_run(struct bench_ctx *c)
 	enum mem_page pages[4];
 	uint64_t sizes[FORK_MAX_SIZES], max = 0, maxr = 0;
 	size_t npages = 0, n = 0;
-	char buf[32];
 	int rc, cpu, measured = 0;
 
-	for (size_t i = 0; i < bench_opt_count(c, "page-size") && npages < 4; i++) {
-		enum mem_page p;
-		bool dup = false;
-		bench_opt_choice_at(c, "page-size", i, buf, sizeof(buf));
-		if (mem_page_parse("bench fork: --page-size", buf, &p) < 0)
-			return -EINVAL;
-		for (size_t j = 0; j < npages; j++)
-			dup |= pages[j] == p;
-		if (!dup)
-			pages[npages++] = p;
-	}
+	rc = bench_opt_pages(c, "page-size", pages, 4);
+	if (rc < 0)
+		return rc;
+	npages = (size_t)rc;
 	for (size_t i = 0; i < bench_opt_count(c, "resident") && n < FORK_MAX_SIZES; i++) {
 		uint64_t s = bench_opt_size_at(c, "resident", i) / 4096 * 4096;
 		if (!s)

@@ -277,17 +277,10 @@ static int tlb_run(struct bench_ctx *c)
 			if (strcasecmp(buf, tlb_chain_names[ch]) == 0)
 				st.chain[ch] = true;
 	}
-	for (size_t i = 0; i < bench_opt_count(c, "page-size") && npages < 4; i++) {
-		enum mem_page p;
-		bool dup = false;
-		bench_opt_choice_at(c, "page-size", i, buf, sizeof(buf));
-		if (mem_page_parse("bench tlb: --page-size", buf, &p) < 0)
-			return -EINVAL;
-		for (size_t j = 0; j < npages; j++)
-			dup |= pages[j] == p;
-		if (!dup)
-			pages[npages++] = p;
-	}
+	rc = bench_opt_pages(c, "page-size", pages, 4);
+	if (rc < 0)
+		return rc;
+	npages = (size_t)rc;
 
 	if (bench_opt_count(c, "sizes")) {
 		if (bench_opt_given(c, "min-size") || bench_opt_given(c, "max-size"))

@@ -301,12 +301,8 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 			if (c >= O_BENCH_BASE && c < O_BENCH_BASE + nopts) {
 				const struct bench_opt *o = &b->opts[c - O_BENCH_BASE];
 				const char *v = o->type == BOPT_FLAG ? "1" : optarg;
-				char what2[80];
-				snprintf(what2, sizeof(what2), "bench %s", b->name);
-				if (bench_opt_validate(o, v) < 0) {
-					fprintf(stderr, "(option of %s)\n", what2);
+				if (bench_opt_validate(b, o, v) < 0)
 					goto out;
-				}
 				values[c - O_BENCH_BASE] = v;
 				given[c - O_BENCH_BASE] = true;
 				break;
