@@ -13,11 +13,14 @@
  * so the same two files always give the same report.
  */
 #include "config.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "compare.h"
 #include "env.h"
 #include "log.h"
@@ -503,6 +506,12 @@ int compare_boot_ratio_ci(const double *base, size_t nb, const double *cur, size
 
 /* ------------------------------------------------------------------ the verdict */
 
+/* The reasons of rules 3 and 5: the ones rule 7 can settle (compared by address). */
+static const char ci_no_change_reason[] =
+	"significant, but the CI of the ratio includes no change";
+static const char ci_straddles_reason[] =
+	"CI straddles the threshold: a regression can be neither confirmed nor ruled out";
+
 enum compare_verdict compare_decide(size_t n_base, size_t n_cur, double p, double ratio,
 				    double ci_low, double ci_high, double alpha,
 				    double threshold, const char **reason)
@@ -526,19 +535,60 @@ enum compare_verdict compare_decide(size_t n_base, size_t n_cur, double p, doubl
 			why = "significant and at least the threshold";
 		} else {
 			v = VERDICT_INCONCLUSIVE;
-			why = "significant, but the CI of the ratio includes no change";
+			why = ci_no_change_reason;
 		}
 	} else if (p < alpha && ratio <= down && ci_high < 1.0) {
 		v = VERDICT_IMPROVED;
 		why = "significant and at least the threshold";
 	} else if (ci_high >= up) {
 		v = VERDICT_INCONCLUSIVE;
-		why = "CI straddles the threshold: a regression can be neither confirmed nor ruled out";
+		why = ci_straddles_reason;
 	} else {
 		v = VERDICT_UNCHANGED;
 		why = p < alpha ? "significant but smaller than the threshold" : "not significant";
 	}
 	if (reason)
+		*reason = why;
+	return v;
+}
+
+static const char within_runs_reason[] =
+	"significant against the pooled runs, but within the baseline's run-to-run range "
+	"widened by the threshold";
+
+static const char within_runs_undecided_reason[] =
+	"the pooled CI cannot decide, but the current median is within the baseline's "
+	"run-to-run range widened by the threshold";
+
+enum compare_verdict compare_decide_runs(enum compare_verdict pooled, size_t runs,
+					 double worst_ratio, double best_ratio,
+					 double threshold, const char **reason)
+{
+	double up = 1.0 + threshold, down = 1.0 / (1.0 + threshold);
+	const char *why = NULL;
+	enum compare_verdict v = pooled;
+
+	if (runs < 2)
+		return pooled;
+	if (pooled == VERDICT_INCONCLUSIVE && reason &&
+	    (*reason == ci_no_change_reason || *reason == ci_straddles_reason)) {
+		/* the within-run CI cannot decide, but rule 7 can rule a regression out */
+		if (!isnan(worst_ratio) && !(worst_ratio >= up)) {
+			v = VERDICT_UNCHANGED;
+			why = within_runs_undecided_reason;
+		}
+	} else if (pooled == VERDICT_REGRESSED || pooled == VERDICT_IMPROVED) {
+		double w = pooled == VERDICT_REGRESSED ? worst_ratio : best_ratio;
+
+		if (isnan(w)) {
+			v = VERDICT_INCONCLUSIVE;
+			why = "a baseline run's median is zero or negative: its run-to-run range is undefined";
+		} else if (pooled == VERDICT_REGRESSED ? !(w >= up) : !(w <= down)) {
+			v = VERDICT_UNCHANGED;
+			why = within_runs_reason;
+		}
+	}
+	if (why && reason)
 		*reason = why;
 	return v;
 }
@@ -747,6 +797,8 @@ static void pair_decide(struct compare_pair *p)
 	} else {
 		p->verdict = compare_decide(p->n_base, p->n_cur, p->p_adj, p->ratio, p->ci_low,
 					    p->ci_high, p->alpha, p->threshold, &p->reason);
+		p->verdict = compare_decide_runs(p->verdict, p->base_runs, p->run_ratio_worst,
+						 p->run_ratio_best, p->threshold, &p->reason);
 	}
 }
 
@@ -870,43 +922,132 @@ void compare_pair_clear(struct compare_pair *p)
 		return;
 	free(p->key);
 	free(p->note);
+	free(p->base_set);
 	p->key = p->note = NULL;
+	p->base_set = NULL;
+	p->n_base_set = 0;
 }
 
 int compare_measurements(const json_t *base, const json_t *cur,
 			 const struct compare_opts *o, struct compare_pair *out)
 {
-	const char *ub = json_string_value(json_object_get(base, "unit"));
-	const char *uc = json_string_value(json_object_get(cur, "unit"));
+	return compare_measurements_set(&base, 1, cur, o, out);
+}
+
+static double median_of(const double *v, size_t n)
+{
+	double *s = sorted_copy(v, n), m;
+
+	if (!s)
+		return NAN;
+	m = stats_quantile_sorted(s, n, 0.5);
+	free(s);
+	return m;
+}
+
+/* The baseline runs' medians of one measurement: best and worst in the bad direction,
+ * and from them the spread and the current median's ratios to them (rules 7-8). */
+static int run_level(struct compare_pair *p, const json_t *const *base, size_t n)
+{
+	bool hib = p->higher_is_better, bad = false;
+	double best = NAN, worst = NAN;
+
+	p->base_runs = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k;
+		double *v = samples_of(base[i], &k), med;
+
+		if (!v)
+			return -ENOMEM;
+		med = k ? median_of(v, k) : NAN;
+		free(v);
+		if (!k)
+			continue;
+		p->base_runs++;
+		if (!(med > 0.0))
+			bad = true;
+		/* worst = highest for lower-is-better, lowest for higher-is-better */
+		if (isnan(worst) || (hib ? med < worst : med > worst))
+			worst = med;
+		if (isnan(best) || (hib ? med > best : med < best))
+			best = med;
+	}
+	p->run_median_best = best;
+	p->run_median_worst = worst;
+	if (bad || !(p->median_cur > 0.0) || p->base_runs == 0) {
+		p->run_spread = p->run_ratio_worst = p->run_ratio_best = NAN;
+	} else {
+		p->run_spread = bad_ratio(best, worst, hib) - 1.0;
+		p->run_ratio_worst = bad_ratio(worst, p->median_cur, hib);
+		p->run_ratio_best = bad_ratio(best, p->median_cur, hib);
+	}
+	return 0;
+}
+
+int compare_measurements_set(const json_t *const *base, size_t n, const json_t *cur,
+			     const struct compare_opts *o, struct compare_pair *out)
+{
+	const char *ub, *uc = json_string_value(json_object_get(cur, "unit"));
 	double *b = NULL, *c = NULL;
-	size_t nb, nc;
+	size_t nb = 0, nc, cap = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	out->key = result_key(base);
-	if (!out->key)
+	if (!base || n == 0)
+		return -EINVAL;
+	ub = json_string_value(json_object_get(base[0], "unit"));
+	out->key = result_key(base[0]);
+	out->base_set = malloc(n * sizeof(*out->base_set));
+	if (!out->key || !out->base_set) {
+		compare_pair_clear(out);
 		return -ENOMEM;
-	out->base = base;
+	}
+	memcpy(out->base_set, base, n * sizeof(*base));
+	out->n_base_set = n;
+	out->base = base[0];
 	out->cur = cur;
-	out->bench = json_string_value(json_object_get(base, "bench"));
-	out->metric = json_string_value(json_object_get(base, "metric"));
+	out->bench = json_string_value(json_object_get(base[0], "bench"));
+	out->metric = json_string_value(json_object_get(base[0], "metric"));
 	out->unit = ub ? ub : "";
-	out->higher_is_better = json_is_true(json_object_get(base, "higher_is_better"));
+	out->higher_is_better = json_is_true(json_object_get(base[0], "higher_is_better"));
 	out->alpha = o->alpha;
 	out->threshold = o->threshold;
-	compare_config_apply(o->config, base, &out->alpha, &out->threshold);
+	compare_config_apply(o->config, base[0], &out->alpha, &out->threshold);
 
-	b = samples_of(base, &nb);
+	/* the baseline's samples, pooled over its runs */
+	for (size_t i = 0; i < n; i++)
+		cap += json_array_size(json_object_get(base[i], "samples"));
+	b = malloc((cap ? cap : 1) * sizeof(*b));
 	c = samples_of(cur, &nc);
 	if (!b || !c) {
 		rc = -ENOMEM;
 		goto out;
 	}
+	for (size_t i = 0; i < n; i++) {
+		const char *u = json_string_value(json_object_get(base[i], "unit"));
+		size_t k;
+		double *v = samples_of(base[i], &k);
+
+		if (!v) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		memcpy(b + nb, v, k * sizeof(*v));
+		nb += k;
+		free(v);
+		if ((u && uc && strcmp(u, uc) != 0) ||
+		    json_is_true(json_object_get(base[i], "higher_is_better")) != out->higher_is_better)
+			out->incomparable = true;
+	}
 	if (o->inject)
 		inject_slowdown(c, nc, o->inject, out->higher_is_better);
-	out->incomparable = (ub && uc && strcmp(ub, uc) != 0) ||
-		out->higher_is_better != json_is_true(json_object_get(cur, "higher_is_better"));
-	rc = pair_stats(out, b, nb, c, nc, o, true);
+	if ((ub && uc && strcmp(ub, uc) != 0) ||
+	    out->higher_is_better != json_is_true(json_object_get(cur, "higher_is_better")))
+		out->incomparable = true;
+	out->median_cur = nc ? median_of(c, nc) : NAN;
+	rc = run_level(out, base, n);
+	if (rc == 0)
+		rc = pair_stats(out, b, nb, c, nc, o, true);
 out:
 	free(b);
 	free(c);
@@ -998,58 +1139,158 @@ static int skip_duplicates(const struct keyed *k, size_t n, size_t *i,
 	return 0;
 }
 
+/* Record the keys listed more than once in one file (each key once). */
+static int note_duplicates(const struct keyed *k, size_t n, struct compare_result *r)
+{
+	for (size_t i = 0; i < n; ) {
+		size_t j = i;
+		int rc = skip_duplicates(k, n, &j, r);
+
+		if (rc < 0)
+			return rc;
+		i = j;
+	}
+	return 0;
+}
+
+/* The first entry of key-sorted k[0..n) with this key, or NULL. */
+static const struct keyed *find_keyed(const struct keyed *k, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(k[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(k[lo].key, key) == 0 ? &k[lo] : NULL;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int compare_results(const json_t *base, const json_t *cur, const struct compare_opts *o,
 		    struct compare_result *out)
 {
-	struct keyed *kb = NULL, *kc = NULL;
-	size_t nb = 0, nc = 0, i = 0, j = 0;
+	return compare_results_set(&base, 1, cur, o, out);
+}
+
+int compare_results_set(const json_t *const *base, size_t n, const json_t *cur,
+			const struct compare_opts *o, struct compare_result *out)
+{
+	struct keyed **kb = NULL, *kc = NULL;
+	size_t *nb = NULL, nc = 0, j = 0;
+	const json_t **ms = NULL;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	kb = index_measurements(base, &nb);
+	if (!base || n == 0)
+		return -EINVAL;
+	out->n_base_runs = n;
+	kb = calloc(n, sizeof(*kb));
+	nb = calloc(n, sizeof(*nb));
+	ms = calloc(n, sizeof(*ms));
 	kc = index_measurements(cur, &nc);
-	if (!kb || !kc) {
+	if (!kb || !nb || !ms || !kc) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	out->pairs = calloc(nb < nc ? (nb ? nb : 1) : (nc ? nc : 1), sizeof(*out->pairs));
+	for (size_t i = 0; i < n; i++) {
+		kb[i] = index_measurements(base[i], &nb[i]);
+		if (!kb[i]) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		rc = note_duplicates(kb[i], nb[i], out);
+		if (rc < 0)
+			goto out;
+	}
+	out->pairs = calloc(nc ? nc : 1, sizeof(*out->pairs));
 	if (!out->pairs) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	/* A merge of the two key-sorted lists; the first of duplicate keys is used. */
-	while (i < nb || j < nc) {
-		int c = i >= nb ? 1 : j >= nc ? -1 : strcmp(kb[i].key, kc[j].key);
-		size_t ii = i, jj = j;
+	/* every key of the current run against the runs that have it (first of duplicates) */
+	while (j < nc) {
+		size_t jj = j, k = 0;
 
-		if (c < 0) {
-			rc = push_str(&out->only_base, &out->n_only_base, kb[i].key);
-			if (!rc)
-				rc = skip_duplicates(kb, nb, &i, out);
-		} else if (c > 0) {
-			rc = push_str(&out->only_cur, &out->n_only_cur, kc[j].key);
-			if (!rc)
-				rc = skip_duplicates(kc, nc, &j, out);
-		} else {
-			rc = compare_measurements(kb[ii].m, kc[jj].m, o, &out->pairs[out->n_pairs]);
-			if (!rc) {
-				out->n_pairs++;
-				rc = skip_duplicates(kb, nb, &i, out);
-			}
-			if (!rc)
-				rc = skip_duplicates(kc, nc, &j, out);
+		for (size_t i = 0; i < n; i++) {
+			const struct keyed *f = find_keyed(kb[i], nb[i], kc[jj].key);
+
+			if (f)
+				ms[k++] = f->m;
 		}
+		if (!k) {
+			rc = push_str(&out->only_cur, &out->n_only_cur, kc[jj].key);
+		} else {
+			rc = compare_measurements_set(ms, k, kc[jj].m, o, &out->pairs[out->n_pairs]);
+			if (!rc)
+				out->n_pairs++;
+		}
+		if (!rc)
+			rc = skip_duplicates(kc, nc, &j, out);
 		if (rc < 0)
 			goto out;
 	}
+	/* keys of any baseline run missing from the current one, each once, sorted */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t a = 0; a < nb[i]; a++) {
+			bool seen = find_keyed(kc, nc, kb[i][a].key) != NULL;
+
+			if (a && strcmp(kb[i][a].key, kb[i][a - 1].key) == 0)
+				continue;
+			for (size_t q = 0; q < i && !seen; q++)
+				seen = find_keyed(kb[q], nb[q], kb[i][a].key) != NULL;
+			if (!seen && (rc = push_str(&out->only_base, &out->n_only_base,
+						    kb[i][a].key)) < 0)
+				goto out;
+		}
+	}
+	if (out->n_only_base > 1)
+		qsort(out->only_base, out->n_only_base, sizeof(char *), cmp_strp);
 	compare_adjust(out->pairs, out->n_pairs, o->correction);
-	rc = compare_env(json_object_get(base, "env"), json_object_get(cur, "env"),
-			 &out->env_diffs, &out->n_env_diffs);
-	if (rc < 0)
-		goto out;
+	/* fingerprint differences against any run, each key once */
+	for (size_t i = 0; i < n; i++) {
+		struct compare_env_diff *d = NULL;
+		size_t nd = 0;
+
+		rc = compare_env(json_object_get(base[i], "env"), json_object_get(cur, "env"),
+				 &d, &nd);
+		if (rc < 0)
+			goto out;
+		for (size_t a = 0; a < nd && rc == 0; a++) {
+			bool seen = false;
+			struct compare_env_diff *nn;
+
+			for (size_t q = 0; q < out->n_env_diffs && !seen; q++)
+				seen = strcmp(out->env_diffs[q].key, d[a].key) == 0;
+			if (seen)
+				continue;
+			nn = realloc(out->env_diffs, (out->n_env_diffs + 1) * sizeof(*nn));
+			if (!nn) {
+				rc = -ENOMEM;
+				break;
+			}
+			out->env_diffs = nn;
+			nn[out->n_env_diffs++] = d[a];
+			d[a] = (struct compare_env_diff){ NULL, NULL, NULL };
+		}
+		compare_env_diffs_free(d, nd);
+		if (rc < 0)
+			goto out;
+	}
 	compare_sort(out);
 out:
-	free_keyed(kb, nb);
+	for (size_t i = 0; kb && i < n; i++)
+		free_keyed(kb[i], nb[i]);
+	free(kb);
+	free(nb);
+	free(ms);
 	free_keyed(kc, nc);
 	if (rc < 0) {
 		if (rc == -ENOMEM)
@@ -1400,6 +1641,23 @@ static const char *fmt_p(char *buf, size_t len, double p)
 	return buf;
 }
 
+/* "42.0% of 5" — the baseline's run-to-run spread of a pair; "-" with one run. */
+static const char *fmt_spread(char *buf, size_t len, const struct compare_pair *p)
+{
+	if (p->base_runs < 2)
+		snprintf(buf, len, "-");
+	else if (isnan(p->run_spread))
+		snprintf(buf, len, "n/a of %zu", p->base_runs);
+	else
+		snprintf(buf, len, "%.1f%% of %zu", p->run_spread * 100.0, p->base_runs);
+	return buf;
+}
+
+static const char single_run_note[] =
+	"the baseline is a single run: run-to-run noise is not accounted for (a run's samples "
+	"agree more closely than separate runs do); save several runs with `locus baseline "
+	"save DIR RESULT.json` and compare with the set";
+
 static const char *base_name(const struct compare_outputs *out)
 {
 	return out->baseline_name ? out->baseline_name : "baseline";
@@ -1432,7 +1690,8 @@ static void print_summary(FILE *f, const struct compare_result *r,
 void compare_print_table(FILE *f, const struct compare_result *r,
 			 const struct compare_outputs *out)
 {
-	char ch[32], ci[64], p[32], vb[48], vc[48], sh[48], n[48], cil[16];
+	char ch[32], ci[64], p[32], vb[48], vc[48], sh[48], n[48], cil[16], sp[40];
+	bool multi = r->n_base_runs > 1;
 
 	fprintf(f, "locus compare: baseline %s, current %s\n", base_name(out), cur_name(out));
 	if (r->n_env_diffs) {
@@ -1445,26 +1704,41 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 	for (size_t i = 0; i < r->n_duplicates; i++)
 		fprintf(f, "WARNING: %s appears more than once in a file; the first one is compared\n",
 			r->duplicates[i]);
+	if (r->n_base_runs == 1)
+		fprintf(f, "NOTE: %s.\n", single_run_note);
+	else if (r->n_base_runs > 1)
+		fprintf(f, "Baseline: %zu runs, samples pooled; RUN SPREAD is the range of the runs' "
+			"medians (worst/best - 1); a regression must also be worse than every run's "
+			"median by the threshold.\n", r->n_base_runs);
 	fputc('\n', f);
 	snprintf(cil, sizeof(cil), "%d%% CI", ci_percent(r));
-	fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  %s\n", "VERDICT", "CHANGE",
-		cil, "P", "TEST", "BASELINE", "CURRENT", "SHIFT", "N", "MEASUREMENT");
+	fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  ", "VERDICT", "CHANGE",
+		cil, "P", "TEST", "BASELINE", "CURRENT", "SHIFT", "N");
+	if (multi)
+		fprintf(f, "%-14s ", "RUN SPREAD");
+	fprintf(f, "MEASUREMENT\n");
 	for (size_t i = 0; i < r->n_pairs; i++) {
 		const struct compare_pair *q = &r->pairs[i];
 		bool custom;
 
 		snprintf(n, sizeof(n), "%zu/%zu", q->n_base, q->n_cur);
-		fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  %s",
+		fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  ",
 			compare_verdict_name(q->verdict), fmt_change(ch, sizeof(ch), q->ratio),
 			fmt_ci(ci, sizeof(ci), q), fmt_p(p, sizeof(p), q->p_adj),
 			isnan(q->mw.p) ? "-" : q->mw.exact ? "exact" : "normal",
 			fmt_val(vb, sizeof(vb), q->median_base, q->unit),
 			fmt_val(vc, sizeof(vc), q->median_cur, q->unit),
-			fmt_shift(sh, sizeof(sh), q->hl_shift, q->unit), n, q->key);
+			fmt_shift(sh, sizeof(sh), q->hl_shift, q->unit), n);
+		if (multi)
+			fprintf(f, "%-14s ", fmt_spread(sp, sizeof(sp), q));
+		fprintf(f, "%s", q->key);
 		custom = q->alpha != out->alpha || q->threshold != out->threshold;
-		if (q->verdict == VERDICT_INCONCLUSIVE || custom) {
-			fprintf(f, "  [%s%s", q->verdict == VERDICT_INCONCLUSIVE ? q->reason : "",
-				q->verdict == VERDICT_INCONCLUSIVE && custom ? "; " : "");
+		bool why = q->verdict == VERDICT_INCONCLUSIVE || q->reason == within_runs_reason ||
+			   q->reason == within_runs_undecided_reason;
+
+		if (why || custom) {
+
+			fprintf(f, "  [%s%s", why ? q->reason : "", why && custom ? "; " : "");
 			if (custom)
 				fprintf(f, "config: alpha %g, threshold %g%%", q->alpha,
 					q->threshold * 100.0);
@@ -1491,9 +1765,9 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 	print_summary(f, r, out);
 	fprintf(f, ".\nCHANGE is the ratio of medians in the bad direction (+ = worse), CI its "
 		"bootstrap interval, P the two-sided Mann-Whitney U p-value%s, SHIFT the "
-		"Hodges-Lehmann estimate of current - baseline.\n",
+		"Hodges-Lehmann estimate of current - baseline%s.\n",
 		out->no_correction ? "" : " (Holm-adjusted over the measurements that could be "
-		"significant)");
+		"significant)", multi ? " (over the pooled baseline runs)" : "");
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -1530,6 +1804,12 @@ static json_t *pair_json(const struct compare_pair *q)
 				json_string(q->mw.exact ? "exact" : "normal"));
 	json_object_set_new(o, "alpha", json_num(q->alpha));
 	json_object_set_new(o, "threshold", json_num(q->threshold));
+	json_object_set_new(o, "baseline_runs", json_integer((json_int_t)q->base_runs));
+	json_object_set_new(o, "run_median_best", json_num(q->run_median_best));
+	json_object_set_new(o, "run_median_worst", json_num(q->run_median_worst));
+	json_object_set_new(o, "run_spread", json_num(q->run_spread));
+	json_object_set_new(o, "run_ratio_worst", json_num(q->run_ratio_worst));
+	json_object_set_new(o, "run_ratio_best", json_num(q->run_ratio_best));
 	return o;
 }
 
@@ -1552,10 +1832,15 @@ json_t *compare_to_json(const struct compare_result *r, const struct compare_out
 	json_object_set_new(o, "alpha", json_num(out->alpha));
 	json_object_set_new(o, "threshold", json_num(out->threshold));
 	json_object_set_new(o, "correction", json_string(out->no_correction ? "none" : "holm"));
+	json_object_set_new(o, "baseline_runs", json_integer((json_int_t)r->n_base_runs));
+	if (r->n_base_runs == 1)
+		json_object_set_new(o, "warning", json_string(single_run_note));
 	json_object_set_new(o, "method", json_string(
 		"ratio of medians in the bad direction with a percentile-bootstrap CI; two-sided "
 		"Mann-Whitney U (exact without ties for small samples, else normal approximation "
-		"with tie and continuity correction); Hodges-Lehmann shift"));
+		"with tie and continuity correction); Hodges-Lehmann shift; with 2 or more "
+		"baseline runs, samples pooled and a regression must also be worse than every "
+		"run's median by the threshold"));
 	for (size_t i = 0; i < r->n_env_diffs; i++)
 		json_array_append_new(env, json_pack("{s:s, s:s, s:s}", "key", r->env_diffs[i].key,
 						     "baseline", r->env_diffs[i].base,
@@ -1609,6 +1894,11 @@ static void pair_line(FILE *f, const struct compare_pair *q)
 			(q->family > 1 ? ", normal approximation" : "normal approximation"),
 		fmt_val(vb, sizeof(vb), q->median_base, q->unit),
 		fmt_val(vc, sizeof(vc), q->median_cur, q->unit), q->n_base, q->n_cur);
+	if (q->base_runs > 1) {
+		char sp[40];
+
+		fprintf(f, ", baseline run-to-run spread %s runs", fmt_spread(sp, sizeof(sp), q));
+	}
 	if (q->reason)
 		fprintf(f, "; %s", q->reason);
 	if (q->note)
@@ -1757,21 +2047,32 @@ void compare_write_markdown(FILE *f, const struct compare_result *r,
 		}
 		fprintf(f, "\n");
 	}
+	if (r->n_base_runs == 1)
+		fprintf(f, "> :information_source: %s.\n\n", single_run_note);
+	else if (r->n_base_runs > 1)
+		fprintf(f, "Baseline: %zu runs (samples pooled; a regression must also be worse "
+			"than every run's median by the threshold).\n\n", r->n_base_runs);
 	if (r->n_pairs) {
-		fprintf(f, "| | Measurement | Change | %d%% CI | p | Baseline | Current | Verdict |\n",
-			ci_percent(r));
-		fprintf(f, "|---|---|---:|---:|---:|---:|---:|---|\n");
+		fprintf(f, "| | Measurement | Change | %d%% CI | p | Baseline | Current |%s Verdict |\n",
+			ci_percent(r), r->n_base_runs > 1 ? " Run spread |" : "");
+		fprintf(f, "|---|---|---:|---:|---:|---:|---:|%s---|\n",
+			r->n_base_runs > 1 ? "---:|" : "");
 	}
 	for (size_t i = 0; i < r->n_pairs; i++) {
 		const struct compare_pair *q = &r->pairs[i];
 
 		fprintf(f, "| %s | `", mark[q->verdict]);
 		md_cell(f, q->key);
-		fprintf(f, "` | %s | %s | %s | %s | %s | %s",
+		fprintf(f, "` | %s | %s | %s | %s | %s | ",
 			fmt_change(ch, sizeof(ch), q->ratio), fmt_ci(ci, sizeof(ci), q),
 			fmt_p(p, sizeof(p), q->p_adj), fmt_val(vb, sizeof(vb), q->median_base, q->unit),
-			fmt_val(vc, sizeof(vc), q->median_cur, q->unit),
-			compare_verdict_name(q->verdict));
+			fmt_val(vc, sizeof(vc), q->median_cur, q->unit));
+		if (r->n_base_runs > 1) {
+			char sp[40];
+
+			fprintf(f, "%s | ", fmt_spread(sp, sizeof(sp), q));
+		}
+		fprintf(f, "%s", compare_verdict_name(q->verdict));
 		if (q->verdict == VERDICT_INCONCLUSIVE) {
 			fprintf(f, " (");
 			md_cell(f, q->reason);
@@ -1923,6 +2224,406 @@ int compare_emit(const struct compare_result *r, const struct compare_outputs *o
 	if (out->github && write_to("-", compare_print_github, r, out) < 0)
 		rc = -1;
 	return rc < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ baseline sets */
+
+static bool is_fp_id(const char *s, size_t len)
+{
+	return len == 16 && strspn(s, "0123456789abcdef") >= 16;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The names in dir that `want` accepts, sorted; -errno when dir cannot be read. */
+static int list_dir(const char *dir, bool (*want)(const char *dir, const char *name),
+		    char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int rc = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		char **nn;
+
+		if (!want(dir, e->d_name))
+			continue;
+		nn = realloc(*names, (*n + 1) * sizeof(**names));
+		if (!nn || !(nn[*n] = strdup(e->d_name))) {
+			if (nn)
+				*names = nn;
+			rc = -ENOMEM;
+			break;
+		}
+		*names = nn;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(*names, *n, sizeof(**names), cmp_strp);
+	return rc;
+}
+
+static void free_names(char **names, size_t n)
+{
+	free_strs(names, n);
+}
+
+/* A run of a set: NAME.json, not hidden (temporary files start with '.'). */
+static bool want_run(const char *dir, const char *name)
+{
+	size_t len = strlen(name);
+
+	(void)dir;
+	return name[0] != '.' && len > 5 && strcmp(name + len - 5, ".json") == 0;
+}
+
+/* An entry of a store: ID (a set directory) or ID.json (the old layout). */
+static bool want_store_entry(const char *dir, const char *name)
+{
+	size_t len = strlen(name);
+
+	(void)dir;
+	return is_fp_id(name, len) ||
+	       (len == 21 && strcmp(name + 16, ".json") == 0 && is_fp_id(name, 16));
+}
+
+static int baseline_push(struct compare_baseline *b, const char *path)
+{
+	json_t **runs = realloc(b->runs, (b->n + 1) * sizeof(*runs));
+	char **paths;
+	json_t *r;
+
+	if (!runs)
+		return -ENOMEM;
+	b->runs = runs;
+	paths = realloc(b->paths, (b->n + 1) * sizeof(*paths));
+	if (!paths)
+		return -ENOMEM;
+	b->paths = paths;
+	r = result_load(path);
+	if (!r)
+		return -EINVAL;
+	b->paths[b->n] = strdup(path);
+	if (!b->paths[b->n]) {
+		json_decref(r);
+		return -ENOMEM;
+	}
+	b->runs[b->n++] = r;
+	return 0;
+}
+
+/* Every run of set directory dir, in name order. */
+static int load_set_dir(const char *dir, struct compare_baseline *b, size_t *added)
+{
+	char **names, *path;
+	size_t n;
+	int rc = list_dir(dir, want_run, &names, &n);
+
+	*added = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (asprintf(&path, "%s/%s", dir, names[i]) < 0)
+			return free_names(names, n), -ENOMEM;
+		rc = baseline_push(b, path);
+		free(path);
+		*added += rc == 0;
+	}
+	free_names(names, n);
+	return rc;
+}
+
+int compare_baseline_load(const char *path, const json_t *env, struct compare_baseline *b)
+{
+	char **names = NULL, id[17], *legacy = NULL, *set = NULL;
+	size_t n = 0, added = 0;
+	int rc;
+
+	if (!is_dir(path)) {
+		if (access(path, R_OK) != 0) {
+			rc = -errno;
+			locus_error("%s: cannot read the baseline: %s", path, strerror(errno));
+			return rc == -ENOMEM ? rc : -EINVAL;
+		}
+		rc = baseline_push(b, path);
+		if (rc == 0 && !b->name)
+			b->name = strdup(path);
+		return rc;
+	}
+	rc = list_dir(path, want_store_entry, &names, &n);
+	if (rc < 0) {
+		if (rc != -ENOMEM)
+			locus_error("%s: cannot read the baseline directory: %s", path, strerror(-rc));
+		return rc == -ENOMEM ? rc : -EINVAL;
+	}
+	if (n == 0) {
+		/* not a store: a set by itself */
+		rc = load_set_dir(path, b, &added);
+		if (rc == 0 && !added) {
+			locus_error("%s: no baseline run (*.json) in this directory", path);
+			rc = -ENOENT;
+		}
+		if (rc == 0 && !b->name)
+			b->name = strdup(path);
+		return rc;
+	}
+	free_names(names, n);
+	compare_fingerprint_id(env, id);
+	if (asprintf(&legacy, "%s/%s.json", path, id) < 0 || asprintf(&set, "%s/%s", path, id) < 0) {
+		free(legacy);
+		return -ENOMEM;
+	}
+	/* the old single-file layout is the oldest run of the set */
+	if (access(legacy, F_OK) == 0) {
+		rc = baseline_push(b, legacy);
+		added += rc == 0;
+	}
+	if (rc == 0 && is_dir(set)) {
+		size_t k;
+
+		rc = load_set_dir(set, b, &k);
+		added += k;
+	}
+	if (rc == 0 && !added) {
+		char *text = compare_fingerprint_text(env);
+		size_t others = 0;
+
+		if (compare_baseline_ids(path, &names, NULL, &n) == 0) {
+			others = n;
+			free_names(names, n);
+		}
+		locus_error("%s has no baseline for this machine (fingerprint %s: %s); it holds "
+			    "%zu other%s; save one with 'locus baseline save %s RESULT.json'",
+			    path, id, text ? text : "", others, others == 1 ? "" : "s", path);
+		free(text);
+		rc = -ENOENT;
+	}
+	if (rc == 0 && !b->name)
+		b->name = strdup(is_dir(set) ? set : legacy);
+	free(legacy);
+	free(set);
+	return rc;
+}
+
+void compare_baseline_free(struct compare_baseline *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		json_decref(b->runs[i]);
+		free(b->paths[i]);
+	}
+	free(b->runs);
+	free(b->paths);
+	free(b->name);
+	memset(b, 0, sizeof(*b));
+}
+
+/* mkdir -p: 0, or prints the error and returns -errno. */
+static int make_dirs(const char *path)
+{
+	char *p = strdup(path);
+	int rc = 0;
+
+	if (!p)
+		return -ENOMEM;
+	for (char *s = p + 1; ; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			rc = -errno;
+			locus_error("%s: cannot create directory: %s", p, strerror(errno));
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	if (!rc && !is_dir(path)) {
+		locus_error("%s: not a directory", path);
+		rc = -ENOTDIR;
+	}
+	return rc;
+}
+
+/* A run's sequence number from its name "NNNNNN.json"; 0 for other names. */
+static unsigned long run_seq(const char *name)
+{
+	char *end;
+	unsigned long v = strtoul(name, &end, 10);
+
+	return end != name && strcmp(end, ".json") == 0 ? v : 0;
+}
+
+int compare_baseline_save(const char *dir, const json_t *result, unsigned keep,
+			  char **stored, size_t *n_runs, size_t *dropped)
+{
+	char id[17], *set = NULL, *legacy = NULL, *path = NULL, *tmp = NULL, **names = NULL;
+	unsigned long seq = 0;
+	size_t n = 0, gone = 0;
+	int rc;
+
+	if (stored)
+		*stored = NULL;
+	if (keep < 1)
+		keep = 1;
+	compare_fingerprint_id(json_object_get(result, "env"), id);
+	if (asprintf(&set, "%s/%s", dir, id) < 0) {
+		set = NULL;
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (asprintf(&legacy, "%s/%s.json", dir, id) < 0) {
+		legacy = NULL;
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = make_dirs(set);
+	if (rc < 0)
+		goto out;
+	rc = list_dir(set, want_run, &names, &n);
+	if (rc < 0) {
+		if (rc != -ENOMEM)
+			locus_error("%s: cannot read: %s", set, strerror(-rc));
+		goto out;
+	}
+	/* the old layout's file becomes the set's oldest run */
+	if (access(legacy, F_OK) == 0) {
+		char *to = NULL;
+
+		if (asprintf(&to, "%s/000000.json", set) < 0) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (access(to, F_OK) != 0 && rename(legacy, to) < 0) {
+			rc = -errno;
+			locus_error("%s: cannot move it into %s: %s", legacy, set, strerror(errno));
+			free(to);
+			goto out;
+		}
+		free(to);
+		free_names(names, n);
+		rc = list_dir(set, want_run, &names, &n);
+		if (rc < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (run_seq(names[i]) > seq)
+			seq = run_seq(names[i]);
+	if (asprintf(&path, "%s/%06lu.json", set, seq + 1) < 0 ||
+	    asprintf(&tmp, "%s/.%06lu.json.tmp%ld", set, seq + 1, (long)getpid()) < 0) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* Write aside and rename, so a reader (a concurrent gate) never sees half a file. */
+	if (result_write(result, tmp) < 0) {
+		unlink(tmp);
+		rc = -EIO;
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		rc = -errno;
+		locus_error("%s: cannot store the baseline: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	/* keep the newest `keep`: names sort oldest first, the new run is not in names */
+	for (size_t i = 0; n + 1 - gone > keep && i < n; i++) {
+		char *old = NULL;
+
+		if (asprintf(&old, "%s/%s", set, names[i]) < 0) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (unlink(old) < 0)
+			locus_warn("%s: cannot remove an old baseline run: %s", old, strerror(errno));
+		else
+			gone++;
+		free(old);
+	}
+	if (n_runs)
+		*n_runs = n + 1 - gone;
+	if (dropped)
+		*dropped = gone;
+	if (stored) {
+		*stored = path;
+		path = NULL;
+	}
+out:
+	if (rc == -ENOMEM)
+		locus_error("baseline: out of memory");
+	free_names(names, n);
+	free(set);
+	free(legacy);
+	free(path);
+	free(tmp);
+	return rc;
+}
+
+/* The number of runs stored for fingerprint id in store dir. */
+static size_t count_runs(const char *dir, const char *id)
+{
+	char *p = NULL, **rn;
+	size_t runs = 0, nr;
+
+	if (asprintf(&p, "%s/%s.json", dir, id) < 0)
+		return 0;
+	runs += access(p, F_OK) == 0;
+	p[strlen(p) - 5] = '\0';
+	if (is_dir(p) && list_dir(p, want_run, &rn, &nr) == 0) {
+		runs += nr;
+		free_names(rn, nr);
+	}
+	free(p);
+	return runs;
+}
+
+int compare_baseline_ids(const char *dir, char ***ids, size_t **counts, size_t *n)
+{
+	char **names;
+	size_t k, m = 0;
+	int rc = list_dir(dir, want_store_entry, &names, &k);
+
+	*ids = NULL;
+	*n = 0;
+	if (counts)
+		*counts = NULL;
+	if (rc < 0)
+		return rc;
+	if (counts && !(*counts = calloc(k ? k : 1, sizeof(**counts)))) {
+		free_names(names, k);
+		return -ENOMEM;
+	}
+	/* sorted, so ID comes right before ID.json: keep one name per id */
+	for (size_t i = 0; i < k; i++) {
+		names[i][16] = '\0';
+		if (m && strcmp(names[m - 1], names[i]) == 0) {
+			free(names[i]);
+			continue;
+		}
+		names[m++] = names[i];
+	}
+	for (size_t i = 0; counts && i < m; i++)
+		(*counts)[i] = count_runs(dir, names[i]);
+	*ids = names;
+	*n = m;
+	if (!m) {
+		free(names);
+		*ids = NULL;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------ calibration */

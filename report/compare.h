@@ -30,6 +30,34 @@
  * Improvement uses 1/(1+t) so that the two thresholds are symmetric on a log scale
  * (a 5% threshold means x1.05 worse or x1/1.05 better).
  *
+ * MULTI-RUN BASELINES (the run-level component).  Samples within one run agree far
+ * more closely than the medians of separate runs of the same code (page placement,
+ * frequency, neighbours move a whole run), so a within-run test against ONE baseline
+ * run calls run-to-run drift "significant".  When the baseline holds K >= 2 runs of a
+ * measurement, the rule above is applied to the POOLED baseline samples (every run's
+ * samples together: n_base = their total), and then, with w = the bad-direction ratio
+ * of the current median to the WORST baseline run's median and b = the same ratio to
+ * the BEST baseline run's median (both oriented like r: > 1 is worse; w <= b; a run
+ * counts when it has at least one sample of the measurement):
+ *
+ *   7. a pooled "regressed" stays regressed only when  w >= 1 + t  (the current median
+ *      is worse than every baseline run's median by at least the threshold, i.e.
+ *      outside the baseline's run-to-run range widened by t); otherwise unchanged.
+ *      Likewise a pooled "inconclusive" of rule 3 or 5 (the within-run CI cannot
+ *      decide) becomes unchanged when w < 1 + t, since rule 7 rules the regression
+ *      out; other inconclusives (rule 1) stay;
+ *   8. a pooled "improved" stays improved only when  b <= 1/(1 + t);  else unchanged;
+ *   9. every other verdict is kept.
+ *
+ * Why this bound: if runs are exchangeable (no change), the chance that the current
+ * run's median is the worst of K + 1 is 1/(K + 1), and it must be worse by the margin
+ * t on top; the gate's confirmation rerun must do it again (about 2/((K+1)(K+2)) for
+ * the two together, before the margin).  That is not a family-wise guarantee: a
+ * measurement whose run-to-run distribution has a mode the K baseline runs happen to
+ * have missed still raises false alarms, so keep K >= 5 and calibrate
+ * (scripts/gate-calibration --reruns M --keep K).  With one baseline run (K = 1) rules
+ * 7-9 do not apply and the output warns that run-to-run noise is not accounted for.
+ *
  * MULTIPLE COMPARISONS.  A gate fails when any of its m measurements regresses, so
  * alpha must bound the chance of a false alarm in the whole comparison, not in each
  * measurement: with 150 measurements at a per-test 1% a clean run would fail most of
@@ -117,6 +145,17 @@ enum compare_verdict compare_decide(size_t n_base, size_t n_cur, double p, doubl
 				    double ci_low, double ci_high, double alpha,
 				    double threshold, const char **reason);
 
+/* Rules 7-9 (multi-run baselines) as a pure function: the final verdict given the
+ * pooled one, the number of baseline runs, and w / b (ratios of the current median to
+ * the worst / best baseline run's median, bad direction).  runs < 2 returns `pooled`
+ * and leaves *reason alone; a NAN w or b (a run median <= 0) demotes a regression or
+ * improvement to inconclusive.  *reason (may be NULL) holds the pooled verdict's reason
+ * from compare_decide() on entry (it tells rules 3 and 5 from rule 1) and is replaced
+ * when the verdict changes. */
+enum compare_verdict compare_decide_runs(enum compare_verdict pooled, size_t runs,
+					 double worst_ratio, double best_ratio,
+					 double threshold, const char **reason);
+
 /* ------------------------------------------------------------ per-bench overrides */
 
 /*
@@ -187,6 +226,17 @@ struct compare_pair {
 	enum compare_verdict verdict;
 	const char *reason;           /* static text */
 	char *note;                   /* malloc'd extra text (gate confirmation) or NULL */
+	/* the baseline's runs (multi-run baselines; see rules 7-9) */
+	const json_t **base_set;      /* malloc'd array of the baseline runs' measurements
+				       * (borrowed); base == base_set[0] */
+	size_t n_base_set;
+	size_t base_runs;             /* runs with >= 1 sample of this measurement */
+	double run_median_best, run_median_worst; /* their medians, best/worst in the bad
+				       * direction (equal with one run) */
+	double run_spread;            /* run-to-run spread: worst/best - 1 (bad direction),
+				       * 0 with one run, NAN if undefined */
+	double run_ratio_worst, run_ratio_best; /* current median vs the worst / best run's
+				       * median, bad direction (w and b of rules 7-8) */
 };
 
 struct compare_env_diff {
@@ -204,6 +254,7 @@ struct compare_result {
 	struct compare_env_diff *env_diffs;
 	size_t n_env_diffs;
 	size_t count[COMPARE_NR_VERDICTS];
+	size_t n_base_runs;           /* baseline runs compared against (1 = single run) */
 };
 
 /* Compare one pair of measurements with the same key, as a family of one (p_adj = p;
@@ -212,6 +263,11 @@ struct compare_result {
  * (bad samples) or -ENOMEM. */
 int compare_measurements(const json_t *base, const json_t *cur,
 			 const struct compare_opts *o, struct compare_pair *out);
+/* The same against the measurements of several baseline runs (n >= 1, all with the
+ * same key; base[0] supplies bench, metric, unit, direction): pooled samples, the
+ * runs' medians, rules 7-9.  out->base_set is a copy of base[]. */
+int compare_measurements_set(const json_t *const *base, size_t n, const json_t *cur,
+			     const struct compare_opts *o, struct compare_pair *out);
 void compare_pair_clear(struct compare_pair *p);
 
 /* Adjust the p-values of pairs[0..n) as one family (Holm, or none) and re-decide their
@@ -223,6 +279,13 @@ void compare_adjust(struct compare_pair *pairs, size_t n, enum compare_correctio
  * (compare_sort()).  Both results must outlive *out.  Returns 0 or a negative errno. */
 int compare_results(const json_t *base, const json_t *cur, const struct compare_opts *o,
 		    struct compare_result *out);
+/* Compare `cur` with a baseline of n >= 1 runs: each measurement against the runs that
+ * have it (compare_measurements_set); a key missing from every run is "only in
+ * current", one in any run but not in cur "only in baseline"; fingerprint differences
+ * are those between cur and any run (listed once per key).  compare_results() is this
+ * with n = 1. */
+int compare_results_set(const json_t *const *base, size_t n, const json_t *cur,
+			const struct compare_opts *o, struct compare_result *out);
 void compare_result_free(struct compare_result *r);
 /* Sort pairs worst first (verdict order, then ratio descending) and recount. */
 void compare_sort(struct compare_result *r);
@@ -301,6 +364,51 @@ char *compare_fingerprint_id(const json_t *env, char *buf);
 /* One line describing the critical keys of env ("cpu.model=... kernel.release=..."),
  * malloc'd; NULL on ENOMEM. */
 char *compare_fingerprint_text(const json_t *env);
+
+/* ------------------------------------------------------------ baseline sets */
+
+/*
+ * A baseline store is a directory with one entry per machine fingerprint id (16 hex
+ * digits, compare_fingerprint_id()):
+ *
+ *	DIR/ID/000001.json, DIR/ID/000002.json, ...   the runs, oldest first (a set)
+ *	DIR/ID.json                                   the old single-run layout (read as
+ *	                                              the oldest run of ID's set)
+ *
+ * `locus baseline save` appends a run to ID/ and removes the oldest beyond `keep`
+ * (moving a legacy ID.json into ID/ first).  Any other directory of *.json files is a
+ * set by itself (runs in name order).
+ */
+#define COMPARE_DEFAULT_KEEP 5u
+#define COMPARE_MAX_KEEP 1000u
+
+struct compare_baseline {
+	json_t **runs;                /* owned, oldest first */
+	char **paths;                 /* the file of each run */
+	size_t n;
+	char *name;                   /* to show: the file or the set directory */
+};
+
+/* Load a baseline from `path`: a result file (one run), a set directory, or a store
+ * directory, where the set of env's fingerprint is chosen (env may be NULL for "no
+ * fingerprint").  Appends to *b (zero it first), so it can be called several times
+ * to build one set (--baseline-run).  Returns 0; -ENOENT when a store has no baseline
+ * for this fingerprint or a set directory holds no run (printed, naming the
+ * fingerprint); -EINVAL for an unreadable or invalid file (printed); -ENOMEM. */
+int compare_baseline_load(const char *path, const json_t *env, struct compare_baseline *b);
+void compare_baseline_free(struct compare_baseline *b);
+
+/* Append `result` to store `dir` under its fingerprint (creating directories), keep
+ * the newest `keep` runs (>= 1), written aside and renamed.  *stored (may be NULL)
+ * gets the new file's path (malloc'd), *n_runs the set's size afterwards, *dropped the
+ * runs removed.  Returns 0, or a negative errno after printing the problem. */
+int compare_baseline_save(const char *dir, const json_t *result, unsigned keep,
+			  char **stored, size_t *n_runs, size_t *dropped);
+
+/* The fingerprint ids with a baseline in store `dir` (sorted, malloc'd; free each and
+ * the array) with each one's number of runs in (*counts)[i] (may be NULL).  Returns 0
+ * (n = 0 when there is none), or -errno when dir cannot be read. */
+int compare_baseline_ids(const char *dir, char ***ids, size_t **counts, size_t *n);
 
 /* ------------------------------------------------------------ calibration */
 

@@ -1,13 +1,16 @@
 /*
- * cmd-baseline.c — `locus baseline save|list|id`: a directory of baselines, one per
- * machine fingerprint.
+ * cmd-baseline.c — `locus baseline save|list|id`: a directory of baselines, one set of
+ * runs per machine fingerprint.
  *
  * A CI pipeline that runs on more than one kind of runner must compare each run with a
  * baseline measured on the same kind of machine; comparing across CPU models or kernels
  * produces regressions that are not in the code.  So a baseline directory holds one
  * result per fingerprint id (report/compare.h: a hash of env_critical_keys, not of the
  * host name, which CI runners change every job), and `locus gate --baseline DIR` picks
- * the one matching the run it just made.
+ * the one matching the run it just made.  A baseline is a SET of the last K runs
+ * (DIR/ID/NNNNNN.json; the old single-file DIR/ID.json still reads), because one run
+ * cannot show how far separate runs of the same code drift apart (report/compare.h,
+ * rules 7-9); the layout and the saving live in report/compare.c.
  */
 #include "config.h"
 #include <dirent.h>
@@ -22,72 +25,46 @@
 #include "compare.h"
 #include "env.h"
 #include "log.h"
+#include "parse.h"
 #include "result.h"
 
 static void baseline_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: locus baseline save DIR RESULT.json\n"
+		"Usage: locus baseline save [--keep K] DIR RESULT.json\n"
 		"       locus baseline list DIR\n"
 		"       locus baseline id [RESULT.json]\n"
 		"\n"
-		"Keep baselines for `locus gate`, one per machine fingerprint.  'save' validates\n"
-		"RESULT.json and stores it as DIR/ID.json, where ID is the fingerprint id of the\n"
-		"machine it was measured on (a hash of the critical environment keys: CPU model,\n"
-		"microcode, hypervisor, SMT, governor, kernel, THP, NUMA balancing, cgroup\n"
-		"limits, compiler; not the host name).  A baseline for the same fingerprint is\n"
-		"replaced.  'list' shows the baselines in DIR.  'id' prints the fingerprint id of\n"
-		"a result, or of this machine without an argument (handy as a CI cache key).\n"
+		"Keep baselines for `locus gate` and `locus compare`, one set of runs per machine\n"
+		"fingerprint.  'save' validates RESULT.json and adds it to DIR/ID/ as the newest\n"
+		"run, where ID is the fingerprint id of the machine it was measured on (a hash of\n"
+		"the critical environment keys: CPU model, microcode, hypervisor, SMT, governor,\n"
+		"kernel, THP, NUMA balancing, cgroup limits, compiler; not the host name), and\n"
+		"removes the oldest runs beyond K.  Several runs let the comparison see the\n"
+		"run-to-run noise one run cannot show.  An old single-file DIR/ID.json is read as\n"
+		"the oldest run and moved into DIR/ID/ by the next save.  'list' shows the\n"
+		"baselines in DIR with their number of runs.  'id' prints the fingerprint id of a\n"
+		"result, or of this machine without an argument (handy as a CI cache key).\n"
 		"\n"
 		"Options:\n"
+		"  --keep K             save: keep the newest K runs, 1..%u (default %u)\n"
 		"  -h, --help           this help\n"
 		"\n"
 		CMD_COMMON_HELP
 		"\n"
 		"Examples:\n"
 		"  locus bench all --quick -o result.json && locus baseline save baselines result.json\n"
-		"  locus gate --baseline baselines -- bench all --quick\n");
+		"  locus gate --baseline baselines -- bench all --quick\n",
+		COMPARE_MAX_KEEP, COMPARE_DEFAULT_KEEP);
 }
 
-/* mkdir -p: 0, or prints the error and returns -1. */
-static int make_dirs(const char *path)
+static int baseline_save(const char *dir, const char *file, unsigned keep)
 {
-	char *p = strdup(path);
-	int rc = 0;
-
-	if (!p)
-		return locus_error("baseline: out of memory");
-	for (char *s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			rc = locus_error("%s: cannot create directory: %s", p, strerror(errno));
-			break;
-		}
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	if (!rc) {
-		struct stat st;
-
-		if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-			rc = locus_error("%s: not a directory", path);
-	}
-	return rc;
-}
-
-static int baseline_save(const char *dir, const char *file)
-{
-	char id[17], *path = NULL, *tmp = NULL, *text;
+	char id[17], *stored = NULL, *text;
 	json_t *r = result_load(file);
 	const json_t *env;
-	bool replaced;
-	int rc = LOCUS_EXIT_FAIL;
+	size_t n = 0, dropped = 0;
+	int rc;
 
 	if (!r)
 		return LOCUS_EXIT_USAGE;
@@ -96,35 +73,19 @@ static int baseline_save(const char *dir, const char *file)
 		locus_warn("baseline: %s has no environment fingerprint; it can only be matched by "
 			   "other results without one", file);
 	compare_fingerprint_id(env, id);
-	if (make_dirs(dir) < 0)
-		goto out;
-	if (asprintf(&path, "%s/%s.json", dir, id) < 0 ||
-	    asprintf(&tmp, "%s/.%s.json.tmp%ld", dir, id, (long)getpid()) < 0) {
-		path = tmp = NULL;
-		locus_error("baseline: out of memory");
-		goto out;
-	}
-	replaced = access(path, F_OK) == 0;
-	/* Write aside and rename, so a reader (a concurrent gate) never sees half a file. */
-	if (result_write(r, tmp) < 0) {
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		locus_error("%s: cannot store the baseline: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
+	rc = compare_baseline_save(dir, r, keep, &stored, &n, &dropped);
+	if (rc < 0) {
+		json_decref(r);
+		return LOCUS_EXIT_FAIL;
 	}
 	text = compare_fingerprint_text(env);
-	printf("%s baseline %s for fingerprint %s: %s\n", replaced ? "replaced" : "saved", path,
-	       id, text ? text : "");
+	printf("saved baseline run %s for fingerprint %s (%zu run%s kept, at most %u%s): %s\n",
+	       stored, id, n, n == 1 ? "" : "s", keep, dropped ? "; the oldest removed" : "",
+	       text ? text : "");
 	free(text);
-	rc = LOCUS_EXIT_OK;
-out:
-	free(path);
-	free(tmp);
+	free(stored);
 	json_decref(r);
-	return rc;
+	return LOCUS_EXIT_OK;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -165,26 +126,45 @@ char **cmd_baseline_scan(const char *dir, size_t *n, int *err)
 	return names;
 }
 
+/* The newest run of fingerprint id in dir: the last of DIR/ID/, else DIR/ID.json. */
+static json_t *newest_run(const char *dir, const char *id)
+{
+	struct compare_baseline b = { 0 };
+	char *set = NULL, *legacy = NULL;
+	struct stat st;
+	json_t *r = NULL;
+
+	if (asprintf(&set, "%s/%s", dir, id) < 0)
+		return NULL;
+	if (asprintf(&legacy, "%s.json", set) < 0) {
+		free(set);
+		return NULL;
+	}
+	if (compare_baseline_load(stat(set, &st) == 0 && S_ISDIR(st.st_mode) ? set : legacy,
+				  NULL, &b) == 0 && b.n) {
+		r = json_incref(b.runs[b.n - 1]);
+	}
+	compare_baseline_free(&b);
+	free(set);
+	free(legacy);
+	return r;
+}
+
 static int baseline_list(const char *dir)
 {
-	size_t n;
-	int err, rc = LOCUS_EXIT_OK;
-	char **names = cmd_baseline_scan(dir, &n, &err);
+	char **ids = NULL;
+	size_t n = 0, *counts = NULL;
+	int rc = LOCUS_EXIT_OK, err = compare_baseline_ids(dir, &ids, &counts, &n);
 
-	if (err)
-		return locus_error("%s: cannot read the baseline directory: %s", dir, strerror(err)),
+	if (err < 0)
+		return locus_error("%s: cannot read the baseline directory: %s", dir, strerror(-err)),
 		       LOCUS_EXIT_USAGE;
 	if (!n)
 		printf("no baselines in %s\n", dir);
 	for (size_t i = 0; i < n; i++) {
-		char *path = NULL, id[17], *text;
-		json_t *r;
+		char id[17], *text;
+		json_t *r = newest_run(dir, ids[i]);
 
-		if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
-			free(names[i]);
-			continue;
-		}
-		r = result_load(path);
 		if (!r) {
 			rc = LOCUS_EXIT_USAGE;
 		} else {
@@ -193,18 +173,18 @@ static int baseline_list(const char *dir)
 
 			compare_fingerprint_id(env, id);
 			text = compare_fingerprint_text(env);
-			printf("%.16s  %-20s  %zu measurements  %s%s\n", names[i],
-			       created ? created : "?",
+			printf("%.16s  %zu run%s  newest %-20s  %zu measurements  %s%s\n", ids[i],
+			       counts[i], counts[i] == 1 ? " " : "s", created ? created : "?",
 			       json_array_size(json_object_get(r, "measurements")),
-			       text ? text : "", strncmp(id, names[i], 16) ?
+			       text ? text : "", strncmp(id, ids[i], 16) ?
 			       "  (WARNING: the content's fingerprint is not its name)" : "");
 			free(text);
 		}
 		json_decref(r);
-		free(path);
-		free(names[i]);
+		free(ids[i]);
 	}
-	free(names);
+	free(ids);
+	free(counts);
 	return rc;
 }
 
@@ -233,15 +213,21 @@ static int baseline_id(const char *file)
 int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	static const struct option opts[] = {
+		{ "keep", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sub;
+	long keep = COMPARE_DEFAULT_KEEP;
 	int c, nargs;
 
 	(void)ctx;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'k':
+			if (parse_long("--keep", optarg, 1, COMPARE_MAX_KEEP, &keep) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
 		case 'h':
 			baseline_usage(stdout);
 			return LOCUS_EXIT_OK;
@@ -256,7 +242,7 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 	sub = argv[optind];
 	nargs = argc - optind - 1;
 	if (strcmp(sub, "save") == 0 && nargs == 2)
-		return baseline_save(argv[optind + 1], argv[optind + 2]);
+		return baseline_save(argv[optind + 1], argv[optind + 2], (unsigned)keep);
 	if (strcmp(sub, "list") == 0 && nargs == 1)
 		return baseline_list(argv[optind + 1]);
 	if (strcmp(sub, "id") == 0 && nargs <= 1)

@@ -1,7 +1,10 @@
 /*
- * cmd-compare.c — `locus compare BASELINE.json CURRENT.json`: is CURRENT slower?
+ * cmd-compare.c — `locus compare BASELINE CURRENT.json`: is CURRENT slower?
  *
- * Loads and validates both result files, matches measurements by key, and reports a
+ * BASELINE is one result file, or several runs (a directory of them, a baseline store
+ * directory, or --baseline-run FILE repeated): one run cannot show how far separate
+ * runs of the same code drift apart, several can (report/compare.h, rules 7-9).
+ * Loads and validates the result files, matches measurements by key, and reports a
  * verdict per measurement (report/compare.h has the statistics and the exact rule);
  * exit 6 when anything regressed, so CI can gate on it.  The hidden `--calibrate`
  * mode measures how often that rule raises a false alarm on A/A pseudo-runs resampled
@@ -28,12 +31,21 @@ enum {
 	O_SEED,
 	O_SLOWDOWNS,
 	O_INJECT,
+	O_BASELINE_RUN,
 };
 
 static void compare_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: locus compare [OPTIONS] BASELINE.json CURRENT.json\n"
+		"Usage: locus compare [OPTIONS] BASELINE CURRENT.json\n"
+		"       locus compare [OPTIONS] --baseline-run FILE [--baseline-run FILE...] CURRENT.json\n"
+		"\n"
+		"BASELINE is a result file (one run), a directory of result files (a set of\n"
+		"runs), or a baseline store made by `locus baseline save` (the set saved for\n"
+		"CURRENT's machine fingerprint is used).  With two or more baseline runs their\n"
+		"samples are pooled, and a measurement regresses only when it also is worse than\n"
+		"every baseline run's median by the threshold (the run-to-run spread is shown).\n"
+		"A single-run baseline cannot account for run-to-run noise: it is warned about.\n"
 		"\n"
 		"Compare two locus result files measurement by measurement (matched by bench,\n"
 		"metric and labels).  For each: medians, the ratio of medians in the bad\n"
@@ -45,6 +57,8 @@ static void compare_usage(FILE *f)
 		"only are listed.\n"
 		"\n"
 		"Options:\n"
+		"  --baseline-run FILE one run of the baseline (repeat for each run); then the\n"
+		"                      only argument is CURRENT.json\n"
 		"%s"
 		"\n"
 		CMD_COMMON_HELP
@@ -55,10 +69,13 @@ static void compare_usage(FILE *f)
 		"\n"
 		"Exit status: 0 nothing regressed, 6 something regressed (or failed --fail-on),\n"
 		"2 bad input (unreadable or invalid result, bad option, --strict-env and the\n"
-		"fingerprints differ, no measurement in common), 1 failure.\n"
+		"fingerprints differ, no measurement in common, a baseline store without\n"
+		"CURRENT's fingerprint), 1 failure.\n"
 		"\n"
 		"Examples:\n"
 		"  locus compare base.json new.json\n"
+		"  locus compare baselines/ new.json\n"
+		"  locus compare --baseline-run a.json --baseline-run b.json new.json\n"
 		"  locus compare --threshold 10 --junit report.xml base.json new.json\n"
 		"  locus compare --json -o diff.json --markdown pr.md base.json new.json\n",
 		compare_options_help);
@@ -196,6 +213,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "slowdowns", required_argument, NULL, O_SLOWDOWNS },
 		{ "inject-slowdown", required_argument, NULL, O_INJECT },
+		{ "baseline-run", required_argument, NULL, O_BASELINE_RUN },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct compare_opts o = COMPARE_OPTS_DEFAULT;
@@ -206,93 +224,113 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	size_t n_slow = 4;
 	bool calib = false;
 	long trials = 200, seed = 1;
-	json_t *base = NULL, *cur = NULL;
-	int c, idx, rc;
+	json_t *cur = NULL;
+	struct compare_baseline base = { 0 };
+	const char **runs = calloc((size_t)argc + 1, sizeof(*runs));
+	size_t n_runs = 0;
+	int c, idx, rc, want;
 
 	(void)ctx;
+	if (!runs)
+		return locus_error("compare: out of memory"), LOCUS_EXIT_FAIL;
 	while ((c = getopt_long(argc, argv, "o:h", opts, &idx)) != -1) {
 		switch (c) {
 		case O_COMPARE:
 			if (compare_set_option(opts[idx].name, optarg, &o, &out) < 0)
-				return LOCUS_EXIT_USAGE;
+				return free(runs), LOCUS_EXIT_USAGE;
 			break;
 		case 'o':
 			if (compare_set_option("output", optarg, &o, &out) < 0)
-				return LOCUS_EXIT_USAGE;
+				return free(runs), LOCUS_EXIT_USAGE;
 			break;
 		case O_CALIBRATE:
 			calib = true;
 			break;
 		case O_TRIALS:
 			if (parse_long("--trials", optarg, 1, 1000000, &trials) < 0)
-				return LOCUS_EXIT_USAGE;
+				return free(runs), LOCUS_EXIT_USAGE;
 			break;
 		case O_SEED:
 			if (parse_long("--seed", optarg, 0, 0x7fffffffL, &seed) < 0)
-				return LOCUS_EXIT_USAGE;
+				return free(runs), LOCUS_EXIT_USAGE;
 			break;
 		case O_SLOWDOWNS:
 			if (parse_slowdowns(optarg, slow, 16, &n_slow) < 0)
-				return LOCUS_EXIT_USAGE;
+				return free(runs), LOCUS_EXIT_USAGE;
 			break;
 		case O_INJECT: {
 			double p;
 
 			if (parse_double("--inject-slowdown", optarg, 0.0, 1000.0, &p) < 0)
-				return LOCUS_EXIT_USAGE;
+				return free(runs), LOCUS_EXIT_USAGE;
 			o.inject = p / 100.0;
 			break;
 		}
+		case O_BASELINE_RUN:
+			runs[n_runs++] = optarg;
+			break;
 		case 'h':
 			compare_usage(stdout);
+			free(runs);
 			return LOCUS_EXIT_OK;
 		default:
-			return cmd_usage_error("compare");
+			return free(runs), cmd_usage_error("compare");
 		}
 	}
-	if (argc - optind != (calib ? 1 : 2)) {
+	want = calib || n_runs ? 1 : 2;
+	if (argc - optind != want) {
 		locus_error("compare: expected %s, got %d argument%s",
-			    calib ? "one RESULT.json with --calibrate" : "BASELINE.json CURRENT.json",
+			    calib ? "one RESULT.json with --calibrate" :
+			    n_runs ? "only CURRENT.json with --baseline-run" : "BASELINE CURRENT.json",
 			    argc - optind, argc - optind == 1 ? "" : "s");
-		return cmd_usage_error("compare");
+		return free(runs), cmd_usage_error("compare");
 	}
 	if (out.github && out.json && (!out.output || strcmp(out.output, "-") == 0)) {
 		locus_error("compare: --github annotations and --json both go to stdout; "
 			    "write the JSON with -o FILE");
-		return LOCUS_EXIT_USAGE;
+		return free(runs), LOCUS_EXIT_USAGE;
 	}
 	if (out.config_path) {
 		rc = compare_config_load(out.config_path, &config);
 		if (rc < 0)
-			return rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+			return free(runs), rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
 		o.config = config;
 	}
 	if (calib) {
 		rc = calibrate(argv[optind], &o, &out, (unsigned)trials, (unsigned long)seed,
 			       slow, n_slow);
 		compare_config_free(config);
+		free(runs);
 		return rc;
 	}
 
-	out.baseline_name = argv[optind];
-	out.current_name = argv[optind + 1];
+	out.current_name = argv[argc - 1];
 	rc = LOCUS_EXIT_USAGE;
-	base = result_load(out.baseline_name);
-	if (!base)
-		goto done;
 	cur = result_load(out.current_name);
 	if (!cur)
 		goto done;
-	if (compare_results(base, cur, &o, &res) < 0) {
+	if (!n_runs)
+		runs[n_runs++] = argv[optind];
+	for (size_t i = 0; i < n_runs; i++) {
+		int e = compare_baseline_load(runs[i], json_object_get(cur, "env"), &base);
+
+		if (e < 0) {
+			rc = e == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+			goto done;
+		}
+	}
+	out.baseline_name = n_runs == 1 ? base.name : "the --baseline-run files";
+	if (compare_results_set((const json_t *const *)base.runs, base.n, cur, &o, &res) < 0) {
 		rc = LOCUS_EXIT_FAIL;
 		goto done;
 	}
 	rc = cmd_compare_finish(&res, &out, "compare");
 	compare_result_free(&res);
 done:
-	json_decref(base);
+	compare_baseline_free(&base);
 	json_decref(cur);
 	compare_config_free(config);
+	free(runs);
 	return rc;
 }
 
@@ -313,6 +351,9 @@ int cmd_compare_finish(const struct compare_result *res, const struct compare_ou
 			   "comparison is not like-for-like", cmd, d->key, d->base, d->cur,
 			   res->n_env_diffs > 1 ? ", and more" : "");
 	}
+	if (res->n_base_runs == 1)
+		locus_warn("%s: the baseline is a single run: run-to-run noise is not accounted "
+			   "for; compare with several saved runs", cmd);
 	if (compare_emit(res, out) < 0)
 		return LOCUS_EXIT_FAIL;
 	if (!res->n_pairs) {

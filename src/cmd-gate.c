@@ -9,7 +9,10 @@
  * suspected regression and compares that measurement again: a regression fails the
  * gate (exit 6) only when it shows up in the first run and in every confirmation run.
  * One unlucky run is the most common false alarm of a performance gate; confirming
- * costs a rerun only when something looks wrong.
+ * costs a rerun only when something looks wrong.  The other common one is run-to-run
+ * drift that a single baseline run cannot show: with a baseline store the whole set of
+ * saved runs for this fingerprint is compared against (report/compare.h, rules 7-9),
+ * and --save-on-pass appends every passing run to it, so the set follows the machine.
  *
  * For tests, LOCUS_GATE_BENCH_CMD names a program to run instead of this binary; it
  * gets the same arguments ("bench ARGS... -o FILE") and LOCUS_GATE_RUN=1,2,... in its
@@ -37,6 +40,7 @@ enum {
 	O_BASELINE,
 	O_CONFIRM,
 	O_KEEP,
+	O_SAVE,
 };
 
 #define MAX_CONFIRM 10
@@ -50,15 +54,20 @@ static void gate_usage(FILE *f)
 		"result with the baseline like `locus compare`, and re-run the benchmark for every\n"
 		"suspected regression, comparing that measurement again: only a regression that\n"
 		"shows up in the first run and in every confirmation run fails the gate.  With a\n"
-		"directory, the baseline saved for this machine's fingerprint by `locus baseline\n"
-		"save` is used (exit 3 when there is none).\n"
+		"baseline store directory, the set of runs saved for this machine's fingerprint by\n"
+		"`locus baseline save` is used (exit 3 when there is none); a directory of result\n"
+		"files is a set by itself.  Several baseline runs let the gate tell a regression\n"
+		"from run-to-run drift (see `locus compare --help`).\n"
 		"\n"
 		"Options:\n"
-		"  --baseline FILE|DIR the baseline result, or a directory of them (required)\n"
+		"  --baseline FILE|DIR the baseline result, a set directory, or a store (required)\n"
 		"  --confirm N         confirmation reruns for a suspected regression, 0..%d\n"
 		"                      (default 1; 0 = no confirmation)\n"
 		"  --keep-result FILE  also store the first run's result in FILE (to save it as\n"
 		"                      the next baseline)\n"
+		"  --save-on-pass[=K]  when the gate passes with nothing suspected, append the\n"
+		"                      run to the store --baseline DIR, keeping the newest K\n"
+		"                      runs (default %u)\n"
 		"%s"
 		"\n"
 		CMD_COMMON_HELP
@@ -70,7 +79,7 @@ static void gate_usage(FILE *f)
 		"Examples:\n"
 		"  locus gate --baseline base.json -- bench tlb --quick\n"
 		"  locus gate --baseline baselines/ --junit perf.xml --github -- bench all --quick\n",
-		MAX_CONFIRM, compare_options_help);
+		MAX_CONFIRM, COMPARE_DEFAULT_KEEP, compare_options_help);
 }
 
 /* ------------------------------------------------------------ running the bench */
@@ -176,51 +185,6 @@ static json_t *load_run(const struct bench_cmd *b, int run, int *status)
 	return r;
 }
 
-/* ------------------------------------------------------------ the baseline */
-
-/* Load the baseline: FILE, or DIR/ID.json for the fingerprint of `cur`.  NULL with
- * *status = 2 (bad file) or 3 (no baseline for this machine). */
-static json_t *load_baseline(const char *path, const json_t *cur, char **chosen, int *status)
-{
-	struct stat st;
-	char id[17];
-	json_t *r;
-
-	*status = LOCUS_EXIT_USAGE;
-	if (stat(path, &st) < 0) {
-		locus_error("%s: cannot read the baseline: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		*chosen = strdup(path);
-		return result_load(path);
-	}
-	compare_fingerprint_id(json_object_get(cur, "env"), id);
-	if (asprintf(chosen, "%s/%s.json", path, id) < 0) {
-		*chosen = NULL;
-		*status = LOCUS_EXIT_FAIL;
-		return NULL;
-	}
-	if (access(*chosen, F_OK) != 0) {
-		char *text = compare_fingerprint_text(json_object_get(cur, "env"));
-		size_t n;
-		int err;
-		char **names = cmd_baseline_scan(path, &n, &err);
-
-		locus_error("gate: %s has no baseline for this machine (fingerprint %s: %s); it "
-			    "holds %zu other%s; save one with 'locus baseline save %s RESULT.json'",
-			    path, id, text ? text : "", n, n == 1 ? "" : "s", path);
-		for (size_t i = 0; i < n; i++)
-			free(names[i]);
-		free(names);
-		free(text);
-		*status = LOCUS_EXIT_SKIP;
-		return NULL;
-	}
-	r = result_load(*chosen);
-	return r;
-}
-
 /* ------------------------------------------------------------ confirmation */
 
 static const json_t *find_measurement(const json_t *result, const char *key)
@@ -309,7 +273,7 @@ static int confirm_suspects(struct compare_result *res, const struct bench_cmd *
 				left--;
 				continue;
 			}
-			if (compare_measurements(p->base, m, o, &np[cnt]) < 0) {
+			if (compare_measurements_set(p->base_set, p->n_base_set, m, o, &np[cnt]) < 0) {
 				for (size_t j = 0; j < cnt; j++)
 					compare_pair_clear(&np[j]);
 				status = LOCUS_EXIT_FAIL;
@@ -358,6 +322,7 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "confirm", required_argument, NULL, O_CONFIRM },
 		{ "keep-result", required_argument, NULL, O_KEEP },
+		{ "save-on-pass", optional_argument, NULL, O_SAVE },
 		{ "alpha", required_argument, NULL, O_COMPARE },
 		{ "threshold", required_argument, NULL, O_COMPARE },
 		{ "correction", required_argument, NULL, O_COMPARE },
@@ -377,12 +342,14 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 	struct compare_config *config = NULL;
 	struct compare_result res = { 0 };
 	struct bench_cmd b = { .sysroot = ctx->sysroot };
-	json_t *runs[MAX_CONFIRM + 1] = { NULL }, *base = NULL;
+	json_t *runs[MAX_CONFIRM + 1] = { NULL };
+	struct compare_baseline base = { 0 };
 	const char *baseline = NULL, *keep = NULL;
-	char *chosen = NULL, *label = NULL, tmpl[4096];
-	long confirm = 1;
+	char *label = NULL, tmpl[4096];
+	long confirm = 1, save_keep = 0;
 	int c, idx, rc;
 	bool have_res = false;
+	size_t suspects = 0;
 
 	/* '+': stop at the first non-option, so "gate --baseline b bench tlb --quick"
 	 * leaves --quick to the bench even without "--". */
@@ -405,6 +372,12 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		case O_KEEP:
 			keep = optarg;
+			break;
+		case O_SAVE:
+			save_keep = COMPARE_DEFAULT_KEEP;
+			if (optarg && parse_long("--save-on-pass", optarg, 1, COMPARE_MAX_KEEP,
+						 &save_keep) < 0)
+				return LOCUS_EXIT_USAGE;
 			break;
 		case 'h':
 			gate_usage(stdout);
@@ -437,6 +410,21 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 		locus_error("%s: cannot read the baseline: %s", baseline, strerror(errno));
 		return LOCUS_EXIT_USAGE;
 	}
+	if (save_keep) {
+		char **ids = NULL;
+		size_t n = 0;
+		struct stat st;
+
+		if (stat(baseline, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    compare_baseline_ids(baseline, &ids, NULL, &n) < 0 || n == 0) {
+			locus_error("gate: --save-on-pass: '%s' is not a baseline store (a directory "
+				    "made by 'locus baseline save DIR RESULT.json')", baseline);
+			return LOCUS_EXIT_USAGE;
+		}
+		for (size_t i = 0; i < n; i++)
+			free(ids[i]);
+		free(ids);
+	}
 	if (out.config_path) {
 		rc = compare_config_load(out.config_path, &config);
 		if (rc < 0)
@@ -456,42 +444,66 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 	runs[0] = load_run(&b, 1, &rc);
 	if (!runs[0])
 		goto done;
-	base = load_baseline(baseline, runs[0], &chosen, &rc);
-	if (!base)
+	rc = compare_baseline_load(baseline, json_object_get(runs[0], "env"), &base);
+	if (rc < 0) {
+		/* no baseline for this machine (or an empty set): nothing to gate against */
+		rc = rc == -ENOENT ? LOCUS_EXIT_SKIP : rc == -ENOMEM ? LOCUS_EXIT_FAIL :
+		     LOCUS_EXIT_USAGE;
 		goto done;
+	}
 	if (keep && result_write(runs[0], keep) < 0) {
 		rc = LOCUS_EXIT_FAIL;
 		goto done;
 	}
-	if (compare_results(base, runs[0], &o, &res) < 0) {
+	if (compare_results_set((const json_t *const *)base.runs, base.n, runs[0], &o, &res) < 0) {
 		rc = LOCUS_EXIT_FAIL;
 		goto done;
 	}
 	have_res = true;
 	/* A fingerprint difference under --strict-env stops the gate before any rerun. */
 	if (res.n_env_diffs && out.strict_env) {
-		out.baseline_name = chosen;
+		out.baseline_name = base.name;
 		out.current_name = "this run";
 		rc = cmd_compare_finish(&res, &out, "gate");
 		goto done;
 	}
+	for (size_t i = 0; i < res.n_pairs; i++)
+		suspects += compare_pair_fails(&res.pairs[i], &out);
 	rc = confirm_suspects(&res, &b, &o, &out, (int)confirm, runs);
 	if (rc)
 		goto done;
 	if (asprintf(&label, "locus bench %s%s (this run)", b.args[0], b.nargs > 1 ? " ..." : "") < 0)
 		label = NULL;
-	out.baseline_name = chosen;
+	out.baseline_name = base.name;
 	out.current_name = label ? label : "this run";
 	rc = cmd_compare_finish(&res, &out, "gate");
+	/* A run with suspects that were not confirmed passes, but is not saved: if one was
+	 * a real regression that a lucky rerun hid, saving it would widen the set's range
+	 * and mask the regression for the next K gates. */
+	if (rc == LOCUS_EXIT_OK && save_keep && suspects) {
+		locus_info("gate: passed, but this run is not saved as a baseline: %zu suspected "
+			   "regression%s (not confirmed)", suspects, suspects == 1 ? "" : "s");
+	} else if (rc == LOCUS_EXIT_OK && save_keep) {
+		char *stored = NULL;
+		size_t n = 0, dropped = 0;
+
+		if (compare_baseline_save(baseline, runs[0], (unsigned)save_keep, &stored, &n,
+					  &dropped) < 0) {
+			rc = LOCUS_EXIT_FAIL;
+		} else {
+			locus_info("gate: passed; saved this run as %s (%zu run%s kept%s)", stored, n,
+				   n == 1 ? "" : "s", dropped ? ", the oldest removed" : "");
+			free(stored);
+		}
+	}
 done:
 	if (have_res)
 		compare_result_free(&res);
 	for (int i = 0; i <= MAX_CONFIRM; i++)
 		json_decref(runs[i]);
-	json_decref(base);
+	compare_baseline_free(&base);
 	compare_config_free(config);
 	remove_tmpdir(b.tmpdir);
-	free(chosen);
 	free(label);
 	return rc;
 }

@@ -5,7 +5,8 @@
 # Most checks replace the bench with a fake (LOCUS_GATE_BENCH_CMD, the documented test
 # hook) that hands out fixture results in a scripted order, so the confirmation logic is
 # tested deterministically; the last block runs the real `locus bench` end to end with
-# a threshold no run-to-run noise can reach, so it cannot depend on timing.
+# a threshold no run-to-run noise can reach, so it cannot depend on timing.  Stores of
+# several runs and --save-on-pass use the two-mode fixtures (tests/fixtures/results/set).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
 R=$FIXTURES/results
@@ -91,10 +92,42 @@ ok $? "--json: confirmed regressions carry the note"
 "$LOCUS" baseline save "$T_TMP/bl" "$R/base.json" >/dev/null
 gate "same-dist.json" --baseline "$T_TMP/bl" -- bench tlb
 is_rc 0 "--baseline DIR: the matching fingerprint is found"
-has_out "^locus compare: baseline $T_TMP/bl/[0-9a-f]{16}\.json" "--baseline DIR: the chosen file is named"
+has_out "^locus compare: baseline $T_TMP/bl/[0-9a-f]{16}," "--baseline DIR: the chosen set is named"
 gate "otherenv.json" --baseline "$T_TMP/bl" -- bench tlb
 is_rc 3 "--baseline DIR without this machine's fingerprint: exit 3"
 one_line_err 'has no baseline for this machine \(fingerprint [0-9a-f]{16}: .*cpu.model=Other CPU' "the missing fingerprint is explained"
+# a store of several runs, and --save-on-pass
+S=$T_TMP/store
+for i in 1 2 3; do "$LOCUS" baseline save "$S" "$R/set/run-$i.json" >/dev/null; done
+gate "set-cur-b.json" --baseline "$S" -- bench tlb
+is_rc 0 "store of 3 runs in two modes: a run in one of the modes passes"
+[ "$(runs)" -eq 1 ]; ok $? "... with no confirmation rerun"
+has_out '^Baseline: 3 runs' "the gate compares with the whole set"
+gate "set-worse.json set-worse.json" --baseline "$S" -- bench tlb
+is_rc 6 "store: 20% worse than every run, twice: exit 6"
+has_out "^regressed .*$K4.*confirmed by 1 rerun" "store: confirmed against the set"
+gate "set-worse.json set-cur-b.json" --baseline "$S" -- bench tlb
+is_rc 0 "store: not confirmed by the rerun: exit 0"
+gate "set-cur-b.json" --baseline "$S" --save-on-pass -- bench tlb
+is_rc 0 "--save-on-pass: passed"
+run "$LOCUS" baseline list "$S"
+has_out '  4 runs ' "--save-on-pass: the passing run was appended (4 runs)"
+gate "set-worse.json set-worse.json" --baseline "$S" --save-on-pass -- bench tlb
+is_rc 6 "--save-on-pass: a failing gate"
+run "$LOCUS" baseline list "$S"
+has_out '  4 runs ' "--save-on-pass: a failing run is not saved"
+gate "set-worse.json set-cur-b.json" --baseline "$S" --save-on-pass -- bench tlb
+is_rc 0 "--save-on-pass: unconfirmed suspects pass"
+has_err 'not saved as a baseline: 2 suspected regressions' "... but the run is not saved, and it says so"
+run "$LOCUS" baseline list "$S"
+has_out '  4 runs ' "--save-on-pass: still 4 runs"
+gate "set-cur-b.json" --baseline "$S" --save-on-pass=2 -- bench tlb
+run "$LOCUS" baseline list "$S"
+has_out '  2 runs ' "--save-on-pass=2: keeps 2"
+gate "base.json" --baseline "$R/base.json" --save-on-pass -- bench tlb
+is_rc 2 "--save-on-pass with a file baseline: exit 2"
+one_line_err "is not a baseline store" "--save-on-pass: says why"
+
 gate "otherenv.json" --baseline "$R/base.json" --strict-env -- bench tlb
 is_rc 2 "--strict-env with another fingerprint: exit 2"
 [ "$(runs)" -eq 1 ]; ok $? "--strict-env: no rerun before failing"

@@ -2,7 +2,9 @@
  * test-compare.c — the statistics and rules behind `locus compare` and `locus gate`:
  * Mann-Whitney p-values (exact and normal), Hodges-Lehmann, the bootstrap CI of the
  * ratio of medians, the verdict rule, the config file, fingerprints, the matching of
- * two results, and the calibration on resampled pseudo-runs.
+ * two results, and the calibration on resampled pseudo-runs; multi-run baselines (rules
+ * 7-9 of compare.h: pooled samples plus the run-to-run range) and the baseline store
+ * (save with --keep, the old single-file layout, loading a set).
  *
  * Where the reference values come from (scipy is not installed here, so nothing was
  * taken from the code under test):
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "compare.h"
 #include "env.h"
@@ -423,6 +426,186 @@ static void test_results(void)
 	json_decref(cur);
 }
 
+/* Rules 7-9 as a pure function. */
+static void test_decide_runs(void)
+{
+	const char *why = "untouched";
+
+	is_int(compare_decide_runs(VERDICT_REGRESSED, 1, 1.0, 1.0, 0.05, &why),
+	       VERDICT_REGRESSED, "runs: one baseline run keeps the pooled verdict");
+	is_str(why, "untouched", "runs: ... and its reason");
+	is_int(compare_decide_runs(VERDICT_REGRESSED, 5, 1.049, 1.30, 0.05, &why),
+	       VERDICT_UNCHANGED, "runs: regressed but < threshold beyond the worst run: unchanged");
+	ok(strstr(why, "run-to-run range") != NULL, "runs: ... saying why");
+	is_int(compare_decide_runs(VERDICT_REGRESSED, 5, 1.05, 1.30, 0.05, NULL),
+	       VERDICT_REGRESSED, "runs: exactly the threshold beyond the worst run: regressed");
+	is_int(compare_decide_runs(VERDICT_IMPROVED, 3, 0.80, 0.96, 0.05, NULL),
+	       VERDICT_UNCHANGED, "runs: improved but within the best run's reach: unchanged");
+	is_int(compare_decide_runs(VERDICT_IMPROVED, 3, 0.80, 0.95, 0.05, NULL),
+	       VERDICT_IMPROVED, "runs: better than every run by 1/1.05: improved");
+	is_int(compare_decide_runs(VERDICT_REGRESSED, 2, NAN, NAN, 0.05, NULL),
+	       VERDICT_INCONCLUSIVE, "runs: undefined run medians: inconclusive");
+	is_int(compare_decide_runs(VERDICT_INCONCLUSIVE, 4, 2.0, 2.0, 0.05, NULL),
+	       VERDICT_INCONCLUSIVE, "runs: other verdicts are kept");
+	is_int(compare_decide_runs(VERDICT_UNCHANGED, 4, 2.0, 2.0, 0.05, NULL),
+	       VERDICT_UNCHANGED, "runs: unchanged stays unchanged (rule 7 only demotes)");
+}
+
+/* A baseline of runs in two modes (latency medians 100 and 130: where the memory
+ * happened to be placed), against a current run in one of the modes and one 20%% worse
+ * than both. */
+static void test_multi_run(void)
+{
+	json_t *env = json_pack("{s:{s:s}}", "cpu", "model", "A");
+	json_t *runs[4], *cur_b, *worse, *faster;
+	const double mode[4] = { 100, 100, 130, 130 };
+	struct compare_opts o = COMPARE_OPTS_DEFAULT;
+	struct compare_result r;
+	const struct compare_pair *q;
+
+	for (int i = 0; i < 4; i++) {
+		runs[i] = result_new(json_incref(env), NULL);
+		result_add(runs[i], meas("lat", "dram", false, NULL, mode[i], 0.02, 20, 100 + i));
+		result_add(runs[i], meas("bw", "read", true, NULL, 10, 0.02, 20, 200 + i));
+	}
+	cur_b = result_new(json_incref(env), NULL);
+	result_add(cur_b, meas("lat", "dram", false, NULL, 130, 0.02, 20, 300));
+	result_add(cur_b, meas("bw", "read", true, NULL, 10, 0.02, 20, 301));
+	worse = result_new(json_incref(env), NULL);
+	result_add(worse, meas("lat", "dram", false, NULL, 130 * 1.2, 0.02, 20, 302));
+	result_add(worse, meas("bw", "read", true, NULL, 10 / 1.2, 0.02, 20, 303));
+	faster = result_new(json_incref(env), NULL);
+	result_add(faster, meas("lat", "dram", false, NULL, 100 / 1.2, 0.02, 20, 304));
+	result_add(faster, meas("bw", "read", true, NULL, 10, 0.02, 20, 305));
+
+	/* today's single-run comparison calls the mode change a regression */
+	ok(compare_results(runs[0], cur_b, &o, &r) == 0, "multi: single-run comparison runs");
+	is_int(r.n_base_runs, 1, "multi: a single run is a set of one");
+	is_int(r.count[VERDICT_REGRESSED], 1, "multi: against mode A alone, mode B 'regressed'");
+	is_int(r.pairs[0].base_runs, 1, "multi: one run behind the pair");
+	is_near(r.pairs[0].run_spread, 0.0, 0, "multi: no spread with one run");
+	compare_result_free(&r);
+
+	ok(compare_results_set((const json_t *const *)runs, 4, cur_b, &o, &r) == 0,
+	   "multi: set comparison runs");
+	is_int(r.n_base_runs, 4, "multi: 4 baseline runs");
+	is_int(r.count[VERDICT_REGRESSED], 0, "multi: a current run in mode B is not a regression");
+	is_int(r.count[VERDICT_UNCHANGED], 2, "multi: both measurements unchanged");
+	q = strcmp(r.pairs[0].bench, "lat") == 0 ? &r.pairs[0] : &r.pairs[1];
+	diag("mode B vs set: %s (%s), ratio %.3f, p %.3g, CI %.3f..%.3f, w %.3f",
+	     compare_verdict_name(q->verdict), q->reason, q->ratio, q->p_adj, q->ci_low,
+	     q->ci_high, q->run_ratio_worst);
+	is_int(q->n_base, 80, "multi: the baseline samples are pooled (4 x 20)");
+	is_int(q->base_runs, 4, "multi: the pair knows its 4 runs");
+	is_near(q->run_spread, 0.30, 0.03, "multi: run-to-run spread about 30%%");
+	ok(q->run_median_worst > 125 && q->run_median_best < 105,
+	   "multi: worst and best run medians are the two modes");
+	ok(q->run_ratio_worst < 1.05, "multi: current is within the worst run + threshold");
+	ok(q->reason && strstr(q->reason, "run-to-run range"),
+	   "multi: the pooled test alone would have flagged it (the reason says so)");
+	compare_result_free(&r);
+
+	ok(compare_results_set((const json_t *const *)runs, 4, worse, &o, &r) == 0,
+	   "multi: a 20%%-worse run compared");
+	is_int(r.count[VERDICT_REGRESSED], 2, "multi: 20%% worse than every run: both regressed");
+	is_near(r.pairs[0].run_ratio_worst, 1.2, 0.04, "multi: about x1.2 the worst run's median");
+	is_int(compare_exit_code(&r, &(struct compare_outputs){ 0 }), 6, "multi: exit code 6");
+	compare_result_free(&r);
+
+	ok(compare_results_set((const json_t *const *)runs, 4, faster, &o, &r) == 0,
+	   "multi: a faster run compared");
+	q = strcmp(r.pairs[0].bench, "lat") == 0 ? &r.pairs[0] : &r.pairs[1];
+	is_int(q->verdict, VERDICT_IMPROVED, "multi: 20%% better than every run: improved");
+	compare_result_free(&r);
+
+	/* a measurement missing from some runs is compared against the runs that have it */
+	json_array_remove(json_object_get(runs[3], "measurements"), 1);
+	ok(compare_results_set((const json_t *const *)runs, 4, cur_b, &o, &r) == 0,
+	   "multi: a set where one run lacks a measurement");
+	q = strcmp(r.pairs[0].bench, "bw") == 0 ? &r.pairs[0] : &r.pairs[1];
+	is_int(q->base_runs, 3, "multi: that measurement has 3 runs");
+	is_int(r.n_only_base, 0, "multi: and is not 'only in the baseline'");
+	compare_result_free(&r);
+
+	for (int i = 0; i < 4; i++)
+		json_decref(runs[i]);
+	json_decref(cur_b);
+	json_decref(worse);
+	json_decref(faster);
+	json_decref(env);
+}
+
+/* The store: save keeps the newest K, the old single-file layout reads and migrates. */
+static void test_store(void)
+{
+	json_t *env = json_pack("{s:{s:s}}", "cpu", "model", "A"), *r[4];
+	struct compare_baseline b = { 0 };
+	char store[600], id[17], legacy[700], *stored = NULL, **ids = NULL;
+	size_t n = 0, dropped = 0, *counts = NULL;
+	int rc;
+
+	snprintf(store, sizeof(store), "%s/store", tmpdir);
+	compare_fingerprint_id(env, id);
+	for (int i = 0; i < 4; i++) {
+		r[i] = result_new(json_incref(env), NULL);
+		result_add(r[i], meas("lat", "dram", false, NULL, 100 + i, 0.02, 5, 400 + i));
+	}
+	/* the old layout: DIR/ID.json */
+	mkdir(store, 0777);
+	snprintf(legacy, sizeof(legacy), "%s/%s.json", store, id);
+	ok(result_write(r[0], legacy) == 0, "store: an old single-file baseline");
+	ok(compare_baseline_load(store, env, &b) == 0 && b.n == 1,
+	   "store: the old layout reads as a set of one");
+	compare_baseline_free(&b);
+	ok(compare_baseline_ids(store, &ids, &counts, &n) == 0 && n == 1 && counts[0] == 1,
+	   "store: listed with 1 run");
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(counts);
+
+	rc = compare_baseline_save(store, r[1], 3, &stored, &n, &dropped);
+	ok(rc == 0 && n == 2 && dropped == 0, "store: save appends (the old file becomes run 0)");
+	ok(stored && strstr(stored, "/000001.json"), "store: ... as ID/000001.json");
+	free(stored);
+	ok(access(legacy, F_OK) != 0, "store: the old file was moved into the set");
+	compare_baseline_save(store, r[2], 3, NULL, &n, &dropped);
+	is_int(n, 3, "store: 3 runs");
+	compare_baseline_save(store, r[3], 3, NULL, &n, &dropped);
+	ok(n == 3 && dropped == 1, "store: --keep 3 drops the oldest");
+	ok(compare_baseline_load(store, env, &b) == 0 && b.n == 3, "store: loads 3 runs");
+	ok(b.n == 3 && json_equal(b.runs[0], r[1]) && json_equal(b.runs[2], r[3]),
+	   "store: oldest first, the first run gone");
+	compare_baseline_free(&b);
+	ok(compare_baseline_ids(store, &ids, &counts, &n) == 0 && n == 1 && counts[0] == 3,
+	   "store: listed once, with 3 runs");
+	is_str(n ? ids[0] : NULL, id, "store: under the fingerprint id");
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(counts);
+
+	/* another fingerprint: no baseline */
+	{
+		json_t *env2 = json_pack("{s:{s:s}}", "cpu", "model", "B");
+
+		fprintf(stderr, "# (an error message is expected next)\n");
+		is_int(compare_baseline_load(store, env2, &b), -ENOENT,
+		       "store: no baseline for another fingerprint: -ENOENT");
+		compare_baseline_free(&b);
+		json_decref(env2);
+	}
+	for (int i = 0; i < 4; i++)
+		json_decref(r[i]);
+	json_decref(env);
+	{
+		char cmd[800];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", store);
+		ok(system(cmd) == 0, "store: cleaned up");
+	}
+}
+
 static void test_calibration(void)
 {
 	json_t *r = result_new(NULL, NULL);
@@ -461,6 +644,9 @@ int main(void)
 	test_config();
 	test_options();
 	test_results();
+	test_decide_runs();
+	test_multi_run();
+	test_store();
 	test_calibration();
 	for (const char *const *f = (const char *const[]){ "ok.conf", "bad1.conf", "bad2.conf",
 			"bad3.conf", "bad4.conf", "bad5.conf", NULL }; *f; f++) {
