@@ -72,6 +72,11 @@ static size_t mmapped_chunks(void)
 	return mallinfo2().hblks;
 }
 
+/* The pointer escapes into an asm the compiler cannot see through, so a malloc/free
+ * pair is never elided (clang removes pairs whose memory is not otherwise used, which
+ * would make the steady-path check below see no allocation at all). */
+#define MA_ESCAPE(p) __asm__ __volatile__("" :: "r"(p) : "memory")
+
 /* Runs in the child: never returns. */
 static void __attribute__((noreturn)) ma_child(const struct ma_sampler *s, int fd)
 {
@@ -87,6 +92,7 @@ static void __attribute__((noreturn)) ma_child(const struct ma_sampler *s, int f
 		 * grown, threshold adjusted) the loop starts from. */
 		size_t before = mmapped_chunks();
 		p = malloc(s->size);
+		MA_ESCAPE(p);
 		if (!p) {
 			rep.err = ENOMEM;
 		} else {
@@ -101,6 +107,7 @@ static void __attribute__((noreturn)) ma_child(const struct ma_sampler *s, int f
 		t0 = timer_now();
 		for (unsigned long i = 0; i < s->ops; i++) {
 			p = malloc(s->size);
+			MA_ESCAPE(p);
 			if (!p) {
 				rep.err = ENOMEM;
 				break;
@@ -116,6 +123,7 @@ static void __attribute__((noreturn)) ma_child(const struct ma_sampler *s, int f
 		rep.majflt = r1.ru_majflt - r0.ru_majflt;
 		size_t before = mmapped_chunks();
 		p = malloc(s->size);
+		MA_ESCAPE(p);
 		if (p) {
 			rep.steady_mmapped = mmapped_chunks() > before;
 			free((void *)p);
