@@ -552,6 +552,169 @@ enum compare_verdict compare_decide(size_t n_base, size_t n_cur, double p, doubl
 	return v;
 }
 
+/* ------------------------------------------------------------------ Student's t */
+
+/*
+ * The continued fraction of the regularized incomplete beta function (modified Lentz,
+ * as Numerical Recipes' betacf): converges quickly for x < (a + 1) / (a + b + 2), the
+ * caller uses the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) otherwise.
+ */
+static double betacf(double a, double b, double x)
+{
+	const double eps = 1e-16, tiny = 1e-300;
+	double qab = a + b, qap = a + 1.0, qam = a - 1.0;
+	double c = 1.0, d = 1.0 - qab * x / qap, h;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1.0 / d;
+	h = d;
+	for (int m = 1; m <= 1000; m++) {
+		double m2 = 2.0 * m, aa, del;
+
+		aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+		d = 1.0 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1.0 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		h *= d * c;
+		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+		d = 1.0 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1.0 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1.0) < eps)
+			break;
+	}
+	return h;
+}
+
+/* Regularized incomplete beta I_x(a, b), a, b > 0, 0 <= x <= 1. */
+static double betai(double a, double b, double x)
+{
+	double lbt;
+
+	if (!(x > 0.0))
+		return 0.0;
+	if (!(x < 1.0))
+		return 1.0;
+	lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+	if (x < (a + 1.0) / (a + b + 2.0))
+		return exp(lbt) * betacf(a, b, x) / a;
+	return 1.0 - exp(lbt) * betacf(b, a, 1.0 - x) / b;
+}
+
+double compare_t_sf(double t, double df)
+{
+	double tail;
+
+	if (isnan(t) || !(df > 0.0))
+		return NAN;
+	if (isinf(t))
+		return t > 0.0 ? 0.0 : 1.0;
+	/* P(|T| > |t|) = I_{df/(df+t^2)}(df/2, 1/2); half of it on each side */
+	tail = 0.5 * betai(0.5 * df, 0.5, df / (df + t * t));
+	return t >= 0.0 ? tail : 1.0 - tail;
+}
+
+int compare_run_test(const double *medians, size_t k, double cur, bool higher_is_better,
+		     double threshold, struct compare_run_test *out)
+{
+	double m = 0.0, ss = 0.0, s, floor_s, se, t, *v;
+
+	out->t = out->p_worse = out->p_better = out->ratio_mid = out->sd = NAN;
+	if (!medians || k == 0)
+		return -EINVAL;
+	if (!(cur > 0.0))
+		return -EDOM;
+	for (size_t i = 0; i < k; i++)
+		if (!(medians[i] > 0.0))
+			return -EDOM;
+	v = sorted_copy(medians, k);
+	if (!v)
+		return -ENOMEM;
+	out->ratio_mid = bad_ratio(stats_quantile_sorted(v, k, 0.5), cur, higher_is_better);
+	free(v);
+	if (k < COMPARE_RUN_TEST_MIN_RUNS)
+		return 0;
+	for (size_t i = 0; i < k; i++)
+		m += log(medians[i]);
+	m /= (double)k;
+	for (size_t i = 0; i < k; i++)
+		ss += (log(medians[i]) - m) * (log(medians[i]) - m);
+	s = sqrt(ss / (double)(k - 1));
+	/* identical (or nearly identical) run medians must not make every tiny change
+	 * significant: the spread is never taken as less than a quarter of the threshold */
+	floor_s = log1p(fmax(threshold, 0.01) * COMPARE_RUN_SD_FLOOR);
+	if (floor_s > 0.0 && !(s >= floor_s))
+		s = floor_s;
+	out->sd = s;
+	se = s * sqrt(1.0 + 1.0 / (double)k);
+	if (!(se > 0.0))
+		return 0;
+	/* oriented so that t > 0 is worse */
+	t = (log(cur) - m) / se;
+	if (higher_is_better)
+		t = -t;
+	out->t = t;
+	out->p_worse = compare_t_sf(t, (double)(k - 1));
+	out->p_better = compare_t_sf(-t, (double)(k - 1));
+	return 0;
+}
+
+static const char run_test_not_significant_reason[] =
+	"significant against the pooled runs, but not against the baseline's run-to-run "
+	"variation (run-level t test)";
+static const char run_test_small_reason[] =
+	"significant, but smaller than the threshold against the median of the baseline "
+	"runs' medians";
+static const char run_test_undecided_reason[] =
+	"the pooled CI cannot decide, but the run-level test rules a regression of the "
+	"threshold out";
+
+enum compare_verdict compare_decide_run_test(enum compare_verdict pooled, size_t runs,
+					     double run_p, double mid_ratio, double alpha,
+					     double threshold, const char **reason)
+{
+	double up = 1.0 + threshold, down = 1.0 / (1.0 + threshold);
+	const char *why = NULL;
+	enum compare_verdict v = pooled;
+
+	if (runs < COMPARE_RUN_TEST_MIN_RUNS)
+		return pooled;
+	if (pooled == VERDICT_INCONCLUSIVE && reason &&
+	    (*reason == ci_no_change_reason || *reason == ci_straddles_reason)) {
+		if (!isnan(run_p) && !isnan(mid_ratio) && (!(run_p < alpha) || !(mid_ratio >= up))) {
+			v = VERDICT_UNCHANGED;
+			why = run_test_undecided_reason;
+		}
+	} else if (pooled == VERDICT_REGRESSED || pooled == VERDICT_IMPROVED) {
+		bool reg = pooled == VERDICT_REGRESSED;
+
+		if (isnan(run_p) || isnan(mid_ratio)) {
+			v = VERDICT_INCONCLUSIVE;
+			why = "a baseline run's median is zero or negative: the run-level test is undefined";
+		} else if (!(run_p < alpha)) {
+			v = VERDICT_UNCHANGED;
+			why = run_test_not_significant_reason;
+		} else if (reg ? !(mid_ratio >= up) : !(mid_ratio <= down)) {
+			v = VERDICT_UNCHANGED;
+			why = run_test_small_reason;
+		}
+	}
+	if (why && reason)
+		*reason = why;
+	return v;
+}
+
 static const char within_runs_reason[] =
 	"significant against the pooled runs, but within the baseline's run-to-run range "
 	"widened by the threshold";
@@ -784,7 +947,8 @@ static void inject_slowdown(double *v, size_t n, double s, bool hib)
 		v[i] = hib ? v[i] / (1.0 + s) : v[i] * (1.0 + s);
 }
 
-static void pair_decide(struct compare_pair *p)
+/* Rules 1-6 on the pooled samples. */
+static void pair_decide_pooled(struct compare_pair *p)
 {
 	if (p->n_base == 0 || p->n_cur == 0) {
 		p->verdict = VERDICT_INCONCLUSIVE;
@@ -797,9 +961,49 @@ static void pair_decide(struct compare_pair *p)
 	} else {
 		p->verdict = compare_decide(p->n_base, p->n_cur, p->p_adj, p->ratio, p->ci_low,
 					    p->ci_high, p->alpha, p->threshold, &p->reason);
+	}
+}
+
+/* Does the run-level test (K >= 3) apply to this pair's pooled verdict, and which of
+ * its one-sided p-values?  NAN when not. */
+static double run_p_raw(const struct compare_pair *p)
+{
+	if (p->incomparable || p->base_runs < COMPARE_RUN_TEST_MIN_RUNS)
+		return NAN;
+	if (p->verdict == VERDICT_IMPROVED)
+		return p->run_test.p_better;
+	return p->run_test.p_worse;
+}
+
+/* The run-level family: pooled regressions and improvements with K >= 3. */
+static bool run_testable(const struct compare_pair *p)
+{
+	return p->base_runs >= COMPARE_RUN_TEST_MIN_RUNS && !p->incomparable &&
+	       (p->verdict == VERDICT_REGRESSED || p->verdict == VERDICT_IMPROVED) &&
+	       !isnan(run_p_raw(p));
+}
+
+/* Rules 7-9 on a pooled verdict, p->run_p_adj already set for K >= 3. */
+static void pair_decide_runs(struct compare_pair *p)
+{
+	if (p->n_base == 0 || p->n_cur == 0 || p->incomparable)
+		return;
+	if (p->base_runs >= COMPARE_RUN_TEST_MIN_RUNS)
+		p->verdict = compare_decide_run_test(p->verdict, p->base_runs, p->run_p_adj,
+						     p->run_test.ratio_mid, p->alpha,
+						     p->threshold, &p->reason);
+	else
 		p->verdict = compare_decide_runs(p->verdict, p->base_runs, p->run_ratio_worst,
 						 p->run_ratio_best, p->threshold, &p->reason);
-	}
+}
+
+/* A family of one. */
+static void pair_decide(struct compare_pair *p)
+{
+	pair_decide_pooled(p);
+	p->run_p_adj = run_p_raw(p);
+	p->run_family = run_testable(p) ? 1 : 0;
+	pair_decide_runs(p);
 }
 
 /* Can this pair be significant at all?  Those that cannot are no part of the family
@@ -855,7 +1059,37 @@ void compare_adjust(struct compare_pair *pairs, size_t n, enum compare_correctio
 	}
 	for (size_t i = 0; i < n; i++) {
 		pairs[i].family = c == COMPARE_HOLM ? m : 1;
-		pair_decide(&pairs[i]);
+		pair_decide_pooled(&pairs[i]);
+		pairs[i].run_p_adj = run_p_raw(&pairs[i]);
+		pairs[i].run_family = 0;
+	}
+	/* The run-level p-values of the pairs that reach rules 7-8 (pooled regressions and
+	 * improvements, K >= 3) are a second family, Holm-adjusted the same way. */
+	m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!run_testable(&pairs[i]))
+			continue;
+		if (v)
+			v[m] = (struct pidx){ pairs[i].run_p_adj, i };
+		m++;
+	}
+	if (c == COMPARE_HOLM && v) {
+		double run = 0.0;
+
+		qsort(v, m, sizeof(*v), cmp_pidx);
+		for (size_t r = 0; r < m; r++) {
+			run = fmax(run, fmin(1.0, (double)(m - r) * v[r].p));
+			pairs[v[r].i].run_p_adj = run;
+		}
+	} else if (c == COMPARE_HOLM) {
+		for (size_t i = 0; i < n; i++)
+			if (run_testable(&pairs[i]))
+				pairs[i].run_p_adj = fmin(1.0, (double)m * pairs[i].run_p_adj);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (run_testable(&pairs[i]))
+			pairs[i].run_family = c == COMPARE_HOLM ? m : 1;
+		pair_decide_runs(&pairs[i]);
 	}
 	free(v);
 }
@@ -950,20 +1184,28 @@ static double median_of(const double *v, size_t n)
 static int run_level(struct compare_pair *p, const json_t *const *base, size_t n)
 {
 	bool hib = p->higher_is_better, bad = false;
-	double best = NAN, worst = NAN;
+	double best = NAN, worst = NAN, *meds = malloc((n ? n : 1) * sizeof(*meds));
+	int rc;
 
 	p->base_runs = 0;
+	p->run_test = (struct compare_run_test){ NAN, NAN, NAN, NAN, NAN };
+	p->run_p_adj = NAN;
+	p->run_family = 0;
+	if (!meds)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		size_t k;
 		double *v = samples_of(base[i], &k), med;
 
-		if (!v)
+		if (!v) {
+			free(meds);
 			return -ENOMEM;
+		}
 		med = k ? median_of(v, k) : NAN;
 		free(v);
 		if (!k)
 			continue;
-		p->base_runs++;
+		meds[p->base_runs++] = med;
 		if (!(med > 0.0))
 			bad = true;
 		/* worst = highest for lower-is-better, lowest for higher-is-better */
@@ -981,7 +1223,10 @@ static int run_level(struct compare_pair *p, const json_t *const *base, size_t n
 		p->run_ratio_worst = bad_ratio(worst, p->median_cur, hib);
 		p->run_ratio_best = bad_ratio(best, p->median_cur, hib);
 	}
-	return 0;
+	rc = p->base_runs ? compare_run_test(meds, p->base_runs, p->median_cur, hib,
+					     p->threshold, &p->run_test) : 0;
+	free(meds);
+	return rc == -ENOMEM ? rc : 0;
 }
 
 int compare_measurements_set(const json_t *const *base, size_t n, const json_t *cur,
@@ -1708,8 +1953,12 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 		fprintf(f, "NOTE: %s.\n", single_run_note);
 	else if (r->n_base_runs > 1)
 		fprintf(f, "Baseline: %zu runs, samples pooled; RUN SPREAD is the range of the runs' "
-			"medians (worst/best - 1); a regression must also be worse than every run's "
-			"median by the threshold.\n", r->n_base_runs);
+			"medians (worst/best - 1); %s\n", r->n_base_runs,
+			r->n_base_runs >= COMPARE_RUN_TEST_MIN_RUNS ?
+			"a regression must also be significant against the runs' medians "
+			"(run-level t test, Holm-adjusted) and worse than their median by the "
+			"threshold." :
+			"a regression must also be worse than every run's median by the threshold.");
 	fputc('\n', f);
 	snprintf(cil, sizeof(cil), "%d%% CI", ci_percent(r));
 	fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  ", "VERDICT", "CHANGE",
@@ -1734,7 +1983,10 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 		fprintf(f, "%s", q->key);
 		custom = q->alpha != out->alpha || q->threshold != out->threshold;
 		bool why = q->verdict == VERDICT_INCONCLUSIVE || q->reason == within_runs_reason ||
-			   q->reason == within_runs_undecided_reason;
+			   q->reason == within_runs_undecided_reason ||
+			   q->reason == run_test_not_significant_reason ||
+			   q->reason == run_test_small_reason ||
+			   q->reason == run_test_undecided_reason;
 
 		if (why || custom) {
 
@@ -1810,6 +2062,12 @@ static json_t *pair_json(const struct compare_pair *q)
 	json_object_set_new(o, "run_spread", json_num(q->run_spread));
 	json_object_set_new(o, "run_ratio_worst", json_num(q->run_ratio_worst));
 	json_object_set_new(o, "run_ratio_best", json_num(q->run_ratio_best));
+	json_object_set_new(o, "run_ratio_median", json_num(q->run_test.ratio_mid));
+	json_object_set_new(o, "run_t", json_num(q->run_test.t));
+	json_object_set_new(o, "run_p_worse", json_num(q->run_test.p_worse));
+	json_object_set_new(o, "run_p_better", json_num(q->run_test.p_better));
+	json_object_set_new(o, "run_p_adjusted", json_num(q->run_p_adj));
+	json_object_set_new(o, "run_family_size", json_integer((json_int_t)q->run_family));
 	return o;
 }
 
@@ -1839,8 +2097,11 @@ json_t *compare_to_json(const struct compare_result *r, const struct compare_out
 		"ratio of medians in the bad direction with a percentile-bootstrap CI; two-sided "
 		"Mann-Whitney U (exact without ties for small samples, else normal approximation "
 		"with tie and continuity correction); Hodges-Lehmann shift; with 2 or more "
-		"baseline runs, samples pooled and a regression must also be worse than every "
-		"run's median by the threshold"));
+		"baseline runs, samples pooled and a regression must also pass the run-level "
+		"rule: with 3 or more runs a one-sided Student t prediction test of the current "
+		"log median against the runs' log medians (Holm-adjusted) and a ratio to the "
+		"median of the runs' medians of at least 1 + threshold; with 2 runs, worse than "
+		"every run's median by the threshold"));
 	for (size_t i = 0; i < r->n_env_diffs; i++)
 		json_array_append_new(env, json_pack("{s:s, s:s, s:s}", "key", r->env_diffs[i].key,
 						     "baseline", r->env_diffs[i].base,
@@ -1898,6 +2159,12 @@ static void pair_line(FILE *f, const struct compare_pair *q)
 		char sp[40];
 
 		fprintf(f, ", baseline run-to-run spread %s runs", fmt_spread(sp, sizeof(sp), q));
+		if (!isnan(q->run_p_adj)) {
+			char rp[32];
+
+			fprintf(f, ", run-level p = %s%s", fmt_p(rp, sizeof(rp), q->run_p_adj),
+				q->run_family > 1 ? " (Holm-adjusted)" : "");
+		}
 	}
 	if (q->reason)
 		fprintf(f, "; %s", q->reason);
@@ -2050,8 +2317,11 @@ void compare_write_markdown(FILE *f, const struct compare_result *r,
 	if (r->n_base_runs == 1)
 		fprintf(f, "> :information_source: %s.\n\n", single_run_note);
 	else if (r->n_base_runs > 1)
-		fprintf(f, "Baseline: %zu runs (samples pooled; a regression must also be worse "
-			"than every run's median by the threshold).\n\n", r->n_base_runs);
+		fprintf(f, "Baseline: %zu runs (samples pooled; a regression must also be %s).\n\n",
+			r->n_base_runs, r->n_base_runs >= COMPARE_RUN_TEST_MIN_RUNS ?
+			"significant against the runs' medians (run-level t test) and worse than "
+			"their median by the threshold" :
+			"worse than every run's median by the threshold");
 	if (r->n_pairs) {
 		fprintf(f, "| | Measurement | Change | %d%% CI | p | Baseline | Current |%s Verdict |\n",
 			ci_percent(r), r->n_base_runs > 1 ? " Run spread |" : "");

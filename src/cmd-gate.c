@@ -11,7 +11,8 @@
  * One unlucky run is the most common false alarm of a performance gate; confirming
  * costs a rerun only when something looks wrong.  The other common one is run-to-run
  * drift that a single baseline run cannot show: with a baseline store the whole set of
- * saved runs for this fingerprint is compared against (report/compare.h, rules 7-9),
+ * saved runs for this fingerprint is compared against (report/compare.h, rules 7-9:
+ * with 3 or more runs a run-level t test, Holm-adjusted, on top of the pooled one),
  * and --save-on-pass appends every passing run to it, so the set follows the machine.
  *
  * For tests, LOCUS_GATE_BENCH_CMD names a program to run instead of this binary; it

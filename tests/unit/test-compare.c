@@ -3,8 +3,9 @@
  * Mann-Whitney p-values (exact and normal), Hodges-Lehmann, the bootstrap CI of the
  * ratio of medians, the verdict rule, the config file, fingerprints, the matching of
  * two results, and the calibration on resampled pseudo-runs; multi-run baselines (rules
- * 7-9 of compare.h: pooled samples plus the run-to-run range) and the baseline store
- * (save with --keep, the old single-file layout, loading a set).
+ * 7-9 of compare.h: pooled samples plus the run-level t test, or the run-to-run range
+ * with two runs; Student's t upper tail against independent reference values [T]) and
+ * the baseline store (save with --keep, the old single-file layout, loading a set).
  *
  * Where the reference values come from (scipy is not installed here, so nothing was
  * taken from the code under test):
@@ -451,6 +452,182 @@ static void test_decide_runs(void)
 	       VERDICT_UNCHANGED, "runs: unchanged stays unchanged (rule 7 only demotes)");
 }
 
+/*
+ * [T] Student's t upper tail and the run-level test (rules 7-8 with K >= 3 runs).
+ * The references were computed independently by Simpson integration of the t density
+ * in double precision (200000 intervals; 0.5 - integral from 0 to t for t <= 1, the
+ * tail through x = 1/u beyond), nothing taken from the code under test:
+ *
+ *	python3 - <<'PY'
+ *	import math
+ *	def dens(x, v):
+ *	    c = math.exp(math.lgamma((v+1)/2) - math.lgamma(v/2)) / math.sqrt(v*math.pi)
+ *	    return c * (1 + x*x/v) ** (-(v+1)/2)
+ *	def simpson(f, a, b, n=200000):
+ *	    h = (b-a)/n; s = f(a) + f(b)
+ *	    for i in range(1, n): s += (4 if i % 2 else 2) * f(a + i*h)
+ *	    return s*h/3
+ *	def sf(t, v):
+ *	    if t < 0: return 1 - sf(-t, v)
+ *	    if t <= 1: return 0.5 - simpson(lambda x: dens(x, v), 0.0, t)
+ *	    return simpson(lambda u: dens(1/u, v)/(u*u) if u > 0 else
+ *	                   (dens(0, v)*v**((v+1)/2) if v == 1 else 0.0), 0.0, 1/t)
+ *	def rt(meds, cur, hib, thr):
+ *	    k = len(meds); l = [math.log(x) for x in meds]; m = sum(l)/k
+ *	    s = math.sqrt(sum((x-m)**2 for x in l)/(k-1))
+ *	    s = max(s, math.log1p(max(thr, 0.01)*0.25))
+ *	    t = (math.log(cur)-m)/(s*math.sqrt(1+1/k)); t = -t if hib else t
+ *	    return t, sf(t, k-1), sf(-t, k-1)
+ *	for v, t in [(1,1.0),(1,3.0),(2,0.5),(2,2.0),(3,1.0),(3,4.5407),(4,2.132),
+ *	             (4,-1.0),(5,3.0),(10,2.228),(2,9.925),(4,0.0),(6,8.0)]:
+ *	    print(v, t, "%.15g" % sf(t, v))
+ *	for a in [([100,102,98,101,99],110,False,.05), ([100,102,98,101,99],104,False,.05),
+ *	          ([100]*5,101,False,.05), ([100]*5,110,False,.05),
+ *	          ([10,10.5,9.5,10.2],8,True,.05)]:
+ *	    print(a, "%.15g %.15g %.15g" % rt(*a))
+ *	PY
+ *
+ * (Closed forms agree where they exist: df 1 is 1/2 - atan(t)/pi, df 2 is
+ * 1/2 - t/(2 sqrt(2 + t^2)).)
+ */
+static void test_t_dist(void)
+{
+	static const struct { double df, t, p; } ref[] = {
+		{ 1, 1.0, 0.25 },
+		{ 1, 3.0, 0.102416382349569 },
+		{ 2, 0.5, 0.333333333333334 },
+		{ 2, 2.0, 0.0917517095361377 },
+		{ 3, 1.0, 0.195501109477886 },
+		{ 3, 4.5407, 0.0100000169521753 },
+		{ 4, 2.132, 0.0499913863695705 },
+		{ 4, -1.0, 0.813049516849969 },
+		{ 5, 3.0, 0.0150496239487313 },
+		{ 10, 2.228, 0.0250058859085557 },
+		{ 2, 9.925, 0.00499984437905478 },
+		{ 4, 0.0, 0.5 },
+		{ 6, 8.0, 0.000101732251039526 },
+	};
+	static const struct {
+		double meds[5];
+		size_t k;
+		double cur;
+		bool hib;
+		double t, pw, pb;
+	} rref[] = {
+		{ { 100, 102, 98, 101, 99 }, 5, 110, false,
+		  5.50778950005248, 0.00265049100521252, 0.997349508994787 },
+		{ { 100, 102, 98, 101, 99 }, 5, 104, false,
+		  2.26988636372726, 0.0428692020474871, 0.957130797952513 },
+		{ { 100, 100, 100, 100, 100 }, 5, 101, false,
+		  0.731201702439424, 0.252592185221538, 0.747407814778462 },
+		{ { 100, 100, 100, 100, 100 }, 5, 110, false,
+		  7.00388426888765, 0.00109378852700148, 0.998906211472999 },
+		{ { 10, 10.5, 9.5, 10.2 }, 4, 8, true,
+		  4.82738240842178, 0.00847180941218176, 0.991528190587818 },
+	};
+	struct compare_run_test rt;
+	const char *why;
+
+	for (size_t i = 0; i < N_OF(ref); i++)
+		ok(fabs(compare_t_sf(ref[i].t, ref[i].df) - ref[i].p) <= 1e-10 + 1e-8 * ref[i].p,
+		   "t: P(T > %g), %g df = %.12g [T]", ref[i].t, ref[i].df, ref[i].p);
+	is_near(compare_t_sf(INFINITY, 3), 0.0, 0, "t: P(T > inf) = 0");
+	is_near(compare_t_sf(-INFINITY, 3), 1.0, 0, "t: P(T > -inf) = 1");
+	ok(isnan(compare_t_sf(NAN, 3)) && isnan(compare_t_sf(1.0, 0)), "t: NAN on bad input");
+	is_near(compare_t_sf(1.7, 7) + compare_t_sf(-1.7, 7), 1.0, 1e-14, "t: symmetric");
+
+	for (size_t i = 0; i < N_OF(rref); i++) {
+		ok(compare_run_test(rref[i].meds, rref[i].k, rref[i].cur, rref[i].hib, 0.05,
+				    &rt) == 0, "run test %zu: computed", i);
+		ok(fabs(rt.t - rref[i].t) <= 1e-9, "run test %zu: t [T]", i);
+		ok(fabs(rt.p_worse - rref[i].pw) <= 1e-10 + 1e-8 * rref[i].pw,
+		   "run test %zu: one-sided p, worse [T]", i);
+		ok(fabs(rt.p_better - rref[i].pb) <= 1e-9, "run test %zu: one-sided p, better [T]", i);
+	}
+	ok(compare_run_test(rref[0].meds, 5, 110, false, 0.05, &rt) == 0 &&
+	   fabs(rt.ratio_mid - 1.1) < 1e-12, "run test: ratio to the median of the medians");
+	/* python3: statistics.stdev(map(math.log, [100, 102, 98, 101, 99])) */
+	is_near(rt.sd, 0.0158134574701315, 1e-12, "run test: the sd of the log medians");
+	/* identical medians: the floor log(1 + t/4) stands in for the sd */
+	compare_run_test(rref[2].meds, 5, 101, false, 0.05, &rt);
+	is_near(rt.sd, log1p(0.0125), 1e-15, "run test: zero spread floored at log(1 + t/4)");
+	ok(rt.p_worse > 0.2, "run test: a 1%% change against identical runs is not significant");
+	is_int(compare_run_test(rref[0].meds, 2, 110, false, 0.05, &rt), 0,
+	       "run test: two runs");
+	ok(isnan(rt.p_worse) && isnan(rt.t) && fabs(rt.ratio_mid - 110.0 / 101.0) < 1e-12,
+	   "run test: no p with K = 2, but the ratio to the median");
+	is_int(compare_run_test((const double[]){ 100, 0, 100 }, 3, 110, false, 0.05, &rt),
+	       -EDOM, "run test: a zero median is -EDOM");
+
+	/* the rule, on those numbers */
+	why = "untouched";
+	is_int(compare_decide_run_test(VERDICT_REGRESSED, 2, 0.0, 2.0, 0.01, 0.05, &why),
+	       VERDICT_REGRESSED, "run rule: K = 2 is left to compare_decide_runs");
+	is_str(why, "untouched", "run rule: ... and its reason");
+	is_int(compare_decide_run_test(VERDICT_REGRESSED, 5, 0.00265, 1.10, 0.01, 0.05, &why),
+	       VERDICT_REGRESSED, "run rule: significant and x1.10: regressed");
+	is_int(compare_decide_run_test(VERDICT_REGRESSED, 5, 0.0429, 1.04, 0.01, 0.05, &why),
+	       VERDICT_UNCHANGED, "run rule: p 0.043 against the runs: unchanged");
+	ok(strstr(why, "run-to-run variation") != NULL, "run rule: ... saying why");
+	is_int(compare_decide_run_test(VERDICT_REGRESSED, 5, 0.001, 1.04, 0.01, 0.05, &why),
+	       VERDICT_UNCHANGED, "run rule: significant but x1.04 < 1 + t: unchanged");
+	ok(strstr(why, "smaller than the threshold") != NULL, "run rule: ... saying why");
+	is_int(compare_decide_run_test(VERDICT_IMPROVED, 4, 0.001, 1 / 1.06, 0.01, 0.05, NULL),
+	       VERDICT_IMPROVED, "run rule: improvements the same way");
+	is_int(compare_decide_run_test(VERDICT_IMPROVED, 4, 0.001, 1 / 1.04, 0.01, 0.05, NULL),
+	       VERDICT_UNCHANGED, "run rule: a small improvement: unchanged");
+	is_int(compare_decide_run_test(VERDICT_REGRESSED, 4, NAN, NAN, 0.01, 0.05, NULL),
+	       VERDICT_INCONCLUSIVE, "run rule: undefined: inconclusive");
+	is_int(compare_decide_run_test(VERDICT_UNCHANGED, 4, 0.0, 3.0, 0.01, 0.05, NULL),
+	       VERDICT_UNCHANGED, "run rule: only demotes");
+}
+
+/* A synthetic 5-run set: medians 100, 102, 98, 101, 99 (20 samples each, 2% noise);
+ * two measurements so that the run-level p-values are Holm-adjusted over two. */
+static void test_run_rule_set(void)
+{
+	json_t *env = json_pack("{s:{s:s}}", "cpu", "model", "A");
+	const double med[5] = { 100, 102, 98, 101, 99 };
+	json_t *runs[5], *cur10, *cur4;
+	struct compare_opts o = COMPARE_OPTS_DEFAULT;
+	struct compare_result r;
+
+	for (int i = 0; i < 5; i++) {
+		runs[i] = result_new(json_incref(env), NULL);
+		result_add(runs[i], meas("a", "lat", false, NULL, med[i], 0.005, 20, 500 + i));
+		result_add(runs[i], meas("b", "lat", false, NULL, med[i], 0.005, 20, 510 + i));
+	}
+	cur10 = result_new(json_incref(env), NULL);
+	result_add(cur10, meas("a", "lat", false, NULL, 110, 0.005, 20, 520));
+	result_add(cur10, meas("b", "lat", false, NULL, 110, 0.005, 20, 521));
+	cur4 = result_new(json_incref(env), NULL);
+	result_add(cur4, meas("a", "lat", false, NULL, 104, 0.005, 20, 522));
+	result_add(cur4, meas("b", "lat", false, NULL, 104, 0.005, 20, 523));
+
+	ok(compare_results_set((const json_t *const *)runs, 5, cur10, &o, &r) == 0,
+	   "run set: 10%% worse compared");
+	is_int(r.count[VERDICT_REGRESSED], 2, "run set: 10%% worse than a tight set: regressed");
+	is_int(r.pairs[0].run_family, 2, "run set: run-level family of 2");
+	ok(r.pairs[0].run_p_adj < 0.01 && r.pairs[0].run_p_adj >= r.pairs[0].run_test.p_worse,
+	   "run set: the adjusted run-level p is below alpha and not below the raw one");
+	diag("run set: t %.3f raw %.3g adj %.3g mid %.4f", r.pairs[0].run_test.t,
+	     r.pairs[0].run_test.p_worse, r.pairs[0].run_p_adj, r.pairs[0].run_test.ratio_mid);
+	compare_result_free(&r);
+
+	ok(compare_results_set((const json_t *const *)runs, 5, cur4, &o, &r) == 0,
+	   "run set: 4%% worse compared");
+	is_int(r.count[VERDICT_REGRESSED], 0, "run set: 4%% worse, within the run-to-run spread: "
+	       "not regressed");
+	is_int(r.count[VERDICT_UNCHANGED], 2, "run set: ... unchanged");
+	compare_result_free(&r);
+
+	for (int i = 0; i < 5; i++)
+		json_decref(runs[i]);
+	json_decref(cur10);
+	json_decref(cur4);
+	json_decref(env);
+}
+
 /* A baseline of runs in two modes (latency medians 100 and 130: where the memory
  * happened to be placed), against a current run in one of the modes and one 20%% worse
  * than both. */
@@ -475,7 +652,7 @@ static void test_multi_run(void)
 	result_add(worse, meas("lat", "dram", false, NULL, 130 * 1.2, 0.02, 20, 302));
 	result_add(worse, meas("bw", "read", true, NULL, 10 / 1.2, 0.02, 20, 303));
 	faster = result_new(json_incref(env), NULL);
-	result_add(faster, meas("lat", "dram", false, NULL, 100 / 1.2, 0.02, 20, 304));
+	result_add(faster, meas("lat", "dram", false, NULL, 100 / 3.0, 0.02, 20, 304));
 	result_add(faster, meas("bw", "read", true, NULL, 10, 0.02, 20, 305));
 
 	/* today's single-run comparison calls the mode change a regression */
@@ -501,21 +678,28 @@ static void test_multi_run(void)
 	ok(q->run_median_worst > 125 && q->run_median_best < 105,
 	   "multi: worst and best run medians are the two modes");
 	ok(q->run_ratio_worst < 1.05, "multi: current is within the worst run + threshold");
-	ok(q->reason && strstr(q->reason, "run-to-run range"),
-	   "multi: the pooled test alone would have flagged it (the reason says so)");
+	ok(q->reason && strstr(q->reason, "run-level test"),
+	   "multi: the pooled test alone would not have settled it (the reason says so)");
 	compare_result_free(&r);
 
 	ok(compare_results_set((const json_t *const *)runs, 4, worse, &o, &r) == 0,
 	   "multi: a 20%%-worse run compared");
-	is_int(r.count[VERDICT_REGRESSED], 2, "multi: 20%% worse than every run: both regressed");
-	is_near(r.pairs[0].run_ratio_worst, 1.2, 0.04, "multi: about x1.2 the worst run's median");
+	/* bw's runs agree (the sd floor applies): 20% worse is significant against them;
+	 * lat's runs are in two modes 30% apart, and with 4 runs a point 20% beyond the
+	 * worse mode is not significant at 1% under the run-level t test (p about 0.08) */
+	is_int(r.count[VERDICT_REGRESSED], 1, "multi: 20%% worse than every run: bw regressed");
+	q = strcmp(r.pairs[0].bench, "lat") == 0 ? &r.pairs[0] : &r.pairs[1];
+	is_near(q->run_ratio_worst, 1.2, 0.04, "multi: about x1.2 the worst run's median");
+	is_int(q->verdict, VERDICT_UNCHANGED, "multi: lat, against a bimodal set of 4: unchanged");
+	ok(q->reason && strstr(q->reason, "run-to-run variation"), "multi: ... by the run-level test");
+	is_near(q->run_test.p_worse, 0.08, 0.02, "multi: run-level p about 0.08");
 	is_int(compare_exit_code(&r, &(struct compare_outputs){ 0 }), 6, "multi: exit code 6");
 	compare_result_free(&r);
 
 	ok(compare_results_set((const json_t *const *)runs, 4, faster, &o, &r) == 0,
 	   "multi: a faster run compared");
 	q = strcmp(r.pairs[0].bench, "lat") == 0 ? &r.pairs[0] : &r.pairs[1];
-	is_int(q->verdict, VERDICT_IMPROVED, "multi: 20%% better than every run: improved");
+	is_int(q->verdict, VERDICT_IMPROVED, "multi: 3x better than every run: improved");
 	compare_result_free(&r);
 
 	/* a measurement missing from some runs is compared against the runs that have it */
@@ -645,6 +829,8 @@ int main(void)
 	test_options();
 	test_results();
 	test_decide_runs();
+	test_t_dist();
+	test_run_rule_set();
 	test_multi_run();
 	test_store();
 	test_calibration();
