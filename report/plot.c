@@ -761,7 +761,10 @@ static void write_plot_cmd(FILE *o, const struct plot_figure *f, const char *src
 				((double)f->ns - 1) / 2, f->ns + 1, 4 + 4 * i, 5 + 4 * i);
 		break;
 	case PLOT_HEATMAP:
-		fprintf(o, "%s using 1:2:3 with image, \\\n     %s using 1:2:(strcol(3) eq 'NaN' ? "
+		/* Boxes rather than 'with image', which needs a grid of at least 2x2 and so
+		 * drew nothing for the 1x1 matrices of a one-node machine. */
+		fprintf(o, "%s using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder "
+			"lc palette, \\\n     %s using 1:2:(strcol(3) eq 'NaN' ? "
 			"'' : sprintf('%%.3g', $3)) with labels font ',10'", src, src);
 		break;
 	}
@@ -792,6 +795,7 @@ int plot_render(const struct plot_figure *f, const char *dir, unsigned formats,
 		const struct plot_caps *caps, unsigned *made)
 {
 	char *data = NULL, *gp = NULL, *pipe_script = NULL, path[4096], cmd[8192] = "";
+	char log[4096];
 	size_t ndata = 0, ngp = 0, npipe = 0;
 	unsigned want;
 	FILE *o;
@@ -856,8 +860,13 @@ int plot_render(const struct plot_figure *f, const char *dir, unsigned formats,
 			snprintf(path, sizeof(path), "%s/%s.%s", dir, f->name, formats_tab[i].name);
 			unlink(path);
 		}
+	/* gnuplot's stderr goes to NAME.log, shown only when the figure fails: its
+	 * warnings (e.g. an empty colour range for a one-cell matrix) are not the user's
+	 * business when the figure is right. */
 	sh_quote(cmd, sizeof(cmd), caps->program);
-	strncat(cmd, " >/dev/null", sizeof(cmd) - strlen(cmd) - 1);
+	snprintf(log, sizeof(log), "%s/%s.log", dir, f->name);
+	strncat(cmd, " >/dev/null 2>", sizeof(cmd) - strlen(cmd) - 1);
+	sh_quote(cmd, sizeof(cmd), log);
 	fflush(NULL);
 	/* gnuplot may die early: a write to the closed pipe must be an error, not death. */
 	old = signal(SIGPIPE, SIG_IGN);
@@ -877,11 +886,13 @@ int plot_render(const struct plot_figure *f, const char *dir, unsigned formats,
 	snprintf(path, sizeof(path), "%s/%s.gp", dir, f->name);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		locus_error("%s: gnuplot failed (%s %d); the script and its data are kept next "
-			    "to it", path, st != -1 && WIFEXITED(st) ? "exit status" : "wait status",
-			    st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : st);
+			    "to it, gnuplot's messages in %s", path,
+			    st != -1 && WIFEXITED(st) ? "exit status" : "wait status",
+			    st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : st, log);
 		rc = -EIO;
 		goto out;
 	}
+	unlink(log);
 	for (size_t i = 0; i < NR_FORMATS; i++) {
 		struct stat sb;
 		char img[4096];
