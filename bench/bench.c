@@ -389,14 +389,44 @@ int bench_pin(const struct bench_ctx *c, int cpu)
 	return rc < 0 ? -errno : rc;
 }
 
+static int alloc_policy(struct bench_ctx *c, struct mem_region *r, size_t len,
+			enum mem_page page)
+{
+	return mem_alloc(r, len, page, c->policy.mode == MEM_POL_DEFAULT ? NULL : &c->policy);
+}
+
+static void warn_alloc(struct bench_ctx *c, size_t len, enum mem_page page, int rc)
+{
+	char b[32];
+
+	bench_warn(c, "could not allocate %s of %s pages: %s", format_size(len, b, sizeof(b)),
+		   mem_page_name(page), strerror(-rc));
+}
+
 int bench_alloc(struct bench_ctx *c, struct mem_region *r, size_t len, enum mem_page page)
 {
-	int rc = mem_alloc(r, len, page, c->policy.mode == MEM_POL_DEFAULT ? NULL : &c->policy);
+	int rc = alloc_policy(c, r, len, page);
 
-	if (rc < 0) {
-		char b[32];
-		bench_warn(c, "could not allocate %s of %s pages: %s",
-			   format_size(len, b, sizeof(b)), mem_page_name(page), strerror(-rc));
+	if (rc < 0)
+		warn_alloc(c, len, page, rc);
+	return rc;
+}
+
+int bench_alloc_or_skip(struct bench_ctx *c, struct mem_region *r, size_t len,
+			enum mem_page page, json_t *labels)
+{
+	int rc = alloc_policy(c, r, len, page);
+
+	if (rc == -ENOMEM && (page == MEM_PAGE_2M || page == MEM_PAGE_1G)) {
+		bench_skip(c, labels, "%s pages: the hugetlb pool could not back the region%s; "
+			   "reserve pages (nr_hugepages) or use --reserve-hugepages",
+			   mem_page_name(page), c->policy.mode == MEM_POL_DEFAULT ? "" :
+			   " (under a memory policy the free pages must be on its nodes: "
+			   "hugepages-*/nr_hugepages of /sys/devices/system/node/nodeN)");
+		return 1;
 	}
+	json_decref(labels);
+	if (rc < 0)
+		warn_alloc(c, len, page, rc);
 	return rc;
 }

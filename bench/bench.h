@@ -163,5 +163,10 @@ int bench_pin(const struct bench_ctx *c, int cpu);
 /* Convenience: allocate a region honouring ctx->policy; records a warning and returns
  * the error when the allocation fails. */
 int bench_alloc(struct bench_ctx *c, struct mem_region *r, size_t len, enum mem_page page);
+/* The same for benches that sweep page sizes: when a hugetlb pool cannot back the region
+ * it records one skip with `labels` (stolen; the reason says how to reserve pages) and
+ * returns 1; otherwise as bench_alloc (labels freed). */
+int bench_alloc_or_skip(struct bench_ctx *c, struct mem_region *r, size_t len,
+			enum mem_page page, json_t *labels);
 
 #endif

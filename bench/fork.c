@@ -94,15 +94,11 @@ static int fork_page_run(struct bench_ctx *c, enum mem_page page, const uint64_t
 				   format_size(size, b, sizeof(b)));
 			continue;
 		}
-		rc = bench_alloc(c, &r, size, page);
-		if (rc < 0) {
-			if (rc == -ENOMEM && (page == MEM_PAGE_2M || page == MEM_PAGE_1G)) {
-				bench_skip(c, json_pack("{s:s, s:I}", "page_size", asked, "resident_bytes",
-							(json_int_t)size),
-					   "%s pages: the hugetlb pool could not back the region (under a memory policy the free pages must be on its nodes: hugepages-*/nr_hugepages of /sys/devices/system/node/nodeN); reserve pages (nr_hugepages) or use --reserve-hugepages",
-					   asked);
-				rc = 0;
-			}
+		rc = bench_alloc_or_skip(c, &r, size, page,
+					 json_pack("{s:s, s:I}", "page_size", asked, "resident_bytes",
+						   (json_int_t)size));
+		if (rc != 0) {
+			rc = rc > 0 ? 0 : rc;
 			continue;
 		}
 		mem_touch(&r);

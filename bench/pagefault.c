@@ -198,14 +198,9 @@ static int pf_page_run(struct bench_ctx *c, enum mem_page page, uint64_t size, b
 		goto out_pool;
 	/* A region touched before the samples: it tells the page size obtained (the label
 	 * and the unit of ns per page), and serves the second-touch samples. */
-	rc = bench_alloc(c, &r, size, page);
-	if (rc < 0) {
-		if (rc == -ENOMEM && (page == MEM_PAGE_2M || page == MEM_PAGE_1G)) {
-			bench_skip(c, json_pack("{s:s}", "page_size", asked),
-				   "%s pages: the hugetlb pool could not back the region (under a memory policy the free pages must be on its nodes: hugepages-*/nr_hugepages of /sys/devices/system/node/nodeN); reserve pages (nr_hugepages) or use --reserve-hugepages",
-				   asked);
-			rc = 0;
-		}
+	rc = bench_alloc_or_skip(c, &r, size, page, json_pack("{s:s}", "page_size", asked));
+	if (rc != 0) {
+		rc = rc > 0 ? 0 : rc;
 		goto out_pool;
 	}
 	mem_touch(&r);

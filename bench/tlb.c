@@ -185,14 +185,9 @@ static int tlb_page_run(struct bench_ctx *c, const struct tlb_setup *st, enum me
 		rc = 0;
 		goto out_pool;
 	}
-	rc = bench_alloc(c, &r, fp_all[n - 1], page);
-	if (rc < 0) {
-		if (rc == -ENOMEM && (page == MEM_PAGE_2M || page == MEM_PAGE_1G)) {
-			bench_skip(c, json_pack("{s:s}", "page_size", asked),
-				   "%s pages: the hugetlb pool could not back the region; reserve pages (nr_hugepages) or use --reserve-hugepages",
-				   asked);
-			rc = 0;
-		}
+	rc = bench_alloc_or_skip(c, &r, fp_all[n - 1], page, json_pack("{s:s}", "page_size", asked));
+	if (rc != 0) {
+		rc = rc > 0 ? 0 : rc;
 		goto out_pool;
 	}
 	mem_touch(&r);
