@@ -159,6 +159,8 @@ int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, co
 	switch (o->type) {
 	case BOPT_FLAG:
 		return 0;
+	case BOPT_STR:
+		return *v ? 0 : (locus_error("%s: empty value", what), -EINVAL);
 	case BOPT_INT:
 		return parse_long(what, v, o->min || o->max ? o->min : LONG_MIN,
 				  o->min || o->max ? o->max : LONG_MAX, &l);
@@ -232,6 +234,22 @@ static const struct bench_metric *find_metric(const struct bench_ctx *c, const c
 	abort();
 }
 
+/* "setting_labels": the bench's setting labels that this measurement carries. */
+static void mark_setting_labels(const struct bench_ctx *c, json_t *meas)
+{
+	json_t *labels = json_object_get(meas, "labels"), *names = NULL;
+
+	for (const char *const *s = c->info->setting_labels; s && *s; s++) {
+		if (!json_object_get(labels, *s))
+			continue;
+		if (!names)
+			names = json_array();
+		json_array_append_new(names, json_string(*s));
+	}
+	if (names)
+		json_object_set_new(meas, "setting_labels", names);
+}
+
 int bench_measure(struct bench_ctx *c, struct bench_measure *m)
 {
 	const struct bench_metric *met = find_metric(c, m->metric);
@@ -281,6 +299,7 @@ int bench_measure(struct bench_ctx *c, struct bench_measure *m)
 		rc = -EINVAL;
 		goto out;
 	}
+	mark_setting_labels(c, meas);
 	json_object_set_new(meas, "verified", m->verified ? m->verified : json_object());
 	m->verified = NULL;
 	json_object_set_new(meas, "repeat", json_pack("{s:i, s:s, s:f, s:f}",
@@ -324,6 +343,7 @@ int bench_record(struct bench_ctx *c, const char *metric, json_t *labels,
 		json_decref(verified);
 		return -EINVAL;
 	}
+	mark_setting_labels(c, m);
 	json_object_set_new(m, "verified", verified ? verified : json_object());
 	json_object_set_new(m, "counters", json_object());
 	return result_add(c->result, m);

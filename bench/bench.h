@@ -33,6 +33,8 @@ enum bench_opt_type {
 	BOPT_CHOICE,    /* one of `choices` */
 	BOPT_CHOICES,   /* comma-separated subset of `choices` */
 	BOPT_FLAG,      /* no argument; value "1" when given */
+	BOPT_STR,       /* free text (a path, a fraction): bench_opt_str(); the bench checks it
+			 * in run() and refuses a bad value with one line and -EINVAL */
 };
 
 struct bench_opt {
@@ -59,6 +61,13 @@ struct bench_info {
 	const char *description;  /* a paragraph for `locus bench NAME --help`: what it shows */
 	const struct bench_opt *opts;       /* terminated by { .name = NULL } */
 	const struct bench_metric *metrics; /* terminated by { .name = NULL } */
+	/* The labels that record a system setting the bench ran under (read from the
+	 * machine, not chosen by an option), NULL-terminated; may be NULL.  E.g.
+	 * overcommit's "mode" (vm.overcommit_memory).  Every measurement carrying one of
+	 * them gets "setting_labels": [...] in the result, so that before/after reports and
+	 * `locus compare` pair the runs of two settings (showing "mode 0 -> 2") instead of
+	 * listing them as present on one side only (lib/result.h, docs/tune.md). */
+	const char *const *setting_labels;
 	/* NULL when the bench can run here, else the reason (recorded as a skip). */
 	const char *(*supported)(struct bench_ctx *ctx);
 	/* Run: add measurements/skips/warnings through the functions below.  Returns 0,

@@ -16,6 +16,7 @@
 #include <time.h>
 #include "log.h"
 #include "result.h"
+#include "runs.h"
 #include "stats.h"
 
 json_t *json_num(double x)
@@ -176,13 +177,23 @@ static int check_measurement(const char *path, size_t i, json_t *m)
 		if (!json_is_string(x) && !json_is_number(x) && !json_is_boolean(x))
 			return bad(path, "measurements[%zu].labels.%s: values must be strings, numbers or booleans", i, key);
 	}
+	v = json_object_get(m, "setting_labels");
+	if (v && !json_is_array(v))
+		return bad(path, "measurements[%zu].setting_labels must be an array of label names", i);
+	json_array_foreach(v, j, x) {
+		if (!json_is_string(x))
+			return bad(path, "measurements[%zu].setting_labels[%zu] is not a string (label names are allowed)", i, j);
+		if (!json_object_get(json_object_get(m, "labels"), json_string_value(x)))
+			return bad(path, "measurements[%zu].setting_labels[%zu]: '%s' is not one of its labels", i, j,
+				   json_string_value(x));
+	}
 	return 0;
 }
 
 json_t *result_load(const char *path)
 {
 	json_error_t err;
-	json_t *r, *v, *m;
+	json_t *r, *v, *m, *x;
 	size_t i;
 
 	r = json_load_file(path, 0, &err);
@@ -215,6 +226,21 @@ json_t *result_load(const char *path)
 	json_array_foreach(v, i, m)
 		if (check_measurement(path, i, m) < 0)
 			goto fail;
+	/* several runs merged into one file (lib/runs.h) */
+	x = json_object_get(r, "merged_runs");
+	if (x && (!json_is_integer(x) || json_integer_value(x) < 1 ||
+		  json_integer_value(x) > 100000)) {
+		bad(path, "field 'merged_runs' is not a run count (1..100000)");
+		goto fail;
+	}
+	json_array_foreach(v, i, m) {
+		const char *why = runs_check(m, x ? (size_t)json_integer_value(x) : 0);
+
+		if (why) {
+			bad(path, "measurements[%zu]: %s", i, why);
+			goto fail;
+		}
+	}
 	for (const char *const *k = (const char *const[]){ "skipped", "warnings", NULL }; *k; k++) {
 		v = json_object_get(r, *k);
 		if (v && !json_is_array(v)) {
@@ -233,10 +259,22 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-char *result_key(const json_t *m)
+bool result_is_setting_label(const json_t *m, const char *label)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(m, "setting_labels"), i, x)
+		if (json_is_string(x) && strcmp(json_string_value(x), label) == 0)
+			return true;
+	return false;
+}
+
+/* "bench/metric{k=v,...}", labels sorted by name, setting labels left out when asked. */
+static char *key_of(const json_t *m, bool skip_settings)
 {
 	json_t *labels = json_object_get(m, "labels");
-	size_t n = json_object_size(labels), i = 0, len;
+	size_t n = json_object_size(labels), i = 0, len, out = 0;
 	const char **keys = calloc(n ? n : 1, sizeof(*keys));
 	const char *k;
 	json_t *v;
@@ -246,7 +284,9 @@ char *result_key(const json_t *m)
 	if (!keys)
 		return NULL;
 	json_object_foreach(labels, k, v)
-		keys[i++] = k;
+		if (!skip_settings || !result_is_setting_label(m, k))
+			keys[i++] = k;
+	n = i;
 	qsort(keys, n, sizeof(*keys), cmp_str);
 	f = open_memstream(&buf, &len);
 	if (!f) {
@@ -257,7 +297,7 @@ char *result_key(const json_t *m)
 		json_string_value(json_object_get(m, "metric")));
 	for (i = 0; i < n; i++) {
 		v = json_object_get(labels, keys[i]);
-		fprintf(f, "%s%s=", i ? "," : "", keys[i]);
+		fprintf(f, "%s%s=", out++ ? "," : "", keys[i]);
 		if (json_is_string(v))
 			fputs(json_string_value(v), f);
 		else if (json_is_integer(v))
@@ -271,4 +311,14 @@ char *result_key(const json_t *m)
 	fclose(f);
 	free(keys);
 	return buf;
+}
+
+char *result_key(const json_t *m)
+{
+	return key_of(m, false);
+}
+
+char *result_match_key(const json_t *m)
+{
+	return key_of(m, true);
 }

@@ -10,6 +10,14 @@
  * One flat list of measurements, each keyed by (bench, metric, labels): that key is what
  * comparison matches on, so labels hold every parameter that makes a measurement a
  * different question.  Written with jansson in the C locale; NaN and Inf become null.
+ *
+ * SETTING LABELS.  Some labels record a system setting the bench ran under rather than
+ * a parameter it chose (overcommit's "mode" is vm.overcommit_memory; reclaim's
+ * "swappiness").  A measurement lists them in the optional "setting_labels" array (the
+ * bench framework writes it from bench_info.setting_labels).  They stay in the key, so
+ * one file can hold runs under several settings, but comparison may pair two
+ * measurements whose keys differ only in setting labels (result_match_key()): that is
+ * what a before/after run of `locus tune ab` is.
  */
 #ifndef LOCUS_RESULT_H
 #define LOCUS_RESULT_H
@@ -44,12 +52,20 @@ int result_write(const json_t *result, const char *path);
 
 /* Load and validate a result file: valid JSON, schema == locus-result/1, required fields
  * with the right types (measurements[i].bench/metric/unit/higher_is_better/labels/
- * samples).  On failure prints "locus: FILE: problem" naming the field and returns NULL
+ * samples; the optional setting_labels an array of names of its labels).  On failure prints "locus: FILE: problem" naming the field and returns NULL
  * (the caller exits 2). */
 json_t *result_load(const char *path);
 
 /* The canonical key of a measurement: "bench/metric{k=v,...}" with labels sorted by
  * key.  Caller frees. */
 char *result_key(const json_t *measurement);
+
+/* The key without the measurement's setting labels (those named in its
+ * "setting_labels"): "bench/metric{k=v,...}" over the other labels.  Equal to
+ * result_key() when it has none.  Caller frees; NULL on ENOMEM. */
+char *result_match_key(const json_t *measurement);
+
+/* Whether `label` is one of the measurement's setting labels. */
+bool result_is_setting_label(const json_t *measurement, const char *label);
 
 #endif

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "parse.h"
 #include "result.h"
+#include "runs.h"
 #include "rng.h"
 #include "stats.h"
 
@@ -670,6 +671,26 @@ int compare_run_test(const double *medians, size_t k, double cur, bool higher_is
 	return 0;
 }
 
+double compare_t_quantile(double p, double df)
+{
+	double lo = 0.0, hi = 1.0;
+
+	if (!(p > 0.0 && p <= 0.5) || !(df > 0.0))
+		return NAN;
+	/* P(T > t) falls from 0.5 at t = 0: bracket, then bisect to double precision */
+	while (compare_t_sf(hi, df) > p && hi < 1e12)
+		hi *= 2.0;
+	for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+		double mid = 0.5 * (lo + hi);
+
+		if (compare_t_sf(mid, df) > p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return 0.5 * (lo + hi);
+}
+
 static const char run_test_not_significant_reason[] =
 	"significant against the pooled runs, but not against the baseline's run-to-run "
 	"variation (run-level t test)";
@@ -1156,8 +1177,9 @@ void compare_pair_clear(struct compare_pair *p)
 		return;
 	free(p->key);
 	free(p->note);
+	free(p->settings);
 	free(p->base_set);
-	p->key = p->note = NULL;
+	p->key = p->note = p->settings = NULL;
 	p->base_set = NULL;
 	p->n_base_set = 0;
 }
@@ -1179,12 +1201,39 @@ static double median_of(const double *v, size_t n)
 	return m;
 }
 
+/* The current side's value for the run level: its median, or, when it holds several
+ * merged runs (`locus gate --runs M`, lib/runs.h), the median of their medians — one
+ * disturbed run out of three cannot move it.  That value is then tested as ONE draw of
+ * the run distribution (rules 7-8 unchanged): conservative, since a median of M runs
+ * varies no more than one run does. */
+static double current_run_value(struct compare_pair *p, const json_t *cur, double inject)
+{
+	size_t k = json_array_size(json_object_get(cur, "run_sizes")), got;
+	double *meds, v;
+
+	p->cur_runs = 1;
+	if (k < 2)
+		return p->median_cur;   /* already injected, when calibrating */
+	meds = malloc(k * sizeof(*meds));
+	if (!meds)
+		return p->median_cur;
+	got = runs_medians(cur, meds, k);
+	if (got)
+		inject_slowdown(meds, got, inject, p->higher_is_better);
+	v = got ? median_of(meds, got) : p->median_cur;
+	p->cur_runs = got ? got : 1;
+	free(meds);
+	return v;
+}
+
 /* The baseline runs' medians of one measurement: best and worst in the bad direction,
- * and from them the spread and the current median's ratios to them (rules 7-8). */
-static int run_level(struct compare_pair *p, const json_t *const *base, size_t n)
+ * and from them the spread and the current value's ratios to them (rules 7-8). */
+static int run_level(struct compare_pair *p, const json_t *const *base, size_t n,
+		     const json_t *cur, double inject)
 {
 	bool hib = p->higher_is_better, bad = false;
 	double best = NAN, worst = NAN, *meds = malloc((n ? n : 1) * sizeof(*meds));
+	double x = current_run_value(p, cur, inject);
 	int rc;
 
 	p->base_runs = 0;
@@ -1216,17 +1265,109 @@ static int run_level(struct compare_pair *p, const json_t *const *base, size_t n
 	}
 	p->run_median_best = best;
 	p->run_median_worst = worst;
-	if (bad || !(p->median_cur > 0.0) || p->base_runs == 0) {
+	p->run_current = x;
+	if (bad || !(x > 0.0) || p->base_runs == 0) {
 		p->run_spread = p->run_ratio_worst = p->run_ratio_best = NAN;
 	} else {
 		p->run_spread = bad_ratio(best, worst, hib) - 1.0;
-		p->run_ratio_worst = bad_ratio(worst, p->median_cur, hib);
-		p->run_ratio_best = bad_ratio(best, p->median_cur, hib);
+		p->run_ratio_worst = bad_ratio(worst, x, hib);
+		p->run_ratio_best = bad_ratio(best, x, hib);
 	}
-	rc = p->base_runs ? compare_run_test(meds, p->base_runs, p->median_cur, hib,
+	rc = p->base_runs ? compare_run_test(meds, p->base_runs, x, hib,
 					     p->threshold, &p->run_test) : 0;
+	/* The smallest regression the run-level test can call for a lone suspect: what
+	 * this baseline's run-to-run spread lets the gate see at all. */
+	p->run_detectable = NAN;
+	if (p->base_runs >= COMPARE_RUN_TEST_MIN_RUNS && isfinite(p->run_test.sd)) {
+		double k = (double)p->base_runs, tq = compare_t_quantile(p->alpha, k - 1.0);
+
+		p->run_detectable = fmax(expm1(tq * p->run_test.sd * sqrt(1.0 + 1.0 / k)),
+					 p->threshold);
+	}
 	free(meds);
 	return rc == -ENOMEM ? rc : 0;
+}
+
+/* A label value as text: strings bare, numbers and booleans as in result_key(). */
+static void label_text(FILE *f, const json_t *v)
+{
+	if (!v)
+		fputs("(absent)", f);
+	else if (json_is_string(v))
+		fputs(json_string_value(v), f);
+	else if (json_is_integer(v))
+		fprintf(f, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		fprintf(f, "%.17g", json_real_value(v));
+	else if (json_is_boolean(v))
+		fputs(json_is_true(v) ? "true" : "false", f);
+}
+
+static bool label_equal(const json_t *a, const json_t *b)
+{
+	return (!a && !b) || (a && b && json_equal((json_t *)a, (json_t *)b));
+}
+
+/* One setting label's change: "NAME B → C", the baseline runs' distinct values
+ * comma-separated; nothing when every run has the current value. */
+static void setting_change(FILE *f, bool *any, const char *name, const json_t *const *base,
+			   size_t n, const json_t *cur)
+{
+	const json_t *cv = json_object_get(json_object_get(cur, "labels"), name);
+	bool differs = false, first = true;
+
+	for (size_t i = 0; i < n; i++)
+		differs |= !label_equal(json_object_get(json_object_get(base[i], "labels"), name), cv);
+	if (!differs)
+		return;
+	fprintf(f, "%s%s ", *any ? ", " : "", name);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *bv = json_object_get(json_object_get(base[i], "labels"), name);
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = label_equal(json_object_get(json_object_get(base[j], "labels"), name), bv);
+		if (seen)
+			continue;
+		if (!first)
+			fputc(',', f);
+		label_text(f, bv);
+		first = false;
+	}
+	fputs(" → ", f);
+	label_text(f, cv);
+	*any = true;
+}
+
+/* "mode 0 → 2" over the setting labels of cur and base[0] whose values differ, or
+ * NULL (nothing differs, or ENOMEM: the note is informative only). */
+static char *settings_text(const json_t *const *base, size_t n, const json_t *cur)
+{
+	const json_t *lists[2] = { json_object_get(cur, "setting_labels"),
+				   json_object_get(base[0], "setting_labels") };
+	bool any = false;
+	size_t len, i;
+	char *buf;
+	json_t *x;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	for (int l = 0; l < 2; l++) {
+		json_array_foreach(lists[l], i, x) {
+			const char *name = json_string_value(x);
+
+			if (!name || (l == 1 && result_is_setting_label(cur, name)))
+				continue;
+			setting_change(f, &any, name, base, n, cur);
+		}
+	}
+	fclose(f);
+	if (!any) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 int compare_measurements_set(const json_t *const *base, size_t n, const json_t *cur,
@@ -1241,7 +1382,9 @@ int compare_measurements_set(const json_t *const *base, size_t n, const json_t *
 	if (!base || n == 0)
 		return -EINVAL;
 	ub = json_string_value(json_object_get(base[0], "unit"));
-	out->key = result_key(base[0]);
+	/* the current's key: with a setting changed it is the one a rerun (gate) has */
+	out->key = result_key(cur);
+	out->settings = settings_text(base, n, cur);
 	out->base_set = malloc(n * sizeof(*out->base_set));
 	if (!out->key || !out->base_set) {
 		compare_pair_clear(out);
@@ -1290,7 +1433,7 @@ int compare_measurements_set(const json_t *const *base, size_t n, const json_t *
 	    out->higher_is_better != json_is_true(json_object_get(cur, "higher_is_better")))
 		out->incomparable = true;
 	out->median_cur = nc ? median_of(c, nc) : NAN;
-	rc = run_level(out, base, n);
+	rc = run_level(out, base, n, cur, o->inject);
 	if (rc == 0)
 		rc = pair_stats(out, b, nb, c, nc, o, true);
 out:
@@ -1419,6 +1562,147 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void free_strs(char **s, size_t n);
+static char *compact(const json_t *v);
+
+/* Add "BENCH.LABEL (label)" env differences for the setting labels a pair changed
+ * (each key once), so that they are warned about like fingerprint differences. */
+static int note_setting_diffs(const struct compare_pair *p, struct compare_result *r)
+{
+	const json_t *lists[2] = { json_object_get(p->cur, "setting_labels"),
+				   json_object_get(p->base, "setting_labels") };
+	size_t i;
+	json_t *x;
+
+	for (int l = 0; l < 2; l++) {
+		json_array_foreach(lists[l], i, x) {
+			const char *name = json_string_value(x);
+			const json_t *bv = json_object_get(json_object_get(p->base, "labels"), name);
+			const json_t *cv = json_object_get(json_object_get(p->cur, "labels"), name);
+			struct compare_env_diff d = { NULL, NULL, NULL }, *nn;
+			bool seen = false;
+
+			if (label_equal(bv, cv))
+				continue;
+			if (asprintf(&d.key, "%s.%s (label)", p->bench ? p->bench : "?", name) < 0)
+				return -ENOMEM;
+			for (size_t q = 0; q < r->n_env_diffs && !seen; q++)
+				seen = strcmp(r->env_diffs[q].key, d.key) == 0;
+			if (seen) {
+				free(d.key);
+				continue;
+			}
+			d.base = compact(bv);
+			d.cur = compact(cv);
+			nn = realloc(r->env_diffs, (r->n_env_diffs + 1) * sizeof(*nn));
+			if (!d.base || !d.cur || !nn) {
+				if (nn)
+					r->env_diffs = nn;
+				free(d.key);
+				free(d.base);
+				free(d.cur);
+				return -ENOMEM;
+			}
+			r->env_diffs = nn;
+			nn[r->n_env_diffs++] = d;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The second matching pass: each still unmatched current measurement that has setting
+ * labels is paired with the baseline measurements (one per run at most) that no key
+ * matched either and have its result_match_key() -- when that is unambiguous: exactly
+ * one such current measurement, and one distinct key in a run (a run with several is
+ * left out).  The rest are "only in current".  The baseline keys used are returned in
+ * *paired (not "only in baseline" then).
+ */
+static int pair_settings(size_t n, struct keyed *const *kb,
+			 const size_t *nb, const struct keyed *kc, size_t nc,
+			 const size_t *unmatched, size_t n_unmatched, const json_t **ms,
+			 const struct compare_opts *o, struct compare_result *out,
+			 char ***paired, size_t *n_paired)
+{
+	char **mkc = calloc(n_unmatched ? n_unmatched : 1, sizeof(*mkc));
+	char ***mkb = calloc(n, sizeof(*mkb));
+	bool any = false;
+	int rc = 0;
+
+	if (!mkc || !mkb) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t u = 0; u < n_unmatched; u++) {
+		const json_t *m = kc[unmatched[u]].m;
+
+		if (!json_array_size(json_object_get(m, "setting_labels")))
+			continue;
+		if (!(mkc[u] = result_match_key(m))) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		any = true;
+	}
+	/* match keys of the baseline measurements no current key matched */
+	for (size_t i = 0; any && i < n; i++) {
+		if (!(mkb[i] = calloc(nb[i] ? nb[i] : 1, sizeof(**mkb)))) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		for (size_t a = 0; a < nb[i]; a++) {
+			if (find_keyed(kc, nc, kb[i][a].key) ||
+			    !json_array_size(json_object_get(kb[i][a].m, "setting_labels")))
+				continue;
+			if (!(mkb[i][a] = result_match_key(kb[i][a].m))) {
+				rc = -ENOMEM;
+				goto out;
+			}
+		}
+	}
+	for (size_t u = 0; u < n_unmatched; u++) {
+		const struct keyed *c = &kc[unmatched[u]];
+		bool unique = mkc[u] != NULL;
+		size_t k = 0;
+
+		for (size_t v = 0; v < n_unmatched && unique; v++)
+			unique = v == u || !mkc[v] || strcmp(mkc[v], mkc[u]) != 0;
+		for (size_t i = 0; unique && i < n; i++) {
+			const struct keyed *f = NULL;
+			bool ambiguous = false;
+
+			for (size_t a = 0; a < nb[i]; a++) {
+				if (!mkb[i][a] || strcmp(mkb[i][a], mkc[u]) != 0)
+					continue;
+				if (f && strcmp(f->key, kb[i][a].key) != 0)
+					ambiguous = true;
+				else if (!f)
+					f = &kb[i][a];
+			}
+			if (f && !ambiguous) {
+				ms[k++] = f->m;
+				if ((rc = push_str(paired, n_paired, f->key)) < 0)
+					goto out;
+			}
+		}
+		if (!k) {
+			rc = push_str(&out->only_cur, &out->n_only_cur, c->key);
+		} else {
+			rc = compare_measurements_set(ms, k, c->m, o, &out->pairs[out->n_pairs]);
+			if (!rc)
+				rc = note_setting_diffs(&out->pairs[out->n_pairs++], out);
+		}
+		if (rc < 0)
+			goto out;
+	}
+out:
+	for (size_t i = 0; mkb && i < n; i++)
+		free_strs(mkb[i], mkb[i] ? nb[i] : 0);
+	free(mkb);
+	free_strs(mkc, n_unmatched);
+	return rc;
+}
+
 int compare_results(const json_t *base, const json_t *cur, const struct compare_opts *o,
 		    struct compare_result *out)
 {
@@ -1429,14 +1713,16 @@ int compare_results_set(const json_t *const *base, size_t n, const json_t *cur,
 			const struct compare_opts *o, struct compare_result *out)
 {
 	struct keyed **kb = NULL, *kc = NULL;
-	size_t *nb = NULL, nc = 0, j = 0;
+	size_t *nb = NULL, nc = 0, j = 0, *unmatched = NULL, n_unmatched = 0, n_paired = 0;
 	const json_t **ms = NULL;
+	char **paired = NULL;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!base || n == 0)
 		return -EINVAL;
 	out->n_base_runs = n;
+	out->n_cur_runs = runs_count(cur);
 	kb = calloc(n, sizeof(*kb));
 	nb = calloc(n, sizeof(*nb));
 	ms = calloc(n, sizeof(*ms));
@@ -1461,6 +1747,11 @@ int compare_results_set(const json_t *const *base, size_t n, const json_t *cur,
 		goto out;
 	}
 	/* every key of the current run against the runs that have it (first of duplicates) */
+	unmatched = calloc(nc ? nc : 1, sizeof(*unmatched));
+	if (!unmatched) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	while (j < nc) {
 		size_t jj = j, k = 0;
 
@@ -1471,7 +1762,7 @@ int compare_results_set(const json_t *const *base, size_t n, const json_t *cur,
 				ms[k++] = f->m;
 		}
 		if (!k) {
-			rc = push_str(&out->only_cur, &out->n_only_cur, kc[jj].key);
+			unmatched[n_unmatched++] = jj;
 		} else {
 			rc = compare_measurements_set(ms, k, kc[jj].m, o, &out->pairs[out->n_pairs]);
 			if (!rc)
@@ -1482,6 +1773,11 @@ int compare_results_set(const json_t *const *base, size_t n, const json_t *cur,
 		if (rc < 0)
 			goto out;
 	}
+	/* then across setting labels: what is left on both sides, by result_match_key() */
+	rc = pair_settings(n, kb, nb, kc, nc, unmatched, n_unmatched, ms, o, out,
+			   &paired, &n_paired);
+	if (rc < 0)
+		goto out;
 	/* keys of any baseline run missing from the current one, each once, sorted */
 	for (size_t i = 0; i < n; i++) {
 		for (size_t a = 0; a < nb[i]; a++) {
@@ -1489,6 +1785,8 @@ int compare_results_set(const json_t *const *base, size_t n, const json_t *cur,
 
 			if (a && strcmp(kb[i][a].key, kb[i][a - 1].key) == 0)
 				continue;
+			for (size_t q = 0; q < n_paired && !seen; q++)
+				seen = strcmp(paired[q], kb[i][a].key) == 0;
 			for (size_t q = 0; q < i && !seen; q++)
 				seen = find_keyed(kb[q], nb[q], kb[i][a].key) != NULL;
 			if (!seen && (rc = push_str(&out->only_base, &out->n_only_base,
@@ -1536,6 +1834,8 @@ out:
 	free(kb);
 	free(nb);
 	free(ms);
+	free(unmatched);
+	free_strs(paired, n_paired);
 	free_keyed(kc, nc);
 	if (rc < 0) {
 		if (rc == -ENOMEM)
@@ -1903,6 +2203,59 @@ static const char single_run_note[] =
 	"agree more closely than separate runs do); save several runs with `locus baseline "
 	"save DIR RESULT.json` and compare with the set";
 
+/* The run-level detectability over the pairs that have it: best, median and worst
+ * run_detectable, and how many are at most twice the comparison's threshold.  Returns
+ * the number of pairs that have it (0: nothing is set). */
+static size_t detectable_summary(const struct compare_result *r, double threshold,
+				 double *best, double *med, double *worst, size_t *n_ok)
+{
+	double *v = malloc((r->n_pairs ? r->n_pairs : 1) * sizeof(*v));
+	size_t n = 0;
+
+	*n_ok = 0;
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < r->n_pairs; i++)
+		if (isfinite(r->pairs[i].run_detectable)) {
+			v[n++] = r->pairs[i].run_detectable;
+			*n_ok += r->pairs[i].run_detectable <= 2.0 * threshold + 1e-12;
+		}
+	if (n) {
+		double *sv = sorted_copy(v, n);
+
+		if (!sv) {
+			free(v);
+			return 0;
+		}
+		*best = sv[0];
+		*worst = sv[n - 1];
+		*med = stats_quantile_sorted(sv, n, 0.5);
+		free(sv);
+	}
+	free(v);
+	return n;
+}
+
+static void print_detectable(FILE *f, const struct compare_result *r,
+			     const struct compare_outputs *out, const char *pre, const char *post)
+{
+	double best, med, worst;
+	size_t ok, n = detectable_summary(r, out->threshold, &best, &med, &worst, &ok);
+
+	if (!n)
+		return;
+	fprintf(f, "%sWhat the baseline's run-to-run spread lets the run-level test see (one "
+		"suspect, alpha %g): regressions from %.1f%% (best measurement), %.1f%% "
+		"(median), %.1f%% (worst) on; %zu of %zu measurements can see %.0f%%.%s",
+		pre, out->alpha, best * 100.0, med * 100.0, worst * 100.0, ok, n,
+		200.0 * out->threshold, post);
+}
+
+/* What a current side of several runs means (`locus gate --runs`). */
+static const char cur_runs_note[] =
+	"at the run level the median of their medians is tested as one run (one "
+	"disturbed run cannot move it)";
+
 static const char *base_name(const struct compare_outputs *out)
 {
 	return out->baseline_name ? out->baseline_name : "baseline";
@@ -1959,6 +2312,9 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 			"(run-level t test, Holm-adjusted) and worse than their median by the "
 			"threshold." :
 			"a regression must also be worse than every run's median by the threshold.");
+	if (r->n_cur_runs > 1)
+		fprintf(f, "Current: %zu runs, samples pooled; %s\n", r->n_cur_runs, cur_runs_note);
+	print_detectable(f, r, out, "", "\n");
 	fputc('\n', f);
 	snprintf(cil, sizeof(cil), "%d%% CI", ci_percent(r));
 	fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  ", "VERDICT", "CHANGE",
@@ -1996,6 +2352,8 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 					q->threshold * 100.0);
 			fputc(']', f);
 		}
+		if (q->settings)
+			fprintf(f, "  [setting %s]", q->settings);
 		if (q->note)
 			fprintf(f, "  [%s]", q->note);
 		fputc('\n', f);
@@ -2031,13 +2389,18 @@ static json_t *pair_json(const struct compare_pair *q)
 	json_object_set_new(o, "key", json_string(q->key));
 	json_object_set_new(o, "bench", json_string(q->bench ? q->bench : ""));
 	json_object_set_new(o, "metric", json_string(q->metric ? q->metric : ""));
-	json_object_set(o, "labels", json_object_get(q->base, "labels"));
+	/* the labels of the key; the baseline's too when a setting label differs */
+	json_object_set(o, "labels", json_object_get(q->settings ? q->cur : q->base, "labels"));
 	json_object_set_new(o, "unit", json_string(q->unit));
 	json_object_set_new(o, "higher_is_better", json_boolean(q->higher_is_better));
 	json_object_set_new(o, "verdict", json_string(compare_verdict_name(q->verdict)));
 	json_object_set_new(o, "reason", json_string(q->reason ? q->reason : ""));
 	if (q->note)
 		json_object_set_new(o, "note", json_string(q->note));
+	if (q->settings) {
+		json_object_set_new(o, "settings", json_string(q->settings));
+		json_object_set(o, "labels_baseline", json_object_get(q->base, "labels"));
+	}
 	json_object_set_new(o, "n_baseline", json_integer((json_int_t)q->n_base));
 	json_object_set_new(o, "n_current", json_integer((json_int_t)q->n_cur));
 	json_object_set_new(o, "median_baseline", json_num(q->median_base));
@@ -2057,6 +2420,9 @@ static json_t *pair_json(const struct compare_pair *q)
 	json_object_set_new(o, "alpha", json_num(q->alpha));
 	json_object_set_new(o, "threshold", json_num(q->threshold));
 	json_object_set_new(o, "baseline_runs", json_integer((json_int_t)q->base_runs));
+	json_object_set_new(o, "current_runs", json_integer((json_int_t)q->cur_runs));
+	json_object_set_new(o, "run_current", json_num(q->run_current));
+	json_object_set_new(o, "run_detectable", json_num(q->run_detectable));
 	json_object_set_new(o, "run_median_best", json_num(q->run_median_best));
 	json_object_set_new(o, "run_median_worst", json_num(q->run_median_worst));
 	json_object_set_new(o, "run_spread", json_num(q->run_spread));
@@ -2091,6 +2457,17 @@ json_t *compare_to_json(const struct compare_result *r, const struct compare_out
 	json_object_set_new(o, "threshold", json_num(out->threshold));
 	json_object_set_new(o, "correction", json_string(out->no_correction ? "none" : "holm"));
 	json_object_set_new(o, "baseline_runs", json_integer((json_int_t)r->n_base_runs));
+	json_object_set_new(o, "current_runs", json_integer((json_int_t)r->n_cur_runs));
+	{
+		double best, med, worst;
+		size_t ok, n = detectable_summary(r, out->threshold, &best, &med, &worst, &ok);
+
+		if (n)
+			json_object_set_new(o, "run_detectable", json_pack(
+				"{s:o, s:o, s:o, s:I, s:I}", "best", json_num(best), "median",
+				json_num(med), "worst", json_num(worst), "measurements", (json_int_t)n,
+				"within_twice_threshold", (json_int_t)ok));
+	}
 	if (r->n_base_runs == 1)
 		json_object_set_new(o, "warning", json_string(single_run_note));
 	json_object_set_new(o, "method", json_string(
@@ -2322,6 +2699,9 @@ void compare_write_markdown(FILE *f, const struct compare_result *r,
 			"significant against the runs' medians (run-level t test) and worse than "
 			"their median by the threshold" :
 			"worse than every run's median by the threshold");
+	if (r->n_cur_runs > 1)
+		fprintf(f, "Current: %zu runs (samples pooled; %s)\n\n", r->n_cur_runs, cur_runs_note);
+	print_detectable(f, r, out, "", "\n\n");
 	if (r->n_pairs) {
 		fprintf(f, "| | Measurement | Change | %d%% CI | p | Baseline | Current |%s Verdict |\n",
 			ci_percent(r), r->n_base_runs > 1 ? " Run spread |" : "");
@@ -2333,7 +2713,13 @@ void compare_write_markdown(FILE *f, const struct compare_result *r,
 
 		fprintf(f, "| %s | `", mark[q->verdict]);
 		md_cell(f, q->key);
-		fprintf(f, "` | %s | %s | %s | %s | %s | ",
+		fputc('`', f);
+		if (q->settings) {
+			fputs(" (", f);
+			md_cell(f, q->settings);
+			fputc(')', f);
+		}
+		fprintf(f, " | %s | %s | %s | %s | %s | ",
 			fmt_change(ch, sizeof(ch), q->ratio), fmt_ci(ci, sizeof(ci), q),
 			fmt_p(p, sizeof(p), q->p_adj), fmt_val(vb, sizeof(vb), q->median_base, q->unit),
 			fmt_val(vc, sizeof(vc), q->median_cur, q->unit));
@@ -2426,6 +2812,8 @@ void compare_print_github(FILE *f, const struct compare_result *r,
 		if (!m)
 			return;
 		fprintf(m, "%s ", q->key);
+		if (q->settings)
+			fprintf(m, "(setting %s) ", q->settings);
 		pair_line(m, q);
 		fclose(m);
 		gh_command(f, level, q->verdict == VERDICT_REGRESSED ? "locus: performance regression" :
@@ -2567,6 +2955,37 @@ static bool want_store_entry(const char *dir, const char *name)
 	       (len == 21 && strcmp(name + 16, ".json") == 0 && is_fp_id(name, 16));
 }
 
+/* A file of several merged runs (lib/runs.h: `locus gate --runs`, `tune ab`) is that
+ * many baseline runs: each gets its own entry (the path repeated), so the run-level
+ * rule sees every run.  Takes r. */
+static int baseline_push_merged(struct compare_baseline *b, const char *path, json_t *r)
+{
+	json_t **parts = NULL;
+	size_t np = 0, i;
+	int rc = runs_split(r, &parts, &np);
+
+	json_decref(r);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < np; i++) {
+		json_t **runs = realloc(b->runs, (b->n + 1) * sizeof(*runs));
+		char **paths = runs ? realloc(b->paths, (b->n + 1) * sizeof(*paths)) : NULL;
+
+		if (runs)
+			b->runs = runs;
+		if (paths)
+			b->paths = paths;
+		if (!runs || !paths || !(b->paths[b->n] = strdup(path)))
+			break;
+		b->runs[b->n++] = parts[i];
+	}
+	rc = i == np ? 0 : -ENOMEM;
+	for (; i < np; i++)
+		json_decref(parts[i]);
+	free(parts);
+	return rc;
+}
+
 static int baseline_push(struct compare_baseline *b, const char *path)
 {
 	json_t **runs = realloc(b->runs, (b->n + 1) * sizeof(*runs));
@@ -2583,6 +3002,8 @@ static int baseline_push(struct compare_baseline *b, const char *path)
 	r = result_load(path);
 	if (!r)
 		return -EINVAL;
+	if (runs_count(r) > 1)
+		return baseline_push_merged(b, path, r);
 	b->paths[b->n] = strdup(path);
 	if (!b->paths[b->n]) {
 		json_decref(r);
@@ -2737,6 +3158,34 @@ static unsigned long run_seq(const char *name)
 	return end != name && strcmp(end, ".json") == 0 ? v : 0;
 }
 
+/* A result of several merged runs (lib/runs.h) is saved as its runs, one file each, in
+ * run order: the store holds runs, and the run-level rule counts them. */
+static int baseline_save_merged(const char *dir, const json_t *result, unsigned keep,
+				char **stored, size_t *n_runs, size_t *dropped)
+{
+	json_t **parts = NULL;
+	size_t np = 0, gone = 0;
+	int rc = runs_split(result, &parts, &np);
+
+	for (size_t i = 0; i < np; i++) {
+		size_t d = 0;
+
+		if (rc == 0) {
+			if (stored) {
+				free(*stored);
+				*stored = NULL;
+			}
+			rc = compare_baseline_save(dir, parts[i], keep, stored, n_runs, &d);
+			gone += d;
+		}
+		json_decref(parts[i]);
+	}
+	free(parts);
+	if (dropped)
+		*dropped = gone;
+	return rc;
+}
+
 int compare_baseline_save(const char *dir, const json_t *result, unsigned keep,
 			  char **stored, size_t *n_runs, size_t *dropped)
 {
@@ -2747,6 +3196,8 @@ int compare_baseline_save(const char *dir, const json_t *result, unsigned keep,
 
 	if (stored)
 		*stored = NULL;
+	if (runs_count(result) > 1)
+		return baseline_save_merged(dir, result, keep, stored, n_runs, dropped);
 	if (keep < 1)
 		keep = 1;
 	compare_fingerprint_id(json_object_get(result, "env"), id);

@@ -194,6 +194,9 @@ enum compare_verdict compare_decide_runs(enum compare_verdict pooled, size_t run
  * from the regularized incomplete beta function (continued fraction).  NAN for a NAN
  * t or df <= 0; 0 / 1 for t = +inf / -inf. */
 double compare_t_sf(double t, double df);
+/* Its inverse: t with P(T > t) = p, for 0 < p <= 0.5 (bisection on compare_t_sf, to
+ * about 1e-12 relative); NAN otherwise. */
+double compare_t_quantile(double p, double df);
 
 struct compare_run_test {
 	double ratio_mid;             /* current median / median of the runs' medians, bad
@@ -273,7 +276,10 @@ struct compare_opts {
 			       .boot_reps = COMPARE_DEFAULT_BOOT_REPS }
 
 struct compare_pair {
-	char *key;                    /* result_key() */
+	char *key;                    /* result_key() of the current measurement */
+	char *settings;               /* when the pair's keys differ in setting labels
+				       * (result.h): the change, e.g. "mode 0 → 2"
+				       * (malloc'd); NULL when the settings agree */
 	const json_t *base, *cur;     /* the measurements (borrowed) */
 	const char *bench, *metric, *unit;
 	bool higher_is_better;
@@ -301,7 +307,14 @@ struct compare_pair {
 				       * 0 with one run, NAN if undefined */
 	double run_ratio_worst, run_ratio_best; /* current median vs the worst / best run's
 				       * median, bad direction (w and b of rules 7'-8') */
+	double run_current;           /* the current side's value at the run level: its
+				       * median, or the median of its merged runs' medians */
+	size_t cur_runs;              /* runs merged into the current side (1 = plain) */
 	struct compare_run_test run_test; /* rules 7-8 with >= 3 runs (NAN fields else) */
+	double run_detectable;        /* the smallest regression (relative, >= threshold)
+				       * the run-level test can call for a lone suspect at
+				       * alpha: exp(t_{1-alpha,K-1} s sqrt(1 + 1/K)) - 1;
+				       * NAN with fewer than 3 runs */
 	double run_p_adj;             /* the run-level p the verdict used: Holm-adjusted
 				       * over run_family pairs, raw for rule 3/5
 				       * inconclusives; NAN when the test does not apply */
@@ -324,6 +337,7 @@ struct compare_result {
 	size_t n_env_diffs;
 	size_t count[COMPARE_NR_VERDICTS];
 	size_t n_base_runs;           /* baseline runs compared against (1 = single run) */
+	size_t n_cur_runs;            /* runs merged into the current side (lib/runs.h) */
 };
 
 /* Compare one pair of measurements with the same key, as a family of one (p_adj = p;
@@ -333,8 +347,10 @@ struct compare_result {
 int compare_measurements(const json_t *base, const json_t *cur,
 			 const struct compare_opts *o, struct compare_pair *out);
 /* The same against the measurements of several baseline runs (n >= 1, all with the
- * same key; base[0] supplies bench, metric, unit, direction): pooled samples, the
- * runs' medians, rules 7-9.  out->base_set is a copy of base[]. */
+ * same key as cur, or the same result_match_key(): keys that differ only in setting
+ * labels, then out->settings says how; base[0] supplies bench, metric, unit,
+ * direction): pooled samples, the runs' medians, rules 7-9.  out->base_set is a copy
+ * of base[]. */
 int compare_measurements_set(const json_t *const *base, size_t n, const json_t *cur,
 			     const struct compare_opts *o, struct compare_pair *out);
 void compare_pair_clear(struct compare_pair *p);
@@ -344,7 +360,13 @@ void compare_pair_clear(struct compare_pair *p);
  * the suspects it re-measures. */
 void compare_adjust(struct compare_pair *pairs, size_t n, enum compare_correction c);
 
-/* Compare two loaded results (result_load()).  Pairs come out sorted worst first
+/* Compare two loaded results (result_load()).  Measurements are matched by key; then a
+ * current measurement still unmatched is paired with a baseline one that is unmatched
+ * too and has the same result_match_key() (its keys differ only in labels that record
+ * a system setting, e.g. overcommit's mode 0 vs 2), when that is unambiguous (one
+ * candidate per file).  Such pairs carry `settings`, and each changed setting label is
+ * also listed among env_diffs as "BENCH.LABEL (label)", so it is warned about (and
+ * fails --strict-env) like a fingerprint difference.  Pairs come out sorted worst first
  * (compare_sort()).  Both results must outlive *out.  Returns 0 or a negative errno. */
 int compare_results(const json_t *base, const json_t *cur, const struct compare_opts *o,
 		    struct compare_result *out);
@@ -448,7 +470,7 @@ char *compare_fingerprint_text(const json_t *env);
  * (moving a legacy ID.json into ID/ first).  Any other directory of *.json files is a
  * set by itself (runs in name order).
  */
-#define COMPARE_DEFAULT_KEEP 5u
+#define COMPARE_DEFAULT_KEEP 10u
 #define COMPARE_MAX_KEEP 1000u
 
 struct compare_baseline {
@@ -470,7 +492,9 @@ void compare_baseline_free(struct compare_baseline *b);
 /* Append `result` to store `dir` under its fingerprint (creating directories), keep
  * the newest `keep` runs (>= 1), written aside and renamed.  *stored (may be NULL)
  * gets the new file's path (malloc'd), *n_runs the set's size afterwards, *dropped the
- * runs removed.  Returns 0, or a negative errno after printing the problem. */
+ * runs removed.  A result of several merged runs (lib/runs.h) is stored as its runs,
+ * one file each (*stored is then the last one's path).  Returns 0, or a negative errno
+ * after printing the problem. */
 int compare_baseline_save(const char *dir, const json_t *result, unsigned keep,
 			  char **stored, size_t *n_runs, size_t *dropped);
 

@@ -361,6 +361,11 @@ static void before_after(FILE *o, const struct report *r)
 
 		fputs("<tr><td>", o);
 		E(p->key);
+		if (p->settings) {
+			fputs(" <span class=\"setting\">(", o);
+			E(p->settings);
+			fputs(")</span>", o);
+		}
 		fputs("</td><td class=\"num\">", o);
 		E(report_num(p->median_base, n1, sizeof(n1)));
 		fputs(" ", o);

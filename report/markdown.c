@@ -54,7 +54,7 @@ static void md_cap(void *ctx, const char *key, const char *value)
 static void md_ab(FILE *o, const struct report *r)
 {
 	const struct compare_result *c = &r->cmp;
-	char n1[32], n2[32], n3[32], n4[32], ch[32];
+	char n1[32], n2[32], n3[32], n4[32], n5[32], ch[32];
 
 	fputs("\n## Before / after\n\nBefore: ", o);
 	md(o, r->files[0].path);
@@ -81,11 +81,16 @@ static void md_ab(FILE *o, const struct report *r)
 
 		fputs("| ", o);
 		md(o, p->key);
+		if (p->settings) {
+			fputs(" (", o);
+			md(o, p->settings);
+			fputc(')', o);
+		}
 		fprintf(o, " | %s | %s | %s | [%s, %s] | %s | %s |\n",
 			report_num(p->median_base, n1, sizeof(n1)),
 			report_num(p->median_cur, n2, sizeof(n2)), report_change(p, ch, sizeof(ch)),
 			report_num(p->ci_low, n3, sizeof(n3)), report_num(p->ci_high, n4, sizeof(n4)),
-			report_num(p->mw.p, n1, sizeof(n1)), compare_verdict_name(p->verdict));
+			report_num(p->mw.p, n5, sizeof(n5)), compare_verdict_name(p->verdict));
 	}
 }
 

@@ -22,6 +22,17 @@ static void text_line(void *ctx, const char *key, const char *value)
 	fprintf((FILE *)ctx, "  %-16s %s\n", key, value);
 }
 
+/* Columns on a terminal: UTF-8 continuation bytes take none (the "→" of a setting
+ * change, e.g. "mode 0 → 2"). */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 static void print_table(FILE *f, struct row *rows, size_t n)
 {
 	size_t w[NCOL] = { 0 };
@@ -30,17 +41,18 @@ static void print_table(FILE *f, struct row *rows, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		for (int c = 0; c < NCOL; c++)
-			if (rows[i].c[c] && strlen(rows[i].c[c]) > w[c])
-				w[c] = strlen(rows[i].c[c]);
+			if (rows[i].c[c] && columns(rows[i].c[c]) > w[c])
+				w[c] = columns(rows[i].c[c]);
 	for (size_t i = 0; i < n; i++) {
 		fputs("  ", f);
 		for (int c = 0; c < NCOL; c++) {
 			const char *s = rows[i].c[c] ? rows[i].c[c] : "";
+			int pad = (int)(w[c] + strlen(s) - columns(s));
 
 			if (c == NCOL - 1)
 				fprintf(f, "%s", s);
 			else
-				fprintf(f, right[c] ? "%*s  " : "%-*s  ", (int)w[c], s);
+				fprintf(f, right[c] ? "%*s  " : "%-*s  ", pad, s);
 		}
 		fputc('\n', f);
 	}
@@ -101,7 +113,8 @@ static void print_ab(const struct report *r, FILE *f)
 		const struct compare_pair *p = &c->pairs[i];
 		char n1[32];
 
-		rows[i + 1].c[0] = strdup(p->key);
+		if (!p->settings || asprintf(&rows[i + 1].c[0], "%s (%s)", p->key, p->settings) < 0)
+			rows[i + 1].c[0] = strdup(p->key);
 		rows[i + 1].c[1] = strdup(compare_verdict_name(p->verdict));
 		rows[i + 1].c[2] = strdup(report_num(p->median_base, n1, sizeof(n1)));
 		rows[i + 1].c[3] = strdup(report_num(p->median_cur, n1, sizeof(n1)));

@@ -74,7 +74,7 @@ static void usage_bench(FILE *f, const struct bench_info *b)
 			if (o->type != BOPT_FLAG)
 				snprintf(arg, sizeof(arg), " %s",
 					 o->type == BOPT_SIZE ? "SIZE" : o->type == BOPT_SIZES ? "SIZES"
-					 : o->type == BOPT_INT ? "N" : "CHOICE");
+					 : o->type == BOPT_INT ? "N" : o->type == BOPT_STR ? "VALUE" : "CHOICE");
 			fprintf(f, "      --%s%s\n          %s", o->name, arg, o->help);
 			if (o->choices)
 				fprintf(f, " (%s)", o->choices);

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "parse.h"
 #include "result.h"
+#include "runs.h"
 
 enum {
 	O_COMPARE = 256,   /* a comparison option handled by compare_set_option() */
@@ -32,6 +33,7 @@ enum {
 	O_SLOWDOWNS,
 	O_INJECT,
 	O_BASELINE_RUN,
+	O_CURRENT_RUN,
 };
 
 static void compare_usage(FILE *f)
@@ -39,6 +41,7 @@ static void compare_usage(FILE *f)
 	fprintf(f,
 		"Usage: locus compare [OPTIONS] BASELINE CURRENT.json\n"
 		"       locus compare [OPTIONS] --baseline-run FILE [--baseline-run FILE...] CURRENT.json\n"
+		"       locus compare [OPTIONS] BASELINE --current-run FILE [--current-run FILE...]\n"
 		"\n"
 		"BASELINE is a result file (one run), a directory of result files (a set of\n"
 		"runs), or a baseline store made by `locus baseline save` (the set saved for\n"
@@ -62,6 +65,10 @@ static void compare_usage(FILE *f)
 		"Options:\n"
 		"  --baseline-run FILE one run of the baseline (repeat for each run); then the\n"
 		"                      only argument is CURRENT.json\n"
+		"  --current-run FILE  one run of the current side (repeat for each run; what\n"
+		"                      `locus gate --runs M` compares): samples pooled, and the\n"
+		"                      run level tests the median of the runs' medians as one\n"
+		"                      run; then the only argument is BASELINE\n"
 		"%s"
 		"\n"
 		CMD_COMMON_HELP
@@ -79,9 +86,30 @@ static void compare_usage(FILE *f)
 		"  locus compare base.json new.json\n"
 		"  locus compare baselines/ new.json\n"
 		"  locus compare --baseline-run a.json --baseline-run b.json new.json\n"
+		"  locus compare baselines/ --current-run n1.json --current-run n2.json --current-run n3.json\n"
 		"  locus compare --threshold 10 --junit report.xml base.json new.json\n"
 		"  locus compare --json -o diff.json --markdown pr.md base.json new.json\n",
 		compare_options_help);
+}
+
+/* The current side from several runs (--current-run): loaded, validated and merged
+ * (lib/runs.h).  NULL after printing the problem. */
+static json_t *load_current_runs(const char *const *paths, size_t n)
+{
+	json_t **r = calloc(n, sizeof(*r)), *merged = NULL;
+	size_t i;
+
+	if (!r)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!(r[i] = result_load(paths[i])))
+			break;
+	if (i == n)
+		merged = runs_merge(r, n);
+	for (size_t j = 0; j < n; j++)
+		json_decref(r[j]);
+	free(r);
+	return merged;
 }
 
 /* ------------------------------------------------------------ calibration */
@@ -217,6 +245,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "slowdowns", required_argument, NULL, O_SLOWDOWNS },
 		{ "inject-slowdown", required_argument, NULL, O_INJECT },
 		{ "baseline-run", required_argument, NULL, O_BASELINE_RUN },
+		{ "current-run", required_argument, NULL, O_CURRENT_RUN },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct compare_opts o = COMPARE_OPTS_DEFAULT;
@@ -230,73 +259,91 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 	json_t *cur = NULL;
 	struct compare_baseline base = { 0 };
 	const char **runs = calloc((size_t)argc + 1, sizeof(*runs));
-	size_t n_runs = 0;
+	const char **curs = calloc((size_t)argc + 1, sizeof(*curs));
+	size_t n_runs = 0, n_curs = 0;
 	int c, idx, rc, want;
 
 	(void)ctx;
-	if (!runs)
+	if (!runs || !curs) {
+		free(curs);
+		free(runs);
 		return locus_error("compare: out of memory"), LOCUS_EXIT_FAIL;
+	}
 	while ((c = getopt_long(argc, argv, "o:h", opts, &idx)) != -1) {
 		switch (c) {
 		case O_COMPARE:
 			if (compare_set_option(opts[idx].name, optarg, &o, &out) < 0)
-				return free(runs), LOCUS_EXIT_USAGE;
+				return free(runs), free(curs), LOCUS_EXIT_USAGE;
 			break;
 		case 'o':
 			if (compare_set_option("output", optarg, &o, &out) < 0)
-				return free(runs), LOCUS_EXIT_USAGE;
+				return free(runs), free(curs), LOCUS_EXIT_USAGE;
 			break;
 		case O_CALIBRATE:
 			calib = true;
 			break;
 		case O_TRIALS:
 			if (parse_long("--trials", optarg, 1, 1000000, &trials) < 0)
-				return free(runs), LOCUS_EXIT_USAGE;
+				return free(runs), free(curs), LOCUS_EXIT_USAGE;
 			break;
 		case O_SEED:
 			if (parse_long("--seed", optarg, 0, 0x7fffffffL, &seed) < 0)
-				return free(runs), LOCUS_EXIT_USAGE;
+				return free(runs), free(curs), LOCUS_EXIT_USAGE;
 			break;
 		case O_SLOWDOWNS:
 			if (parse_slowdowns(optarg, slow, 16, &n_slow) < 0)
-				return free(runs), LOCUS_EXIT_USAGE;
+				return free(runs), free(curs), LOCUS_EXIT_USAGE;
 			break;
 		case O_INJECT: {
 			double p;
 
 			if (parse_double("--inject-slowdown", optarg, 0.0, 1000.0, &p) < 0)
-				return free(runs), LOCUS_EXIT_USAGE;
+				return free(runs), free(curs), LOCUS_EXIT_USAGE;
 			o.inject = p / 100.0;
 			break;
 		}
 		case O_BASELINE_RUN:
 			runs[n_runs++] = optarg;
 			break;
+		case O_CURRENT_RUN:
+			curs[n_curs++] = optarg;
+			break;
 		case 'h':
 			compare_usage(stdout);
 			free(runs);
+			free(curs);
 			return LOCUS_EXIT_OK;
 		default:
-			return free(runs), cmd_usage_error("compare");
+			return free(runs), free(curs), cmd_usage_error("compare");
 		}
 	}
-	want = calib || n_runs ? 1 : 2;
+	if (n_runs && n_curs) {
+		locus_error("compare: --baseline-run and --current-run cannot be combined; give "
+			    "the baseline runs as a directory (BASELINE) with --current-run");
+		return free(runs), free(curs), cmd_usage_error("compare");
+	}
+	if (calib && n_curs) {
+		locus_error("compare: --current-run does not go with --calibrate");
+		return free(runs), free(curs), cmd_usage_error("compare");
+	}
+	want = calib || n_runs || n_curs ? 1 : 2;
 	if (argc - optind != want) {
 		locus_error("compare: expected %s, got %d argument%s",
 			    calib ? "one RESULT.json with --calibrate" :
-			    n_runs ? "only CURRENT.json with --baseline-run" : "BASELINE CURRENT.json",
+			    n_runs ? "only CURRENT.json with --baseline-run" :
+			    n_curs ? "only BASELINE with --current-run" : "BASELINE CURRENT.json",
 			    argc - optind, argc - optind == 1 ? "" : "s");
-		return free(runs), cmd_usage_error("compare");
+		return free(runs), free(curs), cmd_usage_error("compare");
 	}
 	if (out.github && out.json && (!out.output || strcmp(out.output, "-") == 0)) {
 		locus_error("compare: --github annotations and --json both go to stdout; "
 			    "write the JSON with -o FILE");
-		return free(runs), LOCUS_EXIT_USAGE;
+		return free(runs), free(curs), LOCUS_EXIT_USAGE;
 	}
 	if (out.config_path) {
 		rc = compare_config_load(out.config_path, &config);
 		if (rc < 0)
-			return free(runs), rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+			return free(runs), free(curs), rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
 		o.config = config;
 	}
 	if (calib) {
@@ -304,12 +351,18 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 			       slow, n_slow);
 		compare_config_free(config);
 		free(runs);
+		free(curs);
 		return rc;
 	}
 
-	out.current_name = argv[argc - 1];
 	rc = LOCUS_EXIT_USAGE;
-	cur = result_load(out.current_name);
+	if (n_curs) {
+		cur = load_current_runs(curs, n_curs);
+		out.current_name = n_curs == 1 ? curs[0] : "the --current-run files";
+	} else {
+		out.current_name = argv[argc - 1];
+		cur = result_load(out.current_name);
+	}
 	if (!cur)
 		goto done;
 	if (!n_runs)
@@ -334,6 +387,7 @@ done:
 	json_decref(cur);
 	compare_config_free(config);
 	free(runs);
+	free(curs);
 	return rc;
 }
 

@@ -3,11 +3,14 @@
  * gate.
  *
  * Runs the benchmarks (`locus bench ARGS -o TMP` as a child process of this same
- * binary, so the gate measures exactly what `locus bench` measures), compares the
- * result with the baseline (with a directory: the one saved for this machine's
+ * binary, so the gate measures exactly what `locus bench` measures) --runs M times,
+ * each a fresh process (default 3: a process's page placement and neighbours move all
+ * of its medians at once, and the median of three runs is not moved by one disturbed
+ * run; lib/runs.h merges them), compares the result with the baseline (with a directory: the one saved for this machine's
  * fingerprint by `locus baseline save`), and then re-runs the benchmarks for every
  * suspected regression and compares that measurement again: a regression fails the
- * gate (exit 6) only when it shows up in the first run and in every confirmation run.
+ * gate (exit 6) only when it shows up in the first round and in every confirmation
+ * round (M runs each).
  * One unlucky run is the most common false alarm of a performance gate; confirming
  * costs a rerun only when something looks wrong.  The other common one is run-to-run
  * drift that a single baseline run cannot show: with a baseline store the whole set of
@@ -35,6 +38,7 @@
 #include "log.h"
 #include "parse.h"
 #include "result.h"
+#include "runs.h"
 
 enum {
 	O_COMPARE = 256,
@@ -42,9 +46,15 @@ enum {
 	O_CONFIRM,
 	O_KEEP,
 	O_SAVE,
+	O_RUNS,
 };
 
 #define MAX_CONFIRM 10
+#define MAX_RUNS 20
+/* Fresh processes per round.  Measured on the development VM (docs/compare.md): with
+ * one run per round a disturbed run failed the gate in 2-5% of A/A trials; the median
+ * of three brought that under 1% at the same detection. */
+#define DEFAULT_RUNS 3
 
 static void gate_usage(FILE *f)
 {
@@ -54,7 +64,8 @@ static void gate_usage(FILE *f)
 		"The CI performance gate: run `locus bench NAME [BENCH OPTIONS]`, compare the\n"
 		"result with the baseline like `locus compare`, and re-run the benchmark for every\n"
 		"suspected regression, comparing that measurement again: only a regression that\n"
-		"shows up in the first run and in every confirmation run fails the gate.  With a\n"
+		"shows up in the first round and in every confirmation round fails the gate.\n"
+		"A round is --runs fresh runs, merged (default 3).  With a\n"
 		"baseline store directory, the set of runs saved for this machine's fingerprint by\n"
 		"`locus baseline save` is used (exit 3 when there is none); a directory of result\n"
 		"files is a set by itself.  Several baseline runs let the gate tell a regression\n"
@@ -62,13 +73,15 @@ static void gate_usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  --baseline FILE|DIR the baseline result, a set directory, or a store (required)\n"
-		"  --confirm N         confirmation reruns for a suspected regression, 0..%d\n"
-		"                      (default 1; 0 = no confirmation)\n"
-		"  --keep-result FILE  also store the first run's result in FILE (to save it as\n"
-		"                      the next baseline)\n"
+		"  --runs M            fresh runs of the bench per round, 1..%d (default %d); the\n"
+		"                      run level tests the median of their medians\n"
+		"  --confirm N         confirmation rounds (M runs each) for a suspected\n"
+		"                      regression, 0..%d (default 1; 0 = no confirmation)\n"
+		"  --keep-result FILE  also store the first round's runs in FILE, merged (to save\n"
+		"                      them as baseline runs: `locus baseline save` splits them)\n"
 		"  --save-on-pass[=K]  when the gate passes with nothing suspected, append the\n"
-		"                      run to the store --baseline DIR, keeping the newest K\n"
-		"                      runs (default %u)\n"
+		"                      first round's runs to the store --baseline DIR, keeping\n"
+		"                      the newest K runs (default %u)\n"
 		"%s"
 		"\n"
 		CMD_COMMON_HELP
@@ -80,7 +93,7 @@ static void gate_usage(FILE *f)
 		"Examples:\n"
 		"  locus gate --baseline base.json -- bench tlb --quick\n"
 		"  locus gate --baseline baselines/ --junit perf.xml --github -- bench all --quick\n",
-		MAX_CONFIRM, COMPARE_DEFAULT_KEEP, compare_options_help);
+		MAX_RUNS, DEFAULT_RUNS, MAX_CONFIRM, COMPARE_DEFAULT_KEEP, compare_options_help);
 }
 
 /* ------------------------------------------------------------ running the bench */
@@ -90,6 +103,7 @@ struct bench_cmd {
 	int nargs;
 	const char *sysroot;
 	char *tmpdir;
+	int runs;             /* fresh runs per round (--runs) */
 };
 
 /* Run the benchmark once, writing its result to tmpdir/run-N.json.  Returns the path
@@ -186,6 +200,29 @@ static json_t *load_run(const struct bench_cmd *b, int run, int *status)
 	return r;
 }
 
+/* One round: b->runs fresh runs of the bench, numbered first, first + 1, ..., merged
+ * into one result (lib/runs.h); a single run is returned as it is. */
+static json_t *load_round(const struct bench_cmd *b, int first, int *status)
+{
+	json_t *one[MAX_RUNS] = { NULL }, *merged = NULL;
+	int i;
+
+	for (i = 0; i < b->runs; i++) {
+		one[i] = load_run(b, first + i, status);
+		if (!one[i])
+			goto out;
+	}
+	if (b->runs == 1)
+		return one[0];
+	merged = runs_merge(one, (size_t)b->runs);
+	if (!merged)
+		*status = LOCUS_EXIT_FAIL;
+out:
+	for (i = 0; i < b->runs; i++)
+		json_decref(one[i]);
+	return merged;
+}
+
 /* ------------------------------------------------------------ confirmation */
 
 static const json_t *find_measurement(const json_t *result, const char *key)
@@ -235,6 +272,9 @@ static int confirm_suspects(struct compare_result *res, const struct bench_cmd *
 	size_t *idx = calloc(res->n_pairs + 1, sizeof(*idx));
 	size_t left = 0;
 	int status = 0;
+	/* "first run regressed +20.0%; confirmed by 1 rerun", or with --runs: rounds */
+	const char *what = b->runs > 1 ? "round" : "run";
+	const char *re = b->runs > 1 ? "confirmation round" : "rerun";
 
 	if (!suspect || !first || !np || !idx) {
 		status = LOCUS_EXIT_FAIL;
@@ -247,16 +287,17 @@ static int confirm_suspects(struct compare_result *res, const struct bench_cmd *
 			continue;
 		suspect[i] = true;
 		left++;
-		snprintf(first[i], sizeof(first[i]), "first run %s %+.1f%%",
+		snprintf(first[i], sizeof(first[i]), "first %s %s %+.1f%%", what,
 			 compare_verdict_name(p->verdict), (p->ratio - 1.0) * 100.0);
 	}
 	if (left && confirm)
-		locus_info("gate: %zu suspected regression%s; confirming with up to %d rerun%s",
-			   left, left == 1 ? "" : "s", confirm, confirm == 1 ? "" : "s");
+		locus_info("gate: %zu suspected regression%s; confirming with up to %d round%s "
+			   "of %d run%s", left, left == 1 ? "" : "s", confirm, confirm == 1 ? "" : "s",
+			   b->runs, b->runs == 1 ? "" : "s");
 	for (int k = 1; k <= confirm && left; k++) {
 		size_t cnt = 0;
 
-		runs[k] = load_run(b, k + 1, &status);
+		runs[k] = load_round(b, k * b->runs + 1, &status);
 		if (!runs[k])
 			goto out;
 		for (size_t i = 0; i < res->n_pairs; i++) {
@@ -269,7 +310,7 @@ static int confirm_suspects(struct compare_result *res, const struct bench_cmd *
 			if (!m) {
 				p->verdict = VERDICT_INCONCLUSIVE;
 				p->reason = "not confirmed: missing from the confirmation run";
-				set_note(p, "%s; missing from rerun %d", first[i], k);
+				set_note(p, "%s; missing from %s %d", first[i], re, k);
 				suspect[i] = false;
 				left--;
 				continue;
@@ -288,10 +329,10 @@ static int confirm_suspects(struct compare_result *res, const struct bench_cmd *
 			size_t i = idx[j];
 
 			if (compare_pair_fails(&np[j], out)) {
-				set_note(&np[j], "confirmed by %d rerun%s; %s", k, k == 1 ? "" : "s",
+				set_note(&np[j], "confirmed by %d %s%s; %s", k, re, k == 1 ? "" : "s",
 					 first[i]);
 			} else {
-				set_note(&np[j], "%s; not confirmed by rerun %d", first[i], k);
+				set_note(&np[j], "%s; not confirmed by %s %d", first[i], re, k);
 				suspect[i] = false;
 				left--;
 			}
@@ -322,6 +363,7 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 	static const struct option opts[] = {
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "confirm", required_argument, NULL, O_CONFIRM },
+		{ "runs", required_argument, NULL, O_RUNS },
 		{ "keep-result", required_argument, NULL, O_KEEP },
 		{ "save-on-pass", optional_argument, NULL, O_SAVE },
 		{ "alpha", required_argument, NULL, O_COMPARE },
@@ -347,7 +389,7 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 	struct compare_baseline base = { 0 };
 	const char *baseline = NULL, *keep = NULL;
 	char *label = NULL, tmpl[4096];
-	long confirm = 1, save_keep = 0;
+	long confirm = 1, save_keep = 0, nruns = DEFAULT_RUNS;
 	int c, idx, rc;
 	bool have_res = false;
 	size_t suspects = 0;
@@ -369,6 +411,10 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		case O_CONFIRM:
 			if (parse_long("--confirm", optarg, 0, MAX_CONFIRM, &confirm) < 0)
+				return LOCUS_EXIT_USAGE;
+			break;
+		case O_RUNS:
+			if (parse_long("--runs", optarg, 1, MAX_RUNS, &nruns) < 0)
 				return LOCUS_EXIT_USAGE;
 			break;
 		case O_KEEP:
@@ -441,8 +487,9 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 		return LOCUS_EXIT_FAIL;
 	}
 	b.tmpdir = strdup(tmpl);
+	b.runs = (int)nruns;
 
-	runs[0] = load_run(&b, 1, &rc);
+	runs[0] = load_round(&b, 1, &rc);
 	if (!runs[0])
 		goto done;
 	rc = compare_baseline_load(baseline, json_object_get(runs[0], "env"), &base);
@@ -482,7 +529,7 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 	 * a real regression that a lucky rerun hid, saving it would widen the set's range
 	 * and mask the regression for the next K gates. */
 	if (rc == LOCUS_EXIT_OK && save_keep && suspects) {
-		locus_info("gate: passed, but this run is not saved as a baseline: %zu suspected "
+		locus_info("gate: passed, but this round is not saved as a baseline: %zu suspected "
 			   "regression%s (not confirmed)", suspects, suspects == 1 ? "" : "s");
 	} else if (rc == LOCUS_EXIT_OK && save_keep) {
 		char *stored = NULL;
@@ -492,7 +539,8 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 					  &dropped) < 0) {
 			rc = LOCUS_EXIT_FAIL;
 		} else {
-			locus_info("gate: passed; saved this run as %s (%zu run%s kept%s)", stored, n,
+			locus_info("gate: passed; saved %s as %s (%zu run%s kept%s)",
+				   b.runs == 1 ? "this run" : "this round's runs, the last", stored, n,
 				   n == 1 ? "" : "s", dropped ? ", the oldest removed" : "");
 			free(stored);
 		}

@@ -26,6 +26,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "result.h"
+#include "runs.h"
 #include "sysfs.h"
 #include "tune.h"
 
@@ -643,73 +644,41 @@ static int ab_run_bench(int argc, char **argv, const struct cmd_ctx *ctx, const 
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-/* One result from the rounds of a side: round 1's result with every measurement's
- * samples being those of all rounds (summaries recomputed), so the statistics and
- * `locus report --before/--after` see every sample. */
+/* One result from the rounds of a side, merged (lib/runs.h): round 1's result with
+ * every round's samples per measurement (summaries recomputed) and run_sizes, so the
+ * statistics and `locus report --before/--after` see every sample, and `locus compare
+ * A.json B.json` sees the rounds as runs. */
 static int ab_merge(const char *dir, char side, long rounds, const char *profile)
 {
 	char path[4200];
-	json_t *base = NULL, *acc = json_object();
+	json_t **res = calloc((size_t)rounds, sizeof(*res)), *merged = NULL, *ab;
 	int rc = -1;
+	long r;
 
-	for (long r = 1; r <= rounds; r++) {
-		snprintf(path, sizeof(path), "%s/%c-%ld.json", dir, side, r);
-		json_t *res = result_load(path), *m;
-		size_t i;
-
-		if (!res)
+	if (!res)
+		return -1;
+	for (r = 0; r < rounds; r++) {
+		snprintf(path, sizeof(path), "%s/%c-%ld.json", dir, side, r + 1);
+		res[r] = result_load(path);
+		if (!res[r])
 			goto out;
-		json_array_foreach(json_object_get(res, "measurements"), i, m) {
-			char *key = result_key(m);
-			json_t *a = json_object_get(acc, key);
-
-			if (!a) {
-				a = json_array();
-				json_object_set_new(acc, key, a);
-			}
-			json_array_extend(a, json_object_get(m, "samples"));
-			free(key);
-		}
-		if (!base)
-			base = res;
-		else
-			json_decref(res);
 	}
-	json_t *ms = json_object_get(base, "measurements"), *m;
-	size_t i;
-	json_array_foreach(ms, i, m) {
-		char *key = result_key(m);
-		json_t *a = json_object_get(acc, key), *x;
-		size_t n = json_array_size(a), k;
-		double *v = calloc(n ? n : 1, sizeof(*v));
-
-		free(key);
-		if (!v)
-			goto out;
-		json_array_foreach(a, k, x)
-			v[k] = json_number_value(x);
-		json_t *nm = result_measurement(json_string_value(json_object_get(m, "bench")),
-						json_string_value(json_object_get(m, "metric")),
-						json_string_value(json_object_get(m, "unit")),
-						json_is_true(json_object_get(m, "higher_is_better")),
-						json_deep_copy(json_object_get(m, "labels")), v, n);
-		free(v);
-		if (!nm)
-			goto out;
-		json_object_update_missing(nm, m);
-		json_array_set_new(ms, i, nm);
-	}
-	json_t *ab = json_object();
+	merged = runs_merge(res, (size_t)rounds);
+	if (!merged)
+		goto out;
+	ab = json_object();
 	json_object_set_new(ab, "side", json_string(side == 'A' ? "A (without the profile)" :
 						  "B (with the profile)"));
 	json_object_set_new(ab, "profile", json_string(profile));
 	json_object_set_new(ab, "rounds", json_integer(rounds));
-	json_object_set_new(base, "ab", ab);
+	json_object_set_new(merged, "ab", ab);
 	snprintf(path, sizeof(path), "%s/%c.json", dir, side);
-	rc = result_write(base, path);
+	rc = result_write(merged, path);
 out:
-	json_decref(base);
-	json_decref(acc);
+	for (r = 0; r < rounds; r++)
+		json_decref(res[r]);
+	free(res);
+	json_decref(merged);
 	return rc;
 }
 

@@ -191,7 +191,7 @@ run "$LOCUS" baseline id "$R/otherenv.json"
 run "$LOCUS" baseline save "$B/sub" "$R/otherenv.json"
 run "$LOCUS" baseline save "$B/sub" "$R/slower.json"
 is_rc 0 "baseline save again"
-has_out "^saved baseline run $B/sub/$id/000002.json .*\(2 runs kept, at most 5\)" "a second run for the same fingerprint is added to its set"
+has_out "^saved baseline run $B/sub/$id/000002.json .*\(2 runs kept, at most 10\)" "a second run for the same fingerprint is added to its set"
 run "$LOCUS" baseline list "$B/sub"
 [ "$(grep -c '^[0-9a-f]\{16\} ' "$out")" -eq 2 ]; ok $? "baseline list: two fingerprints"
 has_out "^$id  2 runs " "baseline list: the number of runs"
@@ -211,7 +211,7 @@ for i in 1 2 3; do "$LOCUS" baseline save "$S" "$R/set/run-$i.json" >/dev/null; 
 run "$LOCUS" baseline list "$S"
 has_out "^$id  3 runs " "saved three runs: list shows 3"
 run "$LOCUS" baseline save "$S" "$R/set/run-4.json"
-has_out '\(4 runs kept, at most 5\)' "a fourth run: 4 kept"
+has_out '\(4 runs kept, at most 10\)' "a fourth run: 4 kept"
 run "$LOCUS" compare "$R/set/run-1.json" "$R/set-cur-b.json"
 is_rc 6 "two-mode fixture: against one mode-A run, a mode-B run 'regresses'"
 run "$LOCUS" compare "$S" "$R/set-cur-b.json"
@@ -273,5 +273,29 @@ has_out '\(2 runs kept' "old layout: a save moves it into the set"
 run "$LOCUS" baseline id
 is_rc 0 "baseline id of this machine"
 has_out '^[0-9a-f]{16}$' "baseline id prints 16 hex digits"
+
+# ---- a current side of several runs (--current-run; what `locus gate --runs` does)
+run "$LOCUS" compare "$R/set" --current-run "$R/set-cur-b.json" --current-run "$R/set-worse.json" \
+	--current-run "$R/set-cur-b.json" --json
+is_rc 0 "--current-run x3 against a set: compared"
+json_check 'd["current_runs"] == 3 and all(c["current_runs"] == 3 for c in d["comparisons"])' \
+	"--json: the three current runs are counted, overall and per measurement"
+python3 -c '
+import json, statistics, sys
+d = json.load(sys.stdin)
+b = {m["metric"] + str(sorted(m["labels"].items())): statistics.median(m["samples"])
+     for m in json.load(open(sys.argv[1]))["measurements"]}
+sys.exit(0 if all(abs(c["run_current"] - b[c["metric"] + str(sorted(c["labels"].items()))]) < 1e-9 * b[c["metric"] + str(sorted(c["labels"].items()))]
+                  for c in d["comparisons"]) else 1)' "$R/set-cur-b.json" <"$out"
+ok $? "--json: run_current is the median of the runs' medians (set-cur-b twice, set-worse once)"
+run "$LOCUS" compare "$R/set" --current-run "$R/set-cur-b.json"
+is_rc 0 "one --current-run is a plain current result"
+run "$LOCUS" compare --baseline-run "$R/base.json" --current-run "$R/base.json"
+is_rc 2 "--baseline-run with --current-run: exit 2"
+one_line_err "cannot be combined" "... saying why"
+run "$LOCUS" compare "$R/set" "$R/base.json" --current-run "$R/base.json"
+is_rc 2 "--current-run with a CURRENT argument too: exit 2"
+run "$LOCUS" compare "$R/set" --current-run "$R/notjson.json"
+is_rc 2 "a bad --current-run file: exit 2"
 
 done_testing

@@ -52,6 +52,12 @@ gate() { # FIXTURES-IN-ORDER GATE-ARGS...
 	export FAKE_RUNS=$1
 	shift
 	: >"$FAKE_LOG"
+	run "$LOCUS" gate --runs 1 "$@"
+}
+gate3() { # like gate, with the default three runs per round
+	export FAKE_RUNS=$1
+	shift
+	: >"$FAKE_LOG"
 	run "$LOCUS" gate "$@"
 }
 runs() { wc -l <"$FAKE_LOG"; }
@@ -144,6 +150,41 @@ has_out '  2 runs ' "--save-on-pass=2: keeps 2"
 gate "base.json" --baseline "$R/base.json" --save-on-pass -- bench tlb
 is_rc 2 "--save-on-pass with a file baseline: exit 2"
 one_line_err "is not a baseline store" "--save-on-pass: says why"
+
+# ---- rounds of several runs (the default: --runs 3, merged; lib/runs.h)
+S3=$T_TMP/store3
+for i in 1 2 3; do "$LOCUS" baseline save "$S3" "$R/set/run-$i.json" >/dev/null; done
+gate3 "set-far.json set-cur-b.json set-cur-b.json" --baseline "$S3" -- bench tlb
+is_rc 0 "--runs 3: one disturbed run of three does not fail the gate"
+[ "$(runs)" -eq 3 ]; ok $? "... three runs, no confirmation round"
+has_out '^Current: 3 runs, samples pooled' "the table says the current side is three runs"
+gate3 "set-far.json set-far.json set-cur-b.json set-far.json set-far.json set-far.json" \
+	--baseline "$S3" -- bench tlb
+is_rc 6 "--runs 3: two of three far off, confirmed by a second round: exit 6"
+[ "$(runs)" -eq 6 ]; ok $? "... two rounds of three runs"
+has_out "^regressed .*$K4.*confirmed by 1 confirmation round; first round regressed" \
+	"the note speaks of rounds"
+gate3 "set-far.json set-far.json set-far.json set-cur-b.json set-cur-b.json set-far.json" \
+	--baseline "$S3" -- bench tlb
+is_rc 0 "--runs 3: not confirmed by the second round: exit 0"
+has_out "not confirmed by confirmation round 1" "... and says so"
+gate3 "set-cur-b.json set-cur-b.json set-cur-b.json" --baseline "$S3" \
+	--keep-result "$T_TMP/kept3.json" --save-on-pass -- bench tlb
+is_rc 0 "--runs 3 --save-on-pass: passed"
+run "$LOCUS" baseline list "$S3"
+has_out '  6 runs ' "--save-on-pass stores the round's three runs"
+run cat "$T_TMP/kept3.json"
+json_check 'd["merged_runs"] == 3 and all(len(m["run_sizes"]) == 3 and sum(m["run_sizes"]) == len(m["samples"]) for m in d["measurements"])' \
+	"--keep-result: the three runs, merged, with run_sizes"
+run "$LOCUS" baseline save "$T_TMP/store4" "$T_TMP/kept3.json"
+is_rc 0 "baseline save of a merged file"
+run "$LOCUS" baseline list "$T_TMP/store4"
+has_out '  3 runs ' "... stores its three runs"
+run "$LOCUS" compare "$T_TMP/kept3.json" "$R/set-cur-b.json"
+has_out '^Baseline: 3 runs' "a merged file as the baseline counts as its runs"
+gate3 "set-cur-b.json" --baseline "$S3" --runs 21 -- bench tlb
+is_rc 2 "--runs 21: exit 2"
+one_line_err "--runs: 21 is out of range" "--runs: the range is named"
 
 gate "otherenv.json" --baseline "$R/base.json" --strict-env -- bench tlb
 is_rc 2 "--strict-env with another fingerprint: exit 2"

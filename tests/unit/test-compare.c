@@ -31,6 +31,7 @@
 #include "compare.h"
 #include "env.h"
 #include "result.h"
+#include "runs.h"
 #include "tap.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -535,6 +536,15 @@ static void test_t_dist(void)
 	is_near(compare_t_sf(-INFINITY, 3), 1.0, 0, "t: P(T > -inf) = 1");
 	ok(isnan(compare_t_sf(NAN, 3)) && isnan(compare_t_sf(1.0, 0)), "t: NAN on bad input");
 	is_near(compare_t_sf(1.7, 7) + compare_t_sf(-1.7, 7), 1.0, 1e-14, "t: symmetric");
+	/* quantiles: reference values from scipy.stats.t.isf (SciPy 1.10) [T] */
+	is_near(compare_t_quantile(0.01, 9), 2.8214379233005498, 1e-8, "t quantile: 0.99, 9 df [T]");
+	is_near(compare_t_quantile(0.01, 4), 3.7469473879811375, 1e-8, "t quantile: 0.99, 4 df [T]");
+	is_near(compare_t_quantile(0.025, 10), 2.2281388519649385, 1e-8,
+		"t quantile: 0.975, 10 df [T]");
+	is_near(compare_t_quantile(0.001, 2), 22.32712476997543, 1e-6, "t quantile: 0.999, 2 df [T]");
+	is_near(compare_t_quantile(0.5, 3), 0.0, 1e-9, "t quantile: the median is 0");
+	ok(isnan(compare_t_quantile(0.7, 3)) && isnan(compare_t_quantile(0.0, 3)) &&
+	   isnan(compare_t_quantile(0.01, 0)), "t quantile: NAN outside 0 < p <= 0.5, df > 0");
 
 	for (size_t i = 0; i < N_OF(rref); i++) {
 		ok(compare_run_test(rref[i].meds, rref[i].k, rref[i].cur, rref[i].hib, 0.05,
@@ -612,7 +622,43 @@ static void test_run_rule_set(void)
 	   "run set: the adjusted run-level p is below alpha and not below the raw one");
 	diag("run set: t %.3f raw %.3g adj %.3g mid %.4f", r.pairs[0].run_test.t,
 	     r.pairs[0].run_test.p_worse, r.pairs[0].run_p_adj, r.pairs[0].run_test.ratio_mid);
+	/* medians 100, 102, 98, 101, 99: s = 0.01581 on the log scale, so the smallest
+	 * callable regression is exp(t_{0.99,4} s sqrt(1.2)) - 1 = 6.71% (scipy; the samples'
+	 * noise moves the run medians a little) */
+	is_near(r.pairs[0].run_detectable, 0.0671, 0.01,
+		"run set: detectable at the run level about 6.7%");
+	is_int((long)r.pairs[0].cur_runs, 1, "run set: a plain current result is one run");
 	compare_result_free(&r);
+
+	/* a current side of three merged runs: the median of their medians counts */
+	{
+		json_t *c3[3], *merged, *at100 = result_new(json_incref(env), NULL);
+
+		result_add(at100, meas("a", "lat", false, NULL, 100, 0.005, 20, 530));
+		result_add(at100, meas("b", "lat", false, NULL, 100, 0.005, 20, 531));
+		c3[0] = cur10;
+		c3[1] = at100;
+		c3[2] = at100;
+		merged = runs_merge(c3, 3);
+		ok(compare_results_set((const json_t *const *)runs, 5, merged, &o, &r) == 0,
+		   "run set: one run of three 10%% worse, compared");
+		is_int(r.count[VERDICT_REGRESSED], 0,
+		       "run set: ... one disturbed run of three does not regress");
+		is_int((long)r.n_cur_runs, 3, "run set: ... three current runs");
+		is_near(r.pairs[0].run_current, 100, 1.0, "run set: ... the run level sees ~100");
+		compare_result_free(&r);
+		json_decref(merged);
+		c3[1] = cur10;
+		c3[2] = cur10;
+		c3[0] = cur4;
+		merged = runs_merge(c3, 3);
+		ok(compare_results_set((const json_t *const *)runs, 5, merged, &o, &r) == 0,
+		   "run set: two runs of three 10%% worse, compared");
+		is_int(r.count[VERDICT_REGRESSED], 2, "run set: ... regressed");
+		compare_result_free(&r);
+		json_decref(merged);
+		json_decref(at100);
+	}
 
 	ok(compare_results_set((const json_t *const *)runs, 5, cur4, &o, &r) == 0,
 	   "run set: 4%% worse compared");

@@ -6,8 +6,9 @@
 # /proc/sys and /sys: swappiness, the overcommit pair (the kernel zeroes one when the
 # other is written), THP, huge-page pools per node (a request larger than the node's
 # memory is partly satisfied: rolled back, or kept with --allow-partial), revert to the
-# originals, and SIGKILL after every possible number of writes of an apply followed by
-# `locus tune recover`.  The guest (busybox, no python) prints "T STATUS DESCRIPTION"
+# originals, SIGKILL after every possible number of writes of an apply followed by
+# `locus tune recover`, and `locus tune ab` with overcommit_memory 2 around the overcommit
+# bench (its A.json/B.json are checked here on the host).  The guest (busybox, no python) prints "T STATUS DESCRIPTION"
 # lines into tune.txt, which come back with --fetch and become TAP points here.
 
 tune_guest_script() {
@@ -72,6 +73,14 @@ while [ $k -le $n ]; do
 done
 [ "$n" -ge 8 ] && [ -z "$fails" ]
 t $? "SIGKILL after each of $n writes: apply refused until recover, recover restores all originals${fails:+ - failed:$fails}"
+# tune ab: overcommit_memory 0 (A) vs 2 (B) around the overcommit bench; A.json and
+# B.json are checked on the host (shape and settings only, never timings).
+printf '[tunables]\nvm.overcommit_memory = 2\n' >/tmp/oc2.conf
+oc0=$(v /proc/sys/vm/overcommit_memory)
+locus tune ab --profile /tmp/oc2.conf --rounds 1 -o /tmp/ocab -- bench overcommit --reps 1 --warmup 0 --upper-bound 64G >ocab.out 2>&1
+t $? "tune ab --profile (overcommit_memory 2) -- bench overcommit: exit 0"
+[ "$oc0" = 0 ] && [ "$(v /proc/sys/vm/overcommit_memory)" = 0 ] && [ "$(snap)" = "$orig" ]
+t $? "after tune ab the guest's overcommit_memory is 0 again (was $oc0), everything else as before"
 locus tune status >status.out 2>&1 && grep -q 'no changes' status.out
 t $? "status after all that: nothing in effect"
 EOF
@@ -81,7 +90,9 @@ tune_vm_tests() {
 	local d=$TMP/tune
 	mkdir -p "$d"
 	"$GUEST" --layout sym2 --locus "$LOCUS_BIN" --timeout 300 \
-		--fetch "/tmp/tune.txt:$d/tune.txt" -- "$(tune_guest_script)" >"$d/guest.out" 2>"$d/guest.err"
+		--fetch "/tmp/tune.txt:$d/tune.txt" --fetch "/tmp/ocab/A.json:$d/A.json" \
+		--fetch "/tmp/ocab/B.json:$d/B.json" \
+		-- "$(tune_guest_script)" >"$d/guest.out" 2>"$d/guest.err"
 	local grc=$?
 	if [ $grc = 3 ]; then
 		skip "tune: real writes and crash recovery in the guest" "cannot run a QEMU guest"
@@ -96,8 +107,45 @@ tune_vm_tests() {
 	while read -r _ s desc; do
 		ok "$s" "tune (guest): $desc" "$(tail -n 30 "$d/guest.out")"
 	done <"$d/tune.txt"
-	[ "$(grep -c '^T ' "$d/tune.txt")" -ge 13 ]
-	ok $? "tune (guest): every guest check reported ($(grep -c '^T ' "$d/tune.txt") of 13)" \
+	[ "$(grep -c '^T ' "$d/tune.txt")" -ge 15 ]
+	ok $? "tune (guest): every guest check reported ($(grep -c '^T ' "$d/tune.txt") of 15)" \
 		"$(tail -n 30 "$d/guest.out")"
+	tune_ab_overcommit_checks "$d"
+}
+
+# The overcommit A/B's results: B really ran under mode 2 and A under 0, the figures
+# moved as the kernel's rules say, and the before/after report pairs them by the
+# setting label (lib/result.h) with the change in the row.
+tune_ab_overcommit_checks() {
+	local d=$1 msg
+	if [ ! -s "$d/A.json" ] || [ ! -s "$d/B.json" ]; then
+		ok 1 "tune ab overcommit: A.json and B.json came back from the guest" "$(grep -A5 'tune ab' "$d/guest.out" | tail -n 20)"
+		return 0
+	fi
+	msg=$(python3 - "$d/A.json" "$d/B.json" <<'PY' 2>&1
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+def side(r):
+    return {m["labels"]["kind"]: m for m in r["measurements"] if m["bench"] == "overcommit"}
+sa, sb = side(a), side(b)
+assert sorted(sa) == sorted(sb) == ["single", "total"], ("kinds", sorted(sa), sorted(sb))
+for s, mode in ((sa, 0), (sb, 2)):
+    for m in s.values():
+        assert m["labels"]["mode"] == str(mode) and m["verified"]["overcommit_memory"] == mode, ("mode", m["labels"], mode)
+        assert m["setting_labels"] == ["mode"], m.get("setting_labels")
+assert "profile" in b["ab"] and b["ab"]["rounds"] == 1, b.get("ab")
+ta, tb = sa["total"]["summary"]["median"], sb["total"]["summary"]["median"]
+assert ta == 64 << 30 and sa["total"]["verified"]["hit_upper_bound"], ("A total", ta)
+assert 0 < tb <= sb["total"]["verified"]["commit_limit_bytes"], ("B total", tb)
+assert sb["single"]["summary"]["median"] < sa["single"]["summary"]["median"], "single"
+print("A total %d, B total %d (CommitLimit %d)" % (ta, tb, sb["total"]["verified"]["commit_limit_bytes"]))
+PY
+)
+	ok $? "tune ab overcommit: A under mode 0, B under mode 2 (labels, verified), setting_labels [mode]; the totals differ" "$msg"
+	"$LOCUS_BIN" report --text --before "$d/A.json" --after "$d/B.json" >"$d/ab.txt" 2>"$d/ab.err"
+	[ $? = 0 ] && [ "$(grep -c '^  overcommit/bytes{kind=[a-z]*,mode=2} (mode 0 → 2) ' "$d/ab.txt")" = 2 ] &&
+		! grep -q '^  only ' "$d/ab.txt"
+	ok $? "tune ab overcommit: report --before A --after B pairs both kinds across the mode (mode 0 → 2)" \
+		"$(sed -n '/^Before/,/^$/p' "$d/ab.txt")" "$(cat "$d/ab.err")"
 }
 tune_vm_tests
