@@ -141,6 +141,24 @@ int sysfs_read_long(const char *rel, long *out)
 	return 0;
 }
 
+int sysfs_write_path(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd, ret = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		ret = -errno;
+	else if ((size_t)n != len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
 int sysfs_write_str(const char *rel, const char *val)
 {
 	char path[PATH_MAX];
