@@ -298,19 +298,26 @@ static char *key_of(const json_t *m, bool skip_settings)
 	for (i = 0; i < n; i++) {
 		v = json_object_get(labels, keys[i]);
 		fprintf(f, "%s%s=", out++ ? "," : "", keys[i]);
-		if (json_is_string(v))
-			fputs(json_string_value(v), f);
-		else if (json_is_integer(v))
-			fprintf(f, "%lld", (long long)json_integer_value(v));
-		else if (json_is_real(v))
-			fprintf(f, "%.17g", json_real_value(v));
-		else if (json_is_boolean(v))
-			fputs(json_is_true(v) ? "true" : "false", f);
+		result_label_text(f, v);
 	}
 	fputc('}', f);
 	fclose(f);
 	free(keys);
 	return buf;
+}
+
+void result_label_text(FILE *f, const json_t *v)
+{
+	if (!v)
+		fputs("(absent)", f);
+	else if (json_is_string(v))
+		fputs(json_string_value(v), f);
+	else if (json_is_integer(v))
+		fprintf(f, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		fprintf(f, "%.17g", json_real_value(v));
+	else if (json_is_boolean(v))
+		fputs(json_is_true(v) ? "true" : "false", f);
 }
 
 char *result_key(const json_t *m)

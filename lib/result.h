@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #define LOCUS_SCHEMA "locus-result/1"
@@ -55,6 +56,10 @@ int result_write(const json_t *result, const char *path);
  * samples; the optional setting_labels an array of names of its labels).  On failure prints "locus: FILE: problem" naming the field and returns NULL
  * (the caller exits 2). */
 json_t *result_load(const char *path);
+
+/* A label value as keys and tables print it: strings bare, integers in decimal, reals
+ * with %.17g, booleans as true/false, a missing value as "(absent)". */
+void result_label_text(FILE *f, const json_t *v);
 
 /* The canonical key of a measurement: "bench/metric{k=v,...}" with labels sorted by
  * key.  Caller frees. */

@@ -1288,21 +1288,6 @@ static int run_level(struct compare_pair *p, const json_t *const *base, size_t n
 	return rc == -ENOMEM ? rc : 0;
 }
 
-/* A label value as text: strings bare, numbers and booleans as in result_key(). */
-static void label_text(FILE *f, const json_t *v)
-{
-	if (!v)
-		fputs("(absent)", f);
-	else if (json_is_string(v))
-		fputs(json_string_value(v), f);
-	else if (json_is_integer(v))
-		fprintf(f, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		fprintf(f, "%.17g", json_real_value(v));
-	else if (json_is_boolean(v))
-		fputs(json_is_true(v) ? "true" : "false", f);
-}
-
 static bool label_equal(const json_t *a, const json_t *b)
 {
 	return (!a && !b) || (a && b && json_equal((json_t *)a, (json_t *)b));
@@ -1331,11 +1316,11 @@ static void setting_change(FILE *f, bool *any, const char *name, const json_t *c
 			continue;
 		if (!first)
 			fputc(',', f);
-		label_text(f, bv);
+		result_label_text(f, bv);
 		first = false;
 	}
 	fputs(" → ", f);
-	label_text(f, cv);
+	result_label_text(f, cv);
 	*any = true;
 }
 
