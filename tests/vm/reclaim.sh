@@ -9,8 +9,13 @@
 # the bench runs with zram (auto) and with a swap file, records its labels and what
 # swap it made, reclaims (swap-outs or file pages), and leaves nothing behind — no
 # swap in /proc/swaps, no extra zram device, no cgroup, no file in /mnt/disk, the root's
-# subtree_control as it was — also when SIGTERM arrives in the middle of a run.  Guest
-# timings mean nothing (TCG): shapes and clean-up only.
+# subtree_control as it was — also when SIGTERM arrives in the middle of a run.  Then
+# one round of `locus tune ab` around the bench (the short form of `scripts/demo-tune-ab
+# --demo swappiness --quick`): swappiness 10 set first with `locus tune set` (side A) vs a
+# profile with 100 (side B); checked: each side's label, the report pairing them across
+# the setting label, swappiness 10 again afterwards, nothing left behind.  Guest
+# timings mean nothing (TCG): shapes and clean-up only (the swap-out counts are not
+# asserted either: one sample each).
 
 reclaim_guest_script() {
 	cat <<'EOF'
@@ -45,6 +50,13 @@ kill -TERM $p
 wait $p
 echo $? >term.rc
 state term
+# tune ab: swappiness 10 (A, set here; the guest is thrown away) vs 100 (B, a profile).
+locus tune set vm.swappiness=10 >swset.out 2>&1
+echo $? >swset.rc
+printf '[tunables]\nvm.swappiness = 100\n' >/tmp/sw100.conf
+r swab locus tune ab --profile /tmp/sw100.conf --rounds 1 -o /tmp/o/swab -- bench reclaim --reps 1 --warmup 0 --working-set 64M --limit 48M --file-fraction 0.5 --passes 2 --dir /mnt/disk
+cat /proc/sys/vm/swappiness >swab.after
+state swab
 cat /proc/meminfo >meminfo.txt
 cd /tmp && tar cf o.tar o
 EOF
@@ -61,6 +73,14 @@ reclaim_boot() {
 	return 0
 }
 
+# reclaim_clean NAME: the python check that the state saved as NAME.* in the guest
+# shows nothing left behind — no swap, no extra block (zram) device, no cgroup, an empty
+# /mnt/disk, the root's subtree_control as before.
+reclaim_clean() {
+	local n=$1
+	echo "len(o('$n.swaps').splitlines()) == 1 and o('$n.block') == o('before.block') and 'locus-reclaim' not in o('$n.cgroups') and o('$n.disk').split() == ['.', '..', 'lost+found'] and o('$n.ctl') == o('before.ctl')"
+}
+
 reclaim_checks() {
 	local d=$TMP/reclaim L=reclaim
 	if [ "$(cat "$d/guest.rc" 2>/dev/null)" = 3 ]; then
@@ -74,7 +94,6 @@ reclaim_checks() {
 	fi
 	# ms(name, metric): that metric's measurements; tot(name, metric): its samples summed.
 	local M="j('zram.json')['measurements']"
-	local clean="len(o('%s.swaps').splitlines()) == 1 and o('%s.block') == o('before.block') and 'locus-reclaim' not in o('%s.cgroups') and o('%s.disk').split() == ['.', '..', 'lost+found'] and o('%s.ctl') == o('before.ctl')"
 	check $L "zram (auto): exit 0" "rc('zram') == 0" zram
 	check $L "zram: labels exactly swappiness (= vm.swappiness), working_set_bytes, limit_bytes" \
 		"len($M) >= 7 and all(m['labels'] == {'swappiness': int(o('swappiness.txt')), 'working_set_bytes': 64 << 20, 'limit_bytes': 32 << 20} for m in $M)" zram
@@ -91,9 +110,9 @@ reclaim_checks() {
 	check $L "zram: the result says the cgroup, swap and data file were removed" \
 		"all(m['verified']['cleanup'] == {'cgroup_removed': True, 'swap_removed': True, 'file_removed': True} for m in $M)" zram
 	check $L "zram: nothing left: /proc/swaps empty, no extra zram device, no cgroup, /mnt/disk empty, subtree_control as before" \
-		"$(printf "$clean" zram zram zram zram zram)" zram
+		"$(reclaim_clean zram)" zram
 	check $L "--swap file: exit 0, a swap file was created in --dir and removed, nothing left" \
-		"rc('file') == 0 and all(m['verified']['swap']['kind'] == 'file' and m['verified']['swap']['path'].startswith('/mnt/disk/') and m['verified']['cleanup']['swap_removed'] for m in j('file.json')['measurements']) and $(printf "$clean" file file file file file)" file
+		"rc('file') == 0 and all(m['verified']['swap']['kind'] == 'file' and m['verified']['swap']['path'].startswith('/mnt/disk/') and m['verified']['cleanup']['swap_removed'] for m in j('file.json')['measurements']) and $(reclaim_clean file)" file
 	check $L "--dir on the ramfs root: skipped (exit 3) naming the file system" \
 		"rc('ramfs') == 3 and ('ramfs' in o('ramfs.err') or 'tmpfs' in o('ramfs.err'))" ramfs
 	check $L "--swap none with all-anonymous working set above the limit: exit 2, one line" \
@@ -101,5 +120,33 @@ reclaim_checks() {
 	check $L "SIGTERM during a run (zram swap on, child in the cgroup): killed by the signal (exit 143)" \
 		"int(o('term.swapon')) >= 1 and 'locus-reclaim' in o('term.cgroup') and rc('term') == 143" term
 	check $L "SIGTERM: everything given back: no swap, no zram device, no cgroup, no files, subtree_control as before" \
-		"$(printf "$clean" term term term term term)" term
+		"$(reclaim_clean term)" term
+	reclaim_tune_ab_checks "$d"
+}
+
+# The swappiness A/B (one round): A ran under 10 and B under 100 (labels, setting_labels),
+# the before/after report pairs every metric across the swappiness label, the guest's
+# swappiness is 10 again and the bench left nothing behind.
+reclaim_tune_ab_checks() {
+	local d=$1 L=reclaim
+	local A="j('swab/A.json')['measurements']" B="j('swab/B.json')['measurements']"
+	check $L "tune ab swappiness: tune set vm.swappiness=10 and tune ab --profile (swappiness 100) -- bench reclaim: exit 0" \
+		"o('swset.rc').strip() == '0' and rc('swab') == 0" swab
+	check $L "tune ab swappiness: A's measurements labelled swappiness 10, B's 100, setting_labels [swappiness], one round" \
+		"len($A) >= 7 and len($A) == len($B) and all(m['labels']['swappiness'] == 10 and m['setting_labels'] == ['swappiness'] for m in $A) and all(m['labels']['swappiness'] == 100 and m['setting_labels'] == ['swappiness'] for m in $B) and j('swab/B.json')['ab']['rounds'] == 1" swab
+	check $L "tune ab swappiness: the guest's swappiness is 10 again afterwards, nothing left (swap, zram, cgroup, files)" \
+		"o('swab.after').strip() == '10' and $(reclaim_clean swab)" swab
+	local n s=1
+	if [ -s "$d/o/swab/A.json" ] && [ -s "$d/o/swab/B.json" ]; then
+		n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["measurements"]))' "$d/o/swab/A.json" 2>/dev/null)
+		if "$LOCUS_BIN" report --text --before "$d/o/swab/A.json" --after "$d/o/swab/B.json" >"$d/swab-report.txt" 2>"$d/swab-report.err" &&
+			[ -n "$n" ] && [ "$(grep -c '^  reclaim/[a-z_0-9]*{.*swappiness=100.*} (swappiness 10 → 100) ' "$d/swab-report.txt")" = "$n" ] &&
+			! grep -q '^  only ' "$d/swab-report.txt"; then
+			s=0
+		fi
+		ok $s "reclaim: tune ab swappiness: report --before A --after B pairs all $n metrics across the label (swappiness 10 → 100)" \
+			"$(sed -n '/^Before/,/^$/p' "$d/swab-report.txt")" "$(cat "$d/swab-report.err")"
+	else
+		ok 1 "reclaim: tune ab swappiness: A.json and B.json written in the guest" "$(tail -n 5 "$d/o/swab.err" 2>/dev/null)"
+	fi
 }
