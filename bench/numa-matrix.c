@@ -41,23 +41,38 @@ int numa_matrix_init(struct bench_ctx *c, struct numa_matrix *m)
 	unsigned rows[NUMA_MAX_NODES];
 	const char *name = c->info->name;
 	bool restricted = c->policy.mode != MEM_POL_DEFAULT && c->policy.nodes;
+	hwloc_bitmap_t acpus = topo_allowed_cpus(c->topo);
 
 	memset(m, 0, sizeof(*m));
+	if (!acpus)
+		return -ENOMEM;
+	/* The topology is the whole machine (topo.h): nodes the cgroup/cpuset keeps us
+	 * off are left out, and the result says so. */
 	while ((node = hwloc_get_next_obj_by_type(c->topo->t, HWLOC_OBJ_NUMANODE, node))) {
 		hwloc_bitmap_t own;
 		if (node->os_index >= NUMA_MAX_NODES)
 			continue;
 		own = topo_node_cpus(c->topo, node->os_index);
 		if (own) {
+			if (!hwloc_bitmap_iszero(own) && !hwloc_bitmap_intersects(own, acpus))
+				bench_warn(c, "node %u is not a row: none of its CPUs is allowed to this process by its cgroup/cpuset or CPU binding",
+					   node->os_index);
 			hwloc_bitmap_and(own, own, c->cpus);
 			if (!hwloc_bitmap_iszero(own) && m->nrows < NUMA_MAX_NODES)
 				rows[m->nrows++] = node->os_index;
 			hwloc_bitmap_free(own);
 		}
 		if (node->attr->numanode.local_memory > 0 &&
+		    !topo_node_mem_allowed(c->topo, node->os_index)) {
+			bench_warn(c, "node %u is not a column: its memory is not allowed to this process by its cgroup/cpuset (cpuset.mems)",
+				   node->os_index);
+			continue;
+		}
+		if (node->attr->numanode.local_memory > 0 &&
 		    (!restricted || hwloc_bitmap_isset(c->policy.nodes, node->os_index)))
 			m->col_node[m->ncols++] = node->os_index;
 	}
+	hwloc_bitmap_free(acpus);
 	qsort(rows, (size_t)m->nrows, sizeof(rows[0]), cmp_uint);
 	qsort(m->col_node, (size_t)m->ncols, sizeof(m->col_node[0]), cmp_uint);
 	for (int i = 0; i < m->nrows; i++) {

@@ -32,8 +32,10 @@ struct numa_matrix {
 };
 
 /*
- * Rows: nodes whose own CPUs meet the bench's CPU set (--cpus/--cpunodebind).
- * Columns: nodes with memory, restricted to the nodes of a memory-policy option when
+ * Rows: nodes whose own CPUs meet the bench's CPU set (--cpus/--cpunodebind) and this
+ * process's allowed CPUs (cgroup/cpuset).  Columns: nodes with memory that the
+ * cgroup/cpuset allows (others are left out with a warning in the result), restricted
+ * to the nodes of a memory-policy option when
  * one was given (the bench sets each cell's policy itself: a warning says the option
  * only chose the columns).  Warns when the matrix is 1x1.  Returns 0, -EINVAL with a
  * message when no row or no column remains, -ENOMEM.

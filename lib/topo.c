@@ -13,6 +13,13 @@
  * HBM memory is the locality it is attached to).  Each PU is given to exactly one
  * node, the one with the smallest locality containing it, so a CPU-less node gets an
  * empty list and a memoryless node (CPUs, no memory) keeps its CPUs with 0 bytes.
+ *
+ * hwloc is asked for the whole machine (HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED): by
+ * default it drops what the process's cgroup/cpuset does not allow, and since the
+ * kernel never lists a memoryless node in cpuset.mems, with cgroup2 mounted such a node
+ * vanished and its CPUs were given to a neighbour.  What this process may use is kept
+ * apart (the allowed CPUs and memory nodes): the topology is reported whole, with the
+ * disallowed parts marked, and whatever picks CPUs or nodes takes only allowed ones.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -46,6 +53,13 @@ struct hp_pool {
 };
 
 #define MAX_PAGE_TYPES 16
+
+/* hwloc 2.0 called the flag WHOLE_SYSTEM; 2.1 renamed it. */
+#if HWLOC_API_VERSION >= 0x00020100
+#define TOPO_FLAG_WHOLE HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED
+#else
+#define TOPO_FLAG_WHOLE HWLOC_TOPOLOGY_FLAG_WHOLE_SYSTEM
+#endif
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -114,6 +128,8 @@ int topo_load(struct locus_topo *tp, const char *spec)
 	hwloc_topology_set_io_types_filter(tp->t, HWLOC_TYPE_FILTER_KEEP_NONE);
 	/* hwloc hides instruction caches by default; `locus topo` lists them. */
 	hwloc_topology_set_icache_types_filter(tp->t, HWLOC_TYPE_FILTER_KEEP_ALL);
+	/* The whole machine, not just what the cgroup/cpuset allows (see the top). */
+	hwloc_topology_set_flags(tp->t, TOPO_FLAG_WHOLE);
 
 	if (!spec) {
 		if (hwloc_topology_load(tp->t) < 0) {
@@ -231,6 +247,45 @@ hwloc_bitmap_t topo_allowed_cpus(const struct locus_topo *tp)
 	if (priv && priv->allowed)
 		return hwloc_bitmap_dup(priv->allowed);
 	return hwloc_bitmap_dup(hwloc_topology_get_allowed_cpuset(tp->t));
+}
+
+hwloc_bitmap_t topo_allowed_nodes(const struct locus_topo *tp)
+{
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	hwloc_const_bitmap_t allowed = hwloc_topology_get_allowed_nodeset(tp->t);
+	hwloc_obj_t n = NULL;
+
+	if (!set)
+		return NULL;
+	/* Memoryless nodes are never in cpuset.mems: leaving them out whatever hwloc
+	 * says keeps the answer the same with and without a cgroup. */
+	while ((n = hwloc_get_next_obj_by_type(tp->t, HWLOC_OBJ_NUMANODE, n)))
+		if (n->attr->numanode.local_memory > 0 && n->os_index != HWLOC_UNKNOWN_INDEX &&
+		    (!allowed || hwloc_bitmap_isset(allowed, n->os_index)))
+			hwloc_bitmap_set(set, n->os_index);
+	return set;
+}
+
+bool topo_cpu_allowed(const struct locus_topo *tp, int cpu)
+{
+	hwloc_bitmap_t set;
+	bool in;
+
+	if (cpu < 0)
+		return false;
+	set = topo_allowed_cpus(tp);
+	in = set && hwloc_bitmap_isset(set, (unsigned)cpu);
+	hwloc_bitmap_free(set);
+	return in;
+}
+
+bool topo_node_mem_allowed(const struct locus_topo *tp, unsigned os_index)
+{
+	hwloc_bitmap_t set = topo_allowed_nodes(tp);
+	bool in = set && hwloc_bitmap_isset(set, os_index);
+
+	hwloc_bitmap_free(set);
+	return in;
 }
 
 /* ---------------------------------------------------------------- caches */
@@ -631,9 +686,11 @@ static json_t *cpus_json(hwloc_const_bitmap_t set)
 }
 
 static json_t *node_json(const struct locus_topo *tp, const struct node_info *ni, int nn, int i,
-			 const struct hwloc_distances_s *d, uint64_t base)
+			 const struct hwloc_distances_s *d, uint64_t base,
+			 hwloc_const_bitmap_t acpus, hwloc_const_bitmap_t anodes)
 {
 	hwloc_obj_t node = ni[i].obj;
+	hwloc_bitmap_t own_allowed = hwloc_bitmap_alloc();
 	struct hp_pool pools[MAX_PAGE_TYPES];
 	int np = node_hugepages(tp, node, base, pools, MAX_PAGE_TYPES);
 	json_t *o, *dist, *attrs, *hp;
@@ -667,6 +724,13 @@ static json_t *node_json(const struct locus_topo *tp, const struct node_info *ni
 	o = json_object();
 	json_object_set_new(o, "os_index", json_integer(node->os_index));
 	json_object_set_new(o, "cpus", cpus_json(ni[i].cpus));
+	if (own_allowed && acpus)
+		hwloc_bitmap_and(own_allowed, ni[i].cpus, acpus);
+	json_object_set_new(o, "allowed_cpus", cpus_json(own_allowed));
+	hwloc_bitmap_free(own_allowed);
+	/* null for a memoryless node: there is no memory to allow or not. */
+	json_object_set_new(o, "memory_allowed", node->attr->numanode.local_memory == 0 ? json_null() :
+			    json_boolean(anodes && hwloc_bitmap_isset(anodes, node->os_index)));
 	json_object_set_new(o, "locality", cpus_json(node->cpuset));
 	json_object_set_new(o, "memory_bytes", json_integer((json_int_t)node->attr->numanode.local_memory));
 	json_object_set_new(o, "cpuless", json_boolean(hwloc_bitmap_iszero(ni[i].cpus)));
@@ -710,9 +774,10 @@ json_t *topo_json(const struct locus_topo *tp)
 	struct hwloc_distances_s *d = numa_distances(tp, &dist_from);
 	uint64_t base = base_page_size(tp);
 	json_t *o = json_object(), *nodes = json_array();
+	hwloc_bitmap_t acpus = topo_allowed_cpus(tp), anodes = topo_allowed_nodes(tp);
 
 	for (int i = 0; i < nn; i++)
-		json_array_append_new(nodes, node_json(tp, ni, nn, i, d, base));
+		json_array_append_new(nodes, node_json(tp, ni, nn, i, d, base, acpus, anodes));
 
 	json_object_set_new(o, "source", json_string(tp->source));
 	json_object_set_new(o, "fake", json_boolean(tp->fake));
@@ -720,6 +785,8 @@ json_t *topo_json(const struct locus_topo *tp)
 	json_object_set_new(o, "cores", json_integer(hwloc_get_nbobjs_by_type(tp->t, HWLOC_OBJ_CORE)));
 	json_object_set_new(o, "pus", json_integer(topo_nr_pus(tp)));
 	json_object_set_new(o, "cpus", cpus_json(hwloc_get_root_obj(tp->t)->cpuset));
+	json_object_set_new(o, "allowed_cpus", cpus_json(acpus));
+	json_object_set_new(o, "allowed_nodes", cpus_json(anodes));
 	json_object_set_new(o, "base_page_size", json_integer((json_int_t)base));
 	json_object_set_new(o, "numa_nodes", nodes);
 	json_object_set_new(o, "distances_source", dist_from ? json_string(dist_from) : json_null());
@@ -729,6 +796,8 @@ json_t *topo_json(const struct locus_topo *tp)
 	if (d)
 		hwloc_distances_release(tp->t, d);
 	free_node_infos(ni, nn);
+	hwloc_bitmap_free(acpus);
+	hwloc_bitmap_free(anodes);
 	return o;
 }
 
@@ -813,14 +882,30 @@ void topo_print(FILE *f, const struct locus_topo *tp)
 	int npk = hwloc_get_nbobjs_by_type(tp->t, HWLOC_OBJ_PACKAGE);
 	int nco = hwloc_get_nbobjs_by_type(tp->t, HWLOC_OBJ_CORE);
 	int npu = topo_nr_pus(tp);
-	char buf[4096], sz[32];
+	char buf[4096], buf2[4096], sz[32];
 	hwloc_uint64_t v;
+	hwloc_bitmap_t acpus = topo_allowed_cpus(tp), anodes = topo_allowed_nodes(tp);
+	hwloc_bitmap_t off = hwloc_bitmap_alloc();
 
 	fprintf(f, "Topology: %s%s\n", tp->source, tp->fake ? " (not this machine: nothing is bound)" : "");
 	fprintf(f, "Machine: %d package%s, %d core%s, %d PU%s (CPUs %s), %d NUMA node%s\n",
 		npk, npk == 1 ? "" : "s", nco, nco == 1 ? "" : "s", npu, npu == 1 ? "" : "s",
 		topo_list_str(hwloc_get_root_obj(tp->t)->cpuset, buf, sizeof(buf)),
 		nn, nn == 1 ? "" : "s");
+	if (acpus && anodes && off) {
+		bool mem_off = false;
+
+		for (int i = 0; i < nn; i++)
+			mem_off |= ni[i].obj->attr->numanode.local_memory > 0 &&
+				   !hwloc_bitmap_isset(anodes, ni[i].obj->os_index);
+		if (!hwloc_bitmap_isincluded(hwloc_get_root_obj(tp->t)->cpuset, acpus) || mem_off)
+			fprintf(f, "Allowed here: CPUs %s, memory on nodes %s (the rest is outside "
+				"%s; marked below)\n",
+				topo_list_str(acpus, buf, sizeof(buf)),
+				topo_list_str(anodes, buf2, sizeof(buf2)),
+				tp->fake ? "the topology's allowed sets" :
+				"this process's cgroup/cpuset or CPU binding");
+	}
 
 	fprintf(f, "NUMA nodes:\n");
 	for (int i = 0; i < nn; i++) {
@@ -840,6 +925,18 @@ void topo_print(FILE *f, const struct locus_topo *tp)
 			fprintf(f, ", no memory");
 		if (node->subtype)
 			fprintf(f, " (%s)", node->subtype);
+		if (acpus && anodes && off) {
+			bool mem_off = node->attr->numanode.local_memory > 0 &&
+				       !hwloc_bitmap_isset(anodes, node->os_index);
+
+			hwloc_bitmap_andnot(off, ni[i].cpus, acpus);
+			if (!hwloc_bitmap_iszero(off) || mem_off)
+				fprintf(f, "  [not allowed here:%s%s%s%s]",
+					hwloc_bitmap_iszero(off) ? "" : " CPUs ",
+					topo_list_str(off, buf, sizeof(buf)),
+					!hwloc_bitmap_iszero(off) && mem_off ? "," : "",
+					mem_off ? " memory" : "");
+		}
 		fprintf(f, "\n");
 		if (node_memattr(tp, node, HWLOC_MEMATTR_ID_BANDWIDTH, &v))
 			fprintf(f, "          bandwidth %" PRIu64 " MiB/s\n", (uint64_t)v);
@@ -885,6 +982,9 @@ void topo_print(FILE *f, const struct locus_topo *tp)
 	if (d)
 		hwloc_distances_release(tp->t, d);
 	free_node_infos(ni, nn);
+	hwloc_bitmap_free(acpus);
+	hwloc_bitmap_free(anodes);
+	hwloc_bitmap_free(off);
 }
 
 /* ---------------------------------------------------------------- binding */
@@ -903,6 +1003,16 @@ int topo_bind_thread_cpu(const struct locus_topo *tp, int cpu)
 		locus_error("cpu %d: not a CPU of this machine (CPUs %s)", cpu,
 			    topo_list_str(hwloc_get_root_obj(tp->t)->cpuset, buf, sizeof(buf)));
 		return -EINVAL;
+	}
+	if (!topo_cpu_allowed(tp, cpu)) {
+		/* The whole machine is in the topology: say why rather than EINVAL. */
+		hwloc_bitmap_t allowed = topo_allowed_cpus(tp);
+		char buf[256];
+
+		locus_error("cpu %d: not allowed to this process by its cgroup/cpuset or CPU "
+			    "binding (allowed: %s)", cpu, topo_list_str(allowed, buf, sizeof(buf)));
+		hwloc_bitmap_free(allowed);
+		return -EPERM;
 	}
 	if (hwloc_set_cpubind(tp->t, pu->cpuset, HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT) < 0) {
 		int err = errno ? errno : EINVAL;

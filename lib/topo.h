@@ -6,6 +6,11 @@
  * their CPUs, memory and distances; caches with sizes, line sizes and sharing; cores,
  * PUs; huge page pools.  With a fake topology nothing is ever bound for real: binding
  * calls succeed without touching the process, and the topology says so.
+ *
+ * The topology is always the whole machine, also the CPUs and nodes this process's
+ * cgroup/cpuset does not allow (hwloc's INCLUDE_DISALLOWED; an XML's allowed sets are
+ * kept the same way): what may be used is asked separately (topo_allowed_cpus,
+ * topo_allowed_nodes), and anything that picks CPUs or nodes must ask.
  */
 #ifndef LOCUS_TOPO_H
 #define LOCUS_TOPO_H
@@ -40,7 +45,11 @@ void topo_free(struct locus_topo *tp);
  * latency_ns} from the node's local CPUs, null when absent.  Cache associativity is
  * null when unknown, -1 when fully associative.  Huge page counts are null when
  * unreadable; a fake topology's free counts are its XML's pool sizes.  Top level also
- * has "cpus" (all PUs) and "base_page_size".  Caller owns the reference. */
+ * has "cpus" (all PUs) and "base_page_size".
+ * What this process may use (topo_allowed_cpus/_nodes): top level "allowed_cpus"
+ * (cpulist) and "allowed_nodes" (nodes with memory it may allocate on, as a list
+ * "0-1,3"); per node "allowed_cpus" (its own CPUs that are allowed, "" when none) and
+ * "memory_allowed" (bool; null for a memoryless node).  Caller owns the reference. */
 json_t *topo_json(const struct locus_topo *tp);
 
 /* lstopo-like readable summary. */
@@ -64,6 +73,16 @@ int topo_max_pu_index(const struct locus_topo *tp);
  * the process had when topo_load ran, e.g. from taskset); caller frees.  */
 hwloc_bitmap_t topo_allowed_cpus(const struct locus_topo *tp);
 
+/* NUMA nodes (OS indices) with memory this process may allocate on: hwloc's allowed
+ * nodeset (the cgroup's cpuset.mems.effective; an XML's allowed_nodeset) restricted
+ * to nodes with memory (memoryless nodes are never listed, whatever the cgroup).
+ * Caller frees; NULL on allocation failure. */
+hwloc_bitmap_t topo_allowed_nodes(const struct locus_topo *tp);
+
+/* Whether cpu is in topo_allowed_cpus() / node in topo_allowed_nodes(). */
+bool topo_cpu_allowed(const struct locus_topo *tp, int cpu);
+bool topo_node_mem_allowed(const struct locus_topo *tp, unsigned os_index);
+
 /* The node's own CPUs (those whose nearest memory it is; empty for a CPU-less node,
  * unlike hwloc's cpuset which is the node's locality).  NULL when no node has that OS
  * index.  Caller frees with hwloc_bitmap_free(). */
@@ -73,7 +92,8 @@ hwloc_bitmap_t topo_node_cpus(const struct locus_topo *tp, unsigned os_index);
 const char *topo_list_str(hwloc_const_bitmap_t set, char *buf, size_t len);
 
 /* Pin the calling thread to one PU (OS index).  No-op returning 0 on a fake topology.
- * Returns 0 or a negative errno, with a message. */
+ * Returns 0 or a negative errno, with a message: -EINVAL no such CPU, -EPERM a CPU not
+ * in topo_allowed_cpus() (cgroup/cpuset or start-up binding), else the failure. */
 int topo_bind_thread_cpu(const struct locus_topo *tp, int cpu);
 
 #endif

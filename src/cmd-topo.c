@@ -5,7 +5,8 @@
  * CPUs, memory, distances and huge page pools, caches and their sharing.  The text form
  * is a readable summary; --json is the same data for scripts and for the fingerprint
  * stored with results.  The dispatcher has already loaded the topology (this machine,
- * or --topology FILE|SPEC), so this file only formats it.
+ * or --topology FILE|SPEC), so this file only formats it.  The topology is the whole
+ * machine even under a cgroup/cpuset; what may not be used is marked (lib/topo.h).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -26,7 +27,10 @@ static void topo_usage(FILE *f)
 		"Show the machine's topology as locus sees it through hwloc: NUMA nodes\n"
 		"(CPUs, memory, SLIT distances, bandwidth/latency when known, huge page\n"
 		"pools), caches (level, type, size, line size, associativity, sharing),\n"
-		"packages, cores and PUs.\n"
+		"packages, cores and PUs.  Always the whole machine: CPUs and nodes this\n"
+		"process may not use (its cgroup/cpuset, or the CPU binding it started\n"
+		"with) are marked \"not allowed here\" (JSON: allowed_cpus, allowed_nodes,\n"
+		"and per node allowed_cpus, memory_allowed).\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json           print JSON instead of text\n"

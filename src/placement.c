@@ -2,7 +2,9 @@
  * placement.c — parsing, validation and application of the placement options.
  *
  * Moved out of cmd-bench.c so that `locus run` takes exactly the same options with
- * exactly the same checks (see placement.h).
+ * exactly the same checks (see placement.h).  The topology holds the whole machine,
+ * also what the cgroup/cpuset does not allow (topo.h): CPUs and memory nodes asked
+ * for are checked against what is allowed here, and refused saying so.
  */
 #include "config.h"
 #include <errno.h>
@@ -13,16 +15,52 @@
 #include "parse.h"
 #include "placement.h"
 
+/* Nodes of `nodes` with memory that the cgroup/cpuset does not allow: refused here,
+ * as the kernel would (EINVAL) or, for preferred, silently use another node.  Nodes
+ * that do not exist or have no memory are left to mem_policy_check's messages. */
+static int check_nodes_allowed(const struct locus_topo *topo, const char *what,
+			       hwloc_const_bitmap_t nodes)
+{
+	hwloc_bitmap_t allowed = topo_allowed_nodes(topo), off = hwloc_bitmap_alloc();
+	int n, rc = 0;
+
+	if (!allowed || !off) {
+		hwloc_bitmap_free(allowed);
+		hwloc_bitmap_free(off);
+		return -ENOMEM;
+	}
+	hwloc_bitmap_foreach_begin(n, nodes) {
+		hwloc_obj_t o = hwloc_get_numanode_obj_by_os_index(topo->t, (unsigned)n);
+		if (o && o->attr->numanode.local_memory > 0 && !hwloc_bitmap_isset(allowed, (unsigned)n))
+			hwloc_bitmap_set(off, (unsigned)n);
+	} hwloc_bitmap_foreach_end();
+	if (!hwloc_bitmap_iszero(off)) {
+		char a[128], b[128];
+		rc = (locus_error("%s: memory of node%s %s is not allowed to this process by its "
+				  "cgroup/cpuset (cpuset.mems; allowed: %s)", what,
+				  hwloc_bitmap_weight(off) == 1 ? "" : "s",
+				  topo_list_str(off, a, sizeof(a)),
+				  hwloc_bitmap_iszero(allowed) ? "none" :
+				  topo_list_str(allowed, b, sizeof(b))), -EINVAL);
+	}
+	hwloc_bitmap_free(allowed);
+	hwloc_bitmap_free(off);
+	return rc;
+}
+
 static int set_policy(struct placement *p, const struct locus_topo *topo,
 		      enum mem_policy_mode mode, const char *what, const char *arg)
 {
+	int rc;
+
 	if (p->policy.mode != MEM_POL_DEFAULT)
 		return locus_error("%s: only one memory policy option may be given", what), -EINVAL;
 	p->policy.mode = mode;
 	if (!arg)
 		return 0;
 	p->policy.nodes = hwloc_bitmap_alloc();
-	return parse_idlist(what, arg, topo_max_node_index(topo), p->policy.nodes);
+	rc = parse_idlist(what, arg, topo_max_node_index(topo), p->policy.nodes);
+	return rc < 0 ? rc : check_nodes_allowed(topo, what, p->policy.nodes);
 }
 
 static int set_cpus(struct placement *p, const struct locus_topo *topo, const char *what,
@@ -64,10 +102,20 @@ static int set_cpus(struct placement *p, const struct locus_topo *topo, const ch
 	if (rc == 0) {
 		allowed = topo_allowed_cpus(topo);
 		if (!hwloc_bitmap_isincluded(set, allowed)) {
+			hwloc_bitmap_t off = hwloc_bitmap_alloc();
 			char a[128], b[128];
-			rc = (locus_error("%s: CPUs %s are not all allowed here (allowed: %s)", what,
-					 topo_list_str(set, a, sizeof(a)),
-					 topo_list_str(allowed, b, sizeof(b))), -EINVAL);
+			int w;
+
+			hwloc_bitmap_andnot(off, set, allowed);
+			w = hwloc_bitmap_weight(off);
+			rc = (locus_error("%s: CPU%s %s%s%s %s not allowed to this process by its "
+					  "cgroup/cpuset or CPU binding (allowed: %s)", what,
+					  w == 1 ? "" : "s", topo_list_str(off, a, sizeof(a)),
+					  nodes ? " of node(s) " : "", nodes ? arg : "",
+					  w == 1 ? "is" : "are",
+					  hwloc_bitmap_iszero(allowed) ? "none" :
+					  topo_list_str(allowed, b, sizeof(b))), -EINVAL);
+			hwloc_bitmap_free(off);
 		}
 		hwloc_bitmap_free(allowed);
 	}

@@ -55,8 +55,9 @@ struct placement {
 /*
  * Take one getopt_long result.  `what` names the option in messages (e.g.
  * "bench: --cpus").  Returns 1 when opt is not a placement option (nothing done), 0
- * when taken, -EINVAL after a one-line error (bad list, CPUs not allowed, node without
- * CPUs, --cpus with --cpunodebind, two memory policies).
+ * when taken, -EINVAL after a one-line error (bad list, CPUs not allowed by the
+ * cgroup/cpuset or CPU binding, node without CPUs, a memory node without memory or not
+ * allowed, --cpus with --cpunodebind, two memory policies).
  */
 int placement_option(struct placement *p, const struct locus_topo *topo, int opt,
 		     const char *what, const char *arg);

@@ -115,6 +115,33 @@ json_check 'len(d["numa_nodes"]) == 2' "-o - writes JSON to stdout"
 run "$LOCUS" topo -o "$T_TMP/no/such/dir/x"
 is_rc 1 "-o into a missing directory fails"
 
+# --- restricted allowed sets (what a cgroup/cpuset leaves a process): the whole machine
+# is shown, with what is not allowed marked, and placement refuses it saying why.
+# restricted-memoryless is the cgroup2 case: memoryless node 1 is never in cpuset.mems,
+# and hwloc by default would drop it and give its CPUs to node 0.
+run "$LOCUS" --topology "$TOPO/restricted-memoryless.xml" topo --json
+is_rc 0 "restricted-memoryless fixture loads"
+json_check '[(n["os_index"], n["cpus"], n["allowed_cpus"], n["memory_allowed"]) for n in d["numa_nodes"]] == [(0, "0-7", "0-7", True), (1, "8-15", "8-14", None)]' \
+	"restricted-memoryless: both nodes with their CPUs; node 1's CPU 15 not allowed, memory_allowed null"
+json_check 'd["cpus"] == "0-15" and d["allowed_cpus"] == "0-14" and d["allowed_nodes"] == "0" and d["pus"] == 16' \
+	"restricted-memoryless: all 16 CPUs, allowed_cpus 0-14, allowed_nodes 0"
+run "$LOCUS" --topology "$TOPO/restricted-cpuless.xml" topo
+is_rc 0 "restricted-cpuless text exits 0"
+has_out '^Allowed here: CPUs 0-14, memory on nodes 0-1 ' "text says what is allowed"
+has_out '^  node 1: CPUs 8-15, .*\[not allowed here: CPUs 15\]' "text marks node 1's disallowed CPU"
+has_out '^  node 2: no CPUs .*\[not allowed here: memory\]' "text marks node 2's disallowed memory"
+run "$LOCUS" --topology "$TOPO/cpuless.xml" topo
+no_out 'not allowed|^Allowed here' "an unrestricted topology marks nothing"
+run "$LOCUS" --topology "$TOPO/restricted-cpuless.xml" topo --json
+json_check 'd["allowed_nodes"] == "0-1" and [n["memory_allowed"] for n in d["numa_nodes"]] == [True, True, False]' \
+	"restricted-cpuless: node 2's memory not allowed"
+for a in "--cpus 15:CPU 15 is not allowed" "--cpunodebind 1:CPU 15 of node\(s\) 1 is not allowed" \
+	 "--membind 2:memory of node 2 is not allowed" "--interleave 0,2:memory of node 2 is not allowed"; do
+	run "$LOCUS" --topology "$TOPO/restricted-cpuless.xml" bench latency --sizes 64K ${a%%:*}
+	is_rc 2 "${a%%:*} outside the allowed sets exits 2"
+	has_err "^locus: bench: --[a-z]+: ${a#*:} to this process by its cgroup/cpuset" "${a%%:*}: says it is not allowed by the cgroup/cpuset"
+done
+
 # --- bad input: one line naming the value, exit 2
 run "$LOCUS" --topology "$T_TMP/missing.xml" topo
 is_rc 2 "missing XML file exits 2"

@@ -383,6 +383,14 @@ static void test_this_machine(void)
 		max = topo_max_pu_index(&tp);
 		diag("an expected error follows");
 		is_int(topo_bind_thread_cpu(&tp, max + 1), -EINVAL, "bind to a CPU that does not exist");
+		if (hwloc_bitmap_first(allowed) > 0 || hwloc_bitmap_weight(allowed) < topo_nr_pus(&tp)) {
+			hwloc_bitmap_t off = hwloc_bitmap_dup(hwloc_get_root_obj(tp.t)->cpuset);
+			hwloc_bitmap_andnot(off, off, allowed);
+			diag("an expected error follows");
+			is_int(topo_bind_thread_cpu(&tp, hwloc_bitmap_first(off)), -EPERM,
+			       "bind to a CPU that is not allowed: -EPERM");
+			hwloc_bitmap_free(off);
+		}
 		/* Unbind, so the rest of the process is not stuck on one CPU. */
 		hwloc_set_cpubind(tp.t, allowed, HWLOC_CPUBIND_THREAD);
 	}
@@ -394,6 +402,80 @@ static void test_this_machine(void)
 	ok(json_is_string(json_object_get(node_at(j, 0), "cpus")), "node 0 cpus is a string");
 	json_decref(j);
 	topo_free(&tp);
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "(not a string)";
+}
+
+/* The fixtures with restricted allowed sets (as a cgroup leaves them): the whole
+ * machine is still there, and what is not allowed is marked.  restricted-memoryless
+ * is what a cgroup2 guest looks like: hwloc without INCLUDE_DISALLOWED drops memoryless
+ * node 1 (never in cpuset.mems) and hands its CPUs to node 0. */
+static void test_restricted(void)
+{
+	struct locus_topo tp;
+	hwloc_bitmap_t set;
+	json_t *j;
+	char buf[64];
+
+	if (ok(load_fixture(&tp, "restricted-memoryless") == 0, "restricted-memoryless: loads")) {
+		is_int(topo_nr_nodes(&tp), 2, "restricted-memoryless: both nodes, also the memoryless one outside the allowed nodeset");
+		is_int(topo_nr_pus(&tp), 16, "restricted-memoryless: all 16 PUs, also the disallowed one");
+		set = topo_node_cpus(&tp, 1);
+		is_str(topo_list_str(set, buf, sizeof(buf)), "8-15", "memoryless node 1 keeps its CPUs 8-15");
+		hwloc_bitmap_free(set);
+		set = topo_allowed_cpus(&tp);
+		is_str(topo_list_str(set, buf, sizeof(buf)), "0-14", "allowed CPUs 0-14 (the XML's allowed_cpuset)");
+		hwloc_bitmap_free(set);
+		set = topo_allowed_nodes(&tp);
+		is_str(topo_list_str(set, buf, sizeof(buf)), "0", "allowed memory nodes: 0");
+		hwloc_bitmap_free(set);
+		ok(topo_cpu_allowed(&tp, 14) && !topo_cpu_allowed(&tp, 15) && !topo_cpu_allowed(&tp, -1),
+		   "topo_cpu_allowed: 14 yes, 15 no, -1 no");
+		ok(topo_node_mem_allowed(&tp, 0) && !topo_node_mem_allowed(&tp, 1),
+		   "topo_node_mem_allowed: node 0 yes, memoryless node 1 no");
+		j = topo_json(&tp);
+		is_str(jstr(j, "allowed_cpus"), "0-14", "JSON allowed_cpus");
+		is_str(jstr(j, "allowed_nodes"), "0", "JSON allowed_nodes");
+		is_str(jstr(node_at(j, 1), "cpus"), "8-15", "JSON node 1 cpus");
+		is_str(jstr(node_at(j, 1), "allowed_cpus"), "8-14", "JSON node 1 allowed_cpus");
+		ok(json_is_null(json_object_get(node_at(j, 1), "memory_allowed")),
+		   "JSON node 1 memory_allowed null (memoryless)");
+		ok(json_is_true(json_object_get(node_at(j, 0), "memory_allowed")),
+		   "JSON node 0 memory_allowed true");
+		json_decref(j);
+		topo_free(&tp);
+	}
+
+	if (ok(load_fixture(&tp, "restricted-cpuless") == 0, "restricted-cpuless: loads")) {
+		is_int(topo_nr_nodes(&tp), 3, "restricted-cpuless: 3 nodes, also the disallowed CPU-less one");
+		set = topo_allowed_nodes(&tp);
+		is_str(topo_list_str(set, buf, sizeof(buf)), "0-1", "allowed memory nodes: 0-1");
+		hwloc_bitmap_free(set);
+		j = topo_json(&tp);
+		ok(json_is_false(json_object_get(node_at(j, 2), "memory_allowed")),
+		   "JSON node 2 memory_allowed false");
+		is_str(jstr(node_at(j, 2), "allowed_cpus"), "", "JSON node 2 (CPU-less) allowed_cpus \"\"");
+		ok(json_integer_value(json_object_get(node_at(j, 2), "memory_bytes")) == (json_int_t)(128 * GiB),
+		   "JSON node 2 keeps its 128 GiB");
+		json_decref(j);
+		topo_free(&tp);
+	}
+
+	/* Unrestricted fixtures: everything allowed, nothing marked. */
+	if (ok(load_fixture(&tp, "cpuless") == 0, "cpuless: loads")) {
+		j = topo_json(&tp);
+		is_str(jstr(j, "allowed_cpus"), "0-15", "cpuless: JSON allowed_cpus all");
+		is_str(jstr(j, "allowed_nodes"), "0-2", "cpuless: JSON allowed_nodes all");
+		ok(json_is_true(json_object_get(node_at(j, 2), "memory_allowed")),
+		   "cpuless: node 2 memory_allowed true");
+		json_decref(j);
+		topo_free(&tp);
+	}
 }
 
 static void test_list_str(void)
@@ -415,6 +497,7 @@ int main(void)
 		for (size_t i = 0; i < sizeof(expects) / sizeof(expects[0]); i++)
 			test_fixture(&expects[i]);
 		test_details();
+		test_restricted();
 	} else {
 		diag("fixtures not found (set FIXTURES): fixture tests not run");
 		ok(0, "find tests/fixtures/topo");
