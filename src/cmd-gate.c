@@ -51,9 +51,10 @@ enum {
 
 #define MAX_CONFIRM 10
 #define MAX_RUNS 20
-/* Fresh processes per round.  Measured on the development VM (docs/compare.md): with
- * one run per round a disturbed run failed the gate in 2-5% of A/A trials; the median
- * of three brought that under 1% at the same detection. */
+/* Fresh processes per round.  Measured on the development VM (docs/compare.md, 40
+ * quick-suite runs, 10-run baselines, 112 trials): with one run per round 4.5% of A/A
+ * trials failed the gate, with the median of three 0.9%; a 10% slowdown was caught in
+ * every trial either way. */
 #define DEFAULT_RUNS 3
 
 static void gate_usage(FILE *f)
