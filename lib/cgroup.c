@@ -116,7 +116,7 @@ int cgroup2_create(struct cgroup2 *cg, const char *mount, const char *name)
 	if (sysfs_read_str(rel, ctl, sizeof(ctl)) < 0)
 		ctl[0] = '\0';
 	if (!has_word(ctl, "memory", " \t\n")) {
-		ret = sysfs_write_path(cg->parent_ctl, "+memory");
+		ret = sysfs_write_path(cg->parent_ctl, "+memory", 0);
 		if (ret < 0) {
 			locus_error("cgroup: cannot enable the memory controller in %s: %s%s",
 				    cg->parent_ctl, strerror(-ret),
@@ -141,7 +141,7 @@ int cgroup2_set(const struct cgroup2 *cg, const char *file, const char *value)
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s", cg->path, file);
-	ret = sysfs_write_path(path, value);
+	ret = sysfs_write_path(path, value, 0);
 	if (ret < 0)
 		locus_error("cgroup: cannot write %s to %s: %s", value, path, strerror(-ret));
 	return ret;
@@ -216,7 +216,7 @@ int cgroup2_remove(struct cgroup2 *cg)
 	if (cg->enabled_memory && !cg->created) {
 		/* Fails (EBUSY) when another child cgroup now uses the controller: then it
 		 * is someone else's to keep. */
-		int r = sysfs_write_path(cg->parent_ctl, "-memory");
+		int r = sysfs_write_path(cg->parent_ctl, "-memory", 0);
 		if (r == 0 || r == -EBUSY)
 			cg->enabled_memory = 0;
 		else if (!ret)

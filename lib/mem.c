@@ -1046,9 +1046,8 @@ static void trim(char *s)
 /* Async-signal-safe.  0 restored, 1 changed by someone else (cur filled), -errno. */
 static int pool_restore(struct pool_state *ps, char *cur, size_t curlen)
 {
-	size_t len;
 	ssize_t n;
-	int fd, ret = 0;
+	int fd;
 
 	if (!ps->active)
 		return 0;
@@ -1064,17 +1063,7 @@ static int pool_restore(struct pool_state *ps, char *cur, size_t curlen)
 				return 1;
 		}
 	}
-	fd = open(ps->path, ps->flags);
-	if (fd < 0)
-		return -errno;
-	len = strlen(ps->orig);
-	n = write(fd, ps->orig, len);
-	if (n < 0)
-		ret = -errno;
-	else if ((size_t)n != len)
-		ret = -EIO;
-	close(fd);
-	return ret;
+	return sysfs_write_path(ps->path, ps->orig, ps->flags);
 }
 
 static void pool_signal(int sig)

@@ -67,6 +67,24 @@ const char *runs_check(const json_t *m, size_t n_runs)
 	return NULL;
 }
 
+/* A measurement like template `t` (its other fields — verified, counters, ... —
+ * copied) holding samples v[0..n) with a summary of them, without run_sizes.  NULL when
+ * out of memory. */
+static json_t *measurement_like(const json_t *t, const double *v, size_t n)
+{
+	json_t *nm = result_measurement(json_string_value(json_object_get(t, "bench")),
+					json_string_value(json_object_get(t, "metric")),
+					json_string_value(json_object_get(t, "unit")),
+					json_is_true(json_object_get(t, "higher_is_better")),
+					json_deep_copy(json_object_get(t, "labels")), v, n);
+
+	if (nm) {
+		json_object_update_missing(nm, (json_t *)t);
+		json_object_del(nm, "run_sizes");
+	}
+	return nm;
+}
+
 /* One merged measurement being built: the first run's measurement as the template. */
 struct acc {
 	char *key;
@@ -169,16 +187,11 @@ json_t *runs_merge(json_t *const *runs, size_t n)
 			goto fail;
 		json_array_foreach(acc[i].samples, j, x)
 			v[j] = json_number_value(x);
-		nm = result_measurement(json_string_value(json_object_get(f, "bench")),
-					json_string_value(json_object_get(f, "metric")),
-					json_string_value(json_object_get(f, "unit")),
-					json_is_true(json_object_get(f, "higher_is_better")),
-					json_deep_copy(json_object_get(f, "labels")), v, k);
+		/* the template's other fields (verified, counters, ...) are run 1's */
+		nm = measurement_like(f, v, k);
 		free(v);
 		if (!nm)
 			goto fail;
-		/* the template's other fields (verified, counters, ...) are run 1's */
-		json_object_update_missing(nm, (json_t *)f);
 		json_object_set(nm, "run_sizes", acc[i].sizes);
 		if (json_array_append_new(ms, nm) < 0)
 			goto fail;
@@ -250,16 +263,10 @@ int runs_split(const json_t *res, json_t ***out, size_t *n)
 				v[j] = json_number_value(json_array_get(json_object_get(m, "samples"),
 									off + j));
 			off += len;
-			nm = result_measurement(json_string_value(json_object_get(m, "bench")),
-						json_string_value(json_object_get(m, "metric")),
-						json_string_value(json_object_get(m, "unit")),
-						json_is_true(json_object_get(m, "higher_is_better")),
-						json_deep_copy(json_object_get(m, "labels")), v, len);
+			nm = measurement_like(m, v, len);
 			free(v);
 			if (!nm)
 				goto oom;
-			json_object_update_missing(nm, m);
-			json_object_del(nm, "run_sizes");
 			if (json_array_append_new(json_object_get(parts[r], "measurements"), nm) < 0)
 				goto oom;
 		}

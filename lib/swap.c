@@ -239,7 +239,7 @@ int swap_release(struct swap_area *s)
 
 		if (s->kind == SWAP_ZRAM) {
 			/* hot_remove resets the device first; EBUSY while it is still open. */
-			r = sysfs_write_path(s->hot_remove, s->id);
+			r = sysfs_write_path(s->hot_remove, s->id, 0);
 			if (r == -ENODEV || r == -ENOENT)
 				r = 0;
 		} else if (unlink(s->path) < 0 && errno != ENOENT) {

@@ -141,13 +141,13 @@ int sysfs_read_long(const char *rel, long *out)
 	return 0;
 }
 
-int sysfs_write_path(const char *path, const char *val)
+int sysfs_write_path(const char *path, const char *val, int extra_flags)
 {
 	size_t len = strlen(val);
 	ssize_t n;
 	int fd, ret = 0;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_CLOEXEC | extra_flags);
 	if (fd < 0)
 		return -errno;
 	n = write(fd, val, len);
