@@ -1050,6 +1050,20 @@ static int cmp_pidx(const void *a, const void *b)
 	return (x->i > y->i) - (x->i < y->i);
 }
 
+/* Holm's step-down on the m p-values of v (each with its pair's index): sorts v and
+ * replaces every p by its adjusted value, the r-th smallest (0-based) times m - r, made
+ * non-decreasing, at most 1. */
+static void holm_adjust(struct pidx *v, size_t m)
+{
+	double run = 0.0;
+
+	qsort(v, m, sizeof(*v), cmp_pidx);
+	for (size_t r = 0; r < m; r++) {
+		run = fmax(run, fmin(1.0, (double)(m - r) * v[r].p));
+		v[r].p = run;
+	}
+}
+
 void compare_adjust(struct compare_pair *pairs, size_t n, enum compare_correction c)
 {
 	struct pidx *v = c == COMPARE_HOLM ? malloc((n ? n : 1) * sizeof(*v)) : NULL;
@@ -1064,14 +1078,9 @@ void compare_adjust(struct compare_pair *pairs, size_t n, enum compare_correctio
 		}
 	}
 	if (c == COMPARE_HOLM && v) {
-		double run = 0.0;
-
-		/* Holm: the r-th smallest (0-based) times m - r, made non-decreasing */
-		qsort(v, m, sizeof(*v), cmp_pidx);
-		for (size_t r = 0; r < m; r++) {
-			run = fmax(run, fmin(1.0, (double)(m - r) * v[r].p));
-			pairs[v[r].i].p_adj = run;
-		}
+		holm_adjust(v, m);
+		for (size_t r = 0; r < m; r++)
+			pairs[v[r].i].p_adj = v[r].p;
 	} else if (c == COMPARE_HOLM) {
 		/* no memory for sorting: Bonferroni, never less strict than Holm */
 		for (size_t i = 0; i < n; i++)
@@ -1095,13 +1104,9 @@ void compare_adjust(struct compare_pair *pairs, size_t n, enum compare_correctio
 		m++;
 	}
 	if (c == COMPARE_HOLM && v) {
-		double run = 0.0;
-
-		qsort(v, m, sizeof(*v), cmp_pidx);
-		for (size_t r = 0; r < m; r++) {
-			run = fmax(run, fmin(1.0, (double)(m - r) * v[r].p));
-			pairs[v[r].i].run_p_adj = run;
-		}
+		holm_adjust(v, m);
+		for (size_t r = 0; r < m; r++)
+			pairs[v[r].i].run_p_adj = v[r].p;
 	} else if (c == COMPARE_HOLM) {
 		for (size_t i = 0; i < n; i++)
 			if (run_testable(&pairs[i]))

@@ -414,6 +414,21 @@ struct compare_outputs {
 int compare_set_option(const char *name, const char *value, struct compare_opts *o,
 		       struct compare_outputs *out);
 
+/* The getopt_long entries of those options (<getopt.h>), all returning `code`: the
+ * command hands opts[idx].name and optarg to compare_set_option(), so `compare` and
+ * `gate` list them once. */
+#define COMPARE_LONG_OPTIONS(code) \
+	{ "alpha", required_argument, NULL, (code) }, \
+	{ "threshold", required_argument, NULL, (code) }, \
+	{ "correction", required_argument, NULL, (code) }, \
+	{ "config", required_argument, NULL, (code) }, \
+	{ "fail-on", required_argument, NULL, (code) }, \
+	{ "strict-env", no_argument, NULL, (code) }, \
+	{ "json", no_argument, NULL, (code) }, \
+	{ "junit", required_argument, NULL, (code) }, \
+	{ "markdown", required_argument, NULL, (code) }, \
+	{ "github", no_argument, NULL, (code) }
+
 /* Help text for the options above, for the commands' --help. */
 extern const char compare_options_help[];
 

@@ -226,16 +226,7 @@ static int calibrate(const char *path, const struct compare_opts *o,
 int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{ "alpha", required_argument, NULL, O_COMPARE },
-		{ "threshold", required_argument, NULL, O_COMPARE },
-		{ "correction", required_argument, NULL, O_COMPARE },
-		{ "config", required_argument, NULL, O_COMPARE },
-		{ "fail-on", required_argument, NULL, O_COMPARE },
-		{ "strict-env", no_argument, NULL, O_COMPARE },
-		{ "json", no_argument, NULL, O_COMPARE },
-		{ "junit", required_argument, NULL, O_COMPARE },
-		{ "markdown", required_argument, NULL, O_COMPARE },
-		{ "github", no_argument, NULL, O_COMPARE },
+		COMPARE_LONG_OPTIONS(O_COMPARE),
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		/* hidden: calibration (scripts/gate-calibration) */
