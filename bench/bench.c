@@ -18,6 +18,7 @@
 #include "log.h"
 #include "parse.h"
 #include "result.h"
+#include "suggest.h"
 
 /* ---- options ------------------------------------------------------------------- */
 
@@ -188,9 +189,15 @@ int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, co
 			if (o->type == BOPT_CHOICE && i > 0)
 				return locus_error("%s: '%s': one of %s expected", what, v, o->choices),
 				       -EINVAL;
-			if (!in_choices(o->choices, item))
+			if (!in_choices(o->choices, item)) {
+				char near[32];
+				if (suggest_closest_csv(item, o->choices, near, sizeof(near)))
+					return locus_error("%s: '%s' is not allowed; did you mean '%s'? "
+							   "(allowed: %s)", what, item, near,
+							   o->choices), -EINVAL;
 				return locus_error("%s: '%s' is not allowed; allowed: %s", what, item,
 						   o->choices), -EINVAL;
+			}
 		}
 		return 0;
 	}

@@ -222,7 +222,7 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 	int c, nargs;
 
 	(void)ctx;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (parse_long("--keep", optarg, 1, COMPARE_MAX_KEEP, &keep) < 0)

@@ -21,6 +21,7 @@
 #include "parse.h"
 #include "placement.h"
 #include "result.h"
+#include "suggest.h"
 #include "timer.h"
 
 enum {
@@ -221,6 +222,7 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 	int nopts = 0, c, rc = LOCUS_EXIT_USAGE, rc2, worst = 0;
 	json_t *result = NULL;
 	double d;
+	char argv0[80];
 
 	/* The bench name comes first so its options can be parsed. */
 	if (argc >= 2 && argv[1][0] != '-') {
@@ -234,11 +236,24 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 		if (strcmp(argv[1], "all") == 0)
 			all = true;
 		else if (!(b = bench_find(argv[1]))) {
-			locus_error("bench: '%s' is not a benchmark; available:", argv[1]);
-			list_benches(stderr);
+			const char *names[64], *hit;
+			size_t n = 0;
+			for (const struct bench_info *const *r = bench_registry; *r && n < 62; r++)
+				names[n++] = (*r)->name;
+			names[n++] = "all";
+			names[n++] = "list";
+			hit = suggest_closest(argv[1], names, n);
+			if (hit)
+				locus_error("bench: '%s' is not a benchmark; did you mean '%s'?",
+					    cmd_inert(argv[1]), hit);
+			else
+				locus_error("bench: '%s' is not a benchmark; 'locus bench list' shows "
+					    "them all", cmd_inert(argv[1]));
 			return LOCUS_EXIT_USAGE;
 		}
-		argv[1] = argv[0];
+		/* getopt's messages then name the bench: "locus: bench tlb: ..." */
+		snprintf(argv0, sizeof(argv0), "%s %s", argv[0], b ? b->name : "all");
+		argv[1] = argv0;
 		argv++;
 		argc--;
 	}
@@ -257,13 +272,15 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 			b->opts[i].name, b->opts[i].type == BOPT_FLAG ? no_argument : required_argument,
 			NULL, O_BENCH_BASE + i };
 
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-		const char *what = NULL;
-		for (size_t i = 0; i < NR_COMMON + (size_t)nopts; i++)
-			if (longopts[i].val == c)
-				what = longopts[i].name;
+	int idx;
+	while ((c = cmd_getopt(argc, argv, "ho:", longopts, &idx)) != -1) {
+		/* Name the option as the user gave it (--cpus, not its alias --physcpubind). */
+		const char *what = idx >= 0 ? longopts[idx].name : NULL;
 		char wbuf[64];
-		snprintf(wbuf, sizeof(wbuf), "bench: --%s", what ? what : "?");
+		if (c == 'o')
+			snprintf(wbuf, sizeof(wbuf), "bench: -o");
+		else
+			snprintf(wbuf, sizeof(wbuf), "bench: --%s", what ? what : "?");
 		switch (c) {
 		case 'h':
 			usage_bench(stdout, b);

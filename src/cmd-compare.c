@@ -260,7 +260,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		free(runs);
 		return locus_error("compare: out of memory"), LOCUS_EXIT_FAIL;
 	}
-	while ((c = getopt_long(argc, argv, "o:h", opts, &idx)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "o:h", opts, &idx)) != -1) {
 		switch (c) {
 		case O_COMPARE:
 			if (compare_set_option(opts[idx].name, optarg, &o, &out) < 0)

@@ -388,7 +388,7 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 
 	/* '+': stop at the first non-option, so "gate --baseline b bench tlb --quick"
 	 * leaves --quick to the bench even without "--". */
-	while ((c = getopt_long(argc, argv, "+o:h", opts, &idx)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "+o:h", opts, &idx)) != -1) {
 		switch (c) {
 		case O_COMPARE:
 			if (compare_set_option(opts[idx].name, optarg, &o, &out) < 0)

@@ -157,7 +157,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	int c, rc, ret = LOCUS_EXIT_OK;
 
 	(void)ctx;
-	while ((c = getopt_long(argc, argv, "o:f:th", opts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "o:f:th", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			if (!*optarg) {

@@ -331,13 +331,12 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 	}
 	/* "+": stop at the command, so its own options are not taken for ours. */
-	while ((c = getopt_long(argc, argv, "+ho:", run_opts, NULL)) != -1) {
+	int idx;
+	while ((c = cmd_getopt(argc, argv, "+ho:", run_opts, &idx)) != -1) {
+		/* Name the option as the user gave it (--cpus, not its alias --physcpubind). */
 		char what[64] = "run: --?";
-		for (const struct option *o = run_opts; o->name; o++)
-			if (o->val == c) {
-				snprintf(what, sizeof(what), "run: --%s", o->name);
-				break;
-			}
+		if (idx >= 0)
+			snprintf(what, sizeof(what), "run: --%s", run_opts[idx].name);
 		switch (c) {
 		case 'h':
 			usage_run(stdout);

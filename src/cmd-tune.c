@@ -838,7 +838,7 @@ int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		}
 	argc = dashdash;
-	while ((c = getopt_long(argc, argv, "nho:", lopts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "nho:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o.set |= O_JSON; break;
 		case 'n': o.set |= O_DRY; break;

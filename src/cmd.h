@@ -47,6 +47,21 @@ struct cmd {
  * this prints "Try 'locus CMD --help'." and returns LOCUS_EXIT_USAGE. */
 int cmd_usage_error(const char *cmd);
 
+/*
+ * getopt_long for the commands: the same contract, but errors are one line in locus's
+ * shape naming the option as the user typed it, with the closest name for an unknown
+ * one ("locus: bench: unknown option '--quik'; did you mean '--quick'?"); returns '?'
+ * after such an error (and the following cmd_usage_error() adds no second line).
+ * argv[0] must be "locus: CMD" as main() sets it.
+ */
+struct option;
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       int *longindex);
+
+/* `s` with control bytes replaced and cut to ~75 characters, for echoing user input in
+ * a message (static buffer: one call per message). */
+const char *cmd_inert(const char *s);
+
 /* Open an output destination: NULL or "-" is stdout.  Prints "locus: PATH: error" and
  * returns NULL on failure.  cmd_close_output() closes unless stdout and reports write
  * errors (returns 0 or -1). */

@@ -14,6 +14,7 @@
  * applied, and the topology is loaded for the commands that need it.
  */
 #include "config.h"
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include "cmd.h"
 #include "log.h"
+#include "suggest.h"
 #include "sysfs.h"
 #include "topo.h"
 
@@ -62,10 +64,105 @@ static void usage(FILE *f)
 		"5 verification failed, 6 regression detected.  See locus(1).\n");
 }
 
+/* Set when cmd_getopt() has already said everything in one line (with the pointer to
+ * --help), so that cmd_usage_error() does not add a second "Try ..." line. */
+static bool usage_explained;
+
 int cmd_usage_error(const char *cmd)
 {
-	fprintf(stderr, "Try 'locus %s --help'.\n", cmd);
+	if (!usage_explained)
+		fprintf(stderr, "Try 'locus %s --help'.\n", cmd);
+	usage_explained = false;
 	return LOCUS_EXIT_USAGE;
+}
+
+/* "--name" (or "--name=value") as typed, without the value, into buf. */
+static const char *typed_option(const char *arg, char *buf, size_t len)
+{
+	size_t n = strcspn(arg, "=");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, arg, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Unknown or ambiguous long option `typed` ("--quik"): one line, with the closest name. */
+static void bad_long_option(const char *cmd, const char *typed, const struct option *longopts)
+{
+	const char *names[256], *hit, *name = typed + 2, *pre[2] = { NULL, NULL };
+	size_t n = 0, len = strlen(name), nprefix = 0;
+
+	for (const struct option *o = longopts; o && o->name && n < 256; o++) {
+		names[n++] = o->name;
+		if (len && strncmp(o->name, name, len) == 0 && nprefix++ < 2)
+			pre[nprefix - 1] = o->name;
+	}
+	/* getopt refuses a prefix of two options that differ (aliases are accepted). */
+	if (nprefix >= 2) {
+		locus_error("%s: option '%s' is ambiguous: --%s, --%s%s; see 'locus %s --help'",
+			    cmd, cmd_inert(typed), pre[0], pre[1], nprefix > 2 ? ", ..." : "", cmd);
+		return;
+	}
+	hit = suggest_closest(name, names, n);
+	if (hit)
+		locus_error("%s: unknown option '%s'; did you mean '--%s'?", cmd, cmd_inert(typed), hit);
+	else
+		locus_error("%s: unknown option '%s'; see 'locus %s --help'", cmd, cmd_inert(typed), cmd);
+}
+
+const char *cmd_inert(const char *s)
+{
+	static char buf[80];
+	size_t i = 0;
+
+	for (; s && *s && i < sizeof(buf) - 4; s++)
+		buf[i++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	if (s && *s)
+		memcpy(buf + i, "...", 3), i += 3;
+	buf[i] = '\0';
+	return buf;
+}
+
+int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+	       int *longindex)
+{
+	char sopts[128], typed[64];
+	const char *cmd = argv[0] + 7; /* argv[0] is "locus: CMD" (set by main) */
+	int c, prev = optind ? optind : 1, idx = -1;
+
+	if (strncmp(argv[0], "locus: ", 7) != 0)
+		cmd = argv[0];
+	/* A leading ':' (after any '+') makes getopt return ':' for a missing argument. */
+	snprintf(sopts, sizeof(sopts), "%s:%s", *shortopts == '+' ? "+" : "",
+		 shortopts + (*shortopts == '+'));
+	opterr = 0;
+	c = getopt_long(argc, argv, sopts, longopts, &idx);
+	if (longindex)
+		*longindex = idx;
+	if (c != '?' && c != ':')
+		return c;
+	/* The word that failed: getopt has moved optind past it (and past a missing value). */
+	const char *arg = optind - 1 >= prev && optind - 1 < argc ? argv[optind - 1] : "";
+	if (c == ':') {
+		if (strncmp(arg, "--", 2) == 0)
+			locus_error("%s: option '%s' needs a value; see 'locus %s --help'", cmd,
+				    cmd_inert(typed_option(arg, typed, sizeof(typed))), cmd);
+		else
+			locus_error("%s: option '-%c' needs a value; see 'locus %s --help'", cmd,
+				    optopt, cmd);
+	} else if (strncmp(arg, "--", 2) == 0 && optopt == 0) {
+		bad_long_option(cmd, typed_option(arg, typed, sizeof(typed)), longopts);
+	} else if (strncmp(arg, "--", 2) == 0) {
+		locus_error("%s: option '%s' takes no value; see 'locus %s --help'", cmd,
+			    cmd_inert(typed_option(arg, typed, sizeof(typed))), cmd);
+	} else {
+		locus_error("%s: unknown option '-%c'; see 'locus %s --help'", cmd,
+			    isprint(optopt) ? optopt : '?', cmd);
+	}
+	usage_explained = true;
+	return '?';
 }
 
 FILE *cmd_open_output(const char *path)
@@ -105,7 +202,7 @@ int cmd_show_options(int argc, char **argv, const char *cmd, void (*cmd_help)(FI
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "jo:h", opts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "jo:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -223,12 +320,19 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			cmd = &commands[i];
 	if (!cmd) {
+		const char *names[NR_COMMANDS + 1], *hit;
+		for (size_t i = 0; i < NR_COMMANDS; i++)
+			names[i] = commands[i].name;
+		names[NR_COMMANDS] = "help";
+		hit = suggest_closest(argv[1], names, NR_COMMANDS + 1);
 		if (argv[1][0] == '-')
-			locus_error("unknown option '%s'", argv[1]);
+			locus_error("unknown option '%s'; see 'locus --help'", cmd_inert(argv[1]));
+		else if (hit)
+			locus_error("'%s' is not a locus command; did you mean '%s'?",
+				    cmd_inert(argv[1]), hit);
 		else
-			locus_error("'%s' is not a locus command", argv[1]);
-		fprintf(stderr, "Commands:\n");
-		print_commands(stderr);
+			locus_error("'%s' is not a locus command; see 'locus --help'",
+				    cmd_inert(argv[1]));
 		return LOCUS_EXIT_USAGE;
 	}
 
