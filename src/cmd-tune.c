@@ -199,6 +199,34 @@ static int load_journal(struct tune_journal *j, const struct opts *o)
 	return journal_load(j, dir);
 }
 
+/* The command line, for the lock file: who holds it ("tune apply latency"). */
+static char holder[256];
+
+static void set_holder(int argc, char **argv)
+{
+	size_t used;
+
+	snprintf(holder, sizeof(holder), "locus tune");
+	for (int i = 1; i < argc; i++) {
+		used = strlen(holder);
+		snprintf(holder + used, sizeof(holder) - used, " %s", argv[i]);
+	}
+}
+
+/* For every command that writes settings or the journal: take the state directory's
+ * lock, then load.  Returns 0, or the exit code (2 when another locus holds it). */
+static int lock_journal(struct tune_journal *j, const struct opts *o)
+{
+	char dir[4096];
+	int r;
+
+	tune_state_dir(o->state_dir, dir, sizeof(dir));
+	r = journal_open(j, dir, holder);
+	if (r == -EBUSY)
+		return LOCUS_EXIT_USAGE;
+	return r < 0 ? LOCUS_EXIT_FAIL : 0;
+}
+
 /* Print what the requests would change; returns the number of changes. */
 static size_t print_plan(const struct tune_request *req, size_t n, const char *verb)
 {
@@ -232,8 +260,9 @@ static int run_apply(const char *source, const struct tune_request *req, size_t 
 		printf("dry run: %zu change%s, nothing written\n", c, c == 1 ? "" : "s");
 		return LOCUS_EXIT_OK;
 	}
-	if (load_journal(&j, o) < 0)
-		return LOCUS_EXIT_FAIL;
+	r = lock_journal(&j, o);
+	if (r)
+		return r;
 	if (journal_unrecovered(&j)) {
 		locus_error("tune: %s: an earlier apply was interrupted and not recovered; "
 			    "run 'locus tune recover' first", j.path);
@@ -477,8 +506,12 @@ static int do_revert(const struct opts *o)
 		locus_error("tune revert: --all and --to are exclusive");
 		return LOCUS_EXIT_USAGE;
 	}
-	if (load_journal(&j, o) < 0)
-		return LOCUS_EXIT_FAIL;
+	if (o->set & O_DRY) {
+		if (load_journal(&j, o) < 0)
+			return LOCUS_EXIT_FAIL;
+	} else if ((rc = lock_journal(&j, o)) != 0) {
+		return rc;
+	}
 	if (journal_unrecovered(&j)) {
 		locus_error("tune: %s: an apply was interrupted; run 'locus tune recover' first", j.path);
 		journal_free(&j);
@@ -525,8 +558,12 @@ static int do_recover(const struct opts *o)
 	struct tune_journal j;
 	int r;
 
-	if (load_journal(&j, o) < 0)
-		return LOCUS_EXIT_FAIL;
+	if (o->set & O_DRY)
+		r = load_journal(&j, o) < 0 ? LOCUS_EXIT_FAIL : 0;
+	else
+		r = lock_journal(&j, o);
+	if (r)
+		return r;
 	if (!journal_unrecovered(&j)) {
 		printf("nothing to recover\n");
 		journal_free(&j);
@@ -716,9 +753,10 @@ static int do_ab(int argc, char **argv, const struct opts *o, const struct cmd_c
 		tune_profile_free(&p);
 		return LOCUS_EXIT_FAIL;
 	}
-	if (load_journal(&j, o) < 0) {
+	rc = lock_journal(&j, o);
+	if (rc) {
 		tune_profile_free(&p);
-		return LOCUS_EXIT_FAIL;
+		return rc;
 	}
 	if (journal_unrecovered(&j)) {
 		locus_error("tune: %s: an earlier apply was interrupted and not recovered; "
@@ -825,6 +863,8 @@ int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx)
 	struct opts o = { 0 };
 	const struct sub *sub = NULL;
 	int c;
+
+	set_holder(argc, argv);
 
 	/* Everything after "--" belongs to the benchmark (tune ab): getopt sees only
 	 * what comes before. */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,8 +70,94 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
+/* Who holds the lock, from the lock file ("pid N (locus tune apply latency)"), made
+ * printable.  Returns whether the note names a live process: a holder writes its note
+ * just after taking the lock, so an empty note or one of a finished process means the
+ * note is not yet written. */
+static bool lock_holder(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+	long pid;
+
+	if (n <= 0) {
+		snprintf(buf, len, "another locus process");
+		return false;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			*p = '?';
+	if (sscanf(buf, "pid %ld", &pid) != 1 || pid <= 0)
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+int journal_open(struct tune_journal *j, const char *state_dir, const char *holder)
+{
+	char lock[4200], who[256];
+	int fd, r;
+
+	r = mkdir_p(state_dir);
+	if (r < 0) {
+		locus_error("tune: %s: cannot create the state directory: %s%s", state_dir,
+			    strerror(-r), r == -EACCES && geteuid() != 0 ?
+			    " (writing needs root; nothing was changed)" : "");
+		return r == -EACCES || r == -EROFS ? -EACCES : r;
+	}
+	snprintf(lock, sizeof(lock), "%s/lock", state_dir);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0 && errno == EACCES)
+		fd = open(lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW); /* lock only, no holder note */
+	if (fd < 0) {
+		r = -errno;
+		locus_error("tune: %s: cannot open the lock: %s%s", lock, strerror(-r),
+			    r == -EACCES && geteuid() != 0 ?
+			    " (writing needs root; nothing was changed)" : "");
+		return r == -EACCES || r == -EROFS ? -EACCES : r;
+	}
+	/* Refuse rather than wait (a tune ab may hold it for minutes), but give a holder
+	 * that has just taken the lock up to a second to write its note, and one that is
+	 * just finishing the chance to let go. */
+	for (int tries = 0; (r = flock(fd, LOCK_EX | LOCK_NB)) < 0 && errno == EWOULDBLOCK &&
+			    tries < 20 && !lock_holder(fd, who, sizeof(who)); tries++) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (r < 0) {
+		r = -errno;
+		if (r == -EWOULDBLOCK) {
+			lock_holder(fd, who, sizeof(who));
+			locus_error("tune: %s: held by %s; nothing was changed (try again when it "
+				    "has finished)", lock, who);
+			r = -EBUSY;
+		} else {
+			locus_error("tune: %s: cannot lock: %s", lock, strerror(-r));
+		}
+		close(fd);
+		return r;
+	}
+	/* Note the holder for whoever finds the lock taken (best effort). */
+	snprintf(who, sizeof(who), "pid %ld (%s)\n", (long)getpid(), holder ? holder : "locus tune");
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, who, strlen(who), 0) < 0) {
+		/* read-only descriptor: the lock still holds */
+	}
+	r = journal_load(j, state_dir);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	j->lock_fd = fd;
+	j->locked = true;
+	return 0;
+}
+
 void journal_free(struct tune_journal *j)
 {
+	if (j->locked) {
+		close(j->lock_fd); /* releases the flock */
+		j->locked = false;
+	}
 	for (size_t i = 0; i < j->n; i++)
 		free(j->txn[i].ch);
 	free(j->txn);

@@ -142,6 +142,8 @@ struct tune_journal {
 	char path[4096];
 	struct tune_txn *txn;
 	size_t n;
+	int lock_fd;                   /* the writer lock's descriptor (journal_open) */
+	bool locked;
 };
 
 struct tune_request {
@@ -156,6 +158,15 @@ const char *tune_state_dir(const char *dir, char *buf, size_t len);
 /* Load the journal (an absent file is an empty journal).  Returns 0, or a negative
  * errno after printing why (a corrupt journal is -EINVAL). */
 int journal_load(struct tune_journal *j, const char *state_dir);
+/*
+ * For every command that writes settings or the journal: create the state directory,
+ * take its writer lock (flock on STATE_DIR/lock, which records "pid N: HOLDER"), then
+ * load the journal.  The lock is held until journal_free().  A second writer does not
+ * wait: it gets -EBUSY after a message naming the holder's pid and command, so two
+ * applies never interleave their reads, writes and journal saves.  -EACCES when the
+ * directory or lock cannot be created (needs root).  Other errors as journal_load.
+ */
+int journal_open(struct tune_journal *j, const char *state_dir, const char *holder);
 /* Persist: write a temporary file, fsync, rename over the journal, fsync the directory.
  * Returns 0 or a negative errno after printing why. */
 int journal_save(struct tune_journal *j);
