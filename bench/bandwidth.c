@@ -3,8 +3,10 @@
  *
  * The kernels are STREAM's four (copy c = a, scale b = s·c, add c = a + b, triad
  * a = b + s·c) plus a pure read (sum of a) and a pure write (fill c), each with
- * regular stores and with non-temporal stores (SSE2 _mm_stream_pd, which every x86-64
- * has: no -march flags needed; elsewhere `nt` is skipped with the reason).  Threads
+ * regular stores and with non-temporal stores, for each instruction set asked for
+ * (--isa; the kernel table of bench/stream.h, chosen at run time, the widest the CPU
+ * has by default; label `isa`; where an ISA has no non-temporal stores `nt` is skipped
+ * with the reason).  Threads
  * 1..N of the bench's CPU set are swept; each worker is pinned and first-touches its
  * own contiguous part of the three arrays, so with a local policy every thread reads
  * memory of its own node.  The arrays are re-allocated for every thread count for that
@@ -19,8 +21,9 @@
  * without write-allocate traffic.  A regular store first reads the destination line
  * into the cache (read-for-ownership), so the memory actually moves one more array per
  * written array: metric `bandwidth_rfo` counts that (for nt stores, which bypass the
- * cache, and for read, it equals `bandwidth`).  Labels: kernel, threads, stores
- * (regular | nt), array_bytes.  One sample is one pass of all threads over the arrays,
+ * cache, and for read, it equals `bandwidth`); the arrays each kernel reads and writes
+ * come from its table entry.  Labels: kernel, threads, stores (regular | nt), isa,
+ * array_bytes.  One sample is one pass of all threads over the arrays,
  * timed from the first thread's start to the last thread's end.
  */
 #include "config.h"
@@ -50,19 +53,6 @@
 #define BW_BLOCK 512
 #define BW_TOL 1e-13     /* STREAM's relative tolerance for doubles */
 
-static const struct {
-	const char *name;
-	int reads, writes;   /* arrays read / written: STREAM's byte count */
-	char dst;            /* array written ('a', 'b', 'c'), 0 for read */
-} bw_kernels[STREAM_NR_KERNELS] = {
-	[STREAM_READ] = { "read", 1, 0, 0 },
-	[STREAM_WRITE] = { "write", 0, 1, 'c' },
-	[STREAM_COPY] = { "copy", 1, 1, 'c' },
-	[STREAM_SCALE] = { "scale", 1, 1, 'b' },
-	[STREAM_ADD] = { "add", 2, 1, 'c' },
-	[STREAM_TRIAD] = { "triad", 2, 1, 'a' },
-};
-
 enum bw_cmd { BW_CMD_INIT, BW_CMD_RUN, BW_CMD_CHECK };
 
 struct bw_pool;
@@ -89,8 +79,7 @@ struct bw_pool {
 	int gate;               /* 0 closed, 1 go, -1 abort */
 	bool quit;
 	enum bw_cmd cmd;
-	enum stream_kernel kernel;
-	bool nt;
+	const struct stream_impl *impl;   /* the kernel being measured */
 	double *a, *b, *c;
 	size_t n;
 	double ea, eb, ec;      /* what every element of a, b, c must hold now */
@@ -141,12 +130,7 @@ static void bw_work(struct bw_worker *w)
 	case BW_CMD_RUN:
 		bw_spin_barrier(p);
 		w->t0 = timer_now();
-		if (p->kernel == STREAM_READ)
-			w->sum = stream_read(p->a, w->lo, w->hi);
-		else if (p->nt)
-			stream_run(p->kernel, p->a, p->b, p->c, w->lo, w->hi, true);
-		else
-			stream_run(p->kernel, p->a, p->b, p->c, w->lo, w->hi, false);
+		w->sum = p->impl->fn(p->a, p->b, p->c, w->lo, w->hi);
 		w->t1 = timer_now();
 		w->cpu_end = sched_getcpu();
 		break;
@@ -280,7 +264,7 @@ static int bw_sample(void *arg, double *sample)
 		if (!p->ctx->topo->fake && p->w[i].cpu_end != p->w[i].cpu_got)
 			p->moved++;
 	}
-	if (p->kernel == STREAM_READ) {
+	if (p->impl->kernel == STREAM_READ) {
 		want = (double)p->n * p->ea;
 		if (sum != want && !(fabs(sum - want) <= BW_TOL * fabs(want)))
 			p->bad_sums++;
@@ -290,18 +274,18 @@ static int bw_sample(void *arg, double *sample)
 		return -EIO;
 	if ((rc = samples_push(&p->ns, ns)) < 0)
 		return rc;
-	*sample = (double)(bw_kernels[p->kernel].reads + bw_kernels[p->kernel].writes) *
-		  (double)p->n * sizeof(double) / ns;
+	*sample = (double)(p->impl->reads + p->impl->writes) * (double)p->n * sizeof(double) / ns;
 	return 0;
 }
 
 /* ---- the run --------------------------------------------------------------------- */
 
-static json_t *bw_labels(enum stream_kernel k, int nt, bool store_nt, uint64_t array_bytes)
+static json_t *bw_labels(const struct stream_isa *isa, const struct stream_impl *e, int nt,
+			 uint64_t array_bytes)
 {
-	return json_pack("{s:s, s:i, s:s, s:I}", "kernel", bw_kernels[k].name, "threads", nt,
-			 "stores", store_nt ? "nt" : "regular", "array_bytes",
-			 (json_int_t)array_bytes);
+	return json_pack("{s:s, s:i, s:s, s:s, s:I}", "kernel", stream_kernel_name(e->kernel),
+			 "threads", nt, "stores", e->nt ? "nt" : "regular", "isa", isa->name,
+			 "array_bytes", (json_int_t)array_bytes);
 }
 
 /* What the sequence of kernels leaves in the arrays (STREAM's check, by scalars). */
@@ -317,20 +301,21 @@ static void bw_expect(struct bw_pool *p, enum stream_kernel k)
 	}
 }
 
-static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, enum stream_kernel k, bool nt,
-		      const json_t *common, bool *failed)
+static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, const struct stream_isa *isa,
+		      const struct stream_impl *e, const json_t *common, bool *failed)
 {
+	enum stream_kernel k = e->kernel;
+	bool nt = e->nt;
 	uint64_t abytes = (uint64_t)p->n * sizeof(double);
-	double bytes = (double)(bw_kernels[k].reads + bw_kernels[k].writes) * (double)abytes;
-	double rfo = bytes + (nt ? 0 : (double)bw_kernels[k].writes * (double)abytes);
+	double bytes = (double)(e->reads + e->writes) * (double)abytes;
+	double rfo = bytes + (nt ? 0 : (double)e->writes * (double)abytes);
 	unsigned bad_sums_before = p->bad_sums, moved_before = p->moved, moved;
 	uint64_t bad = 0;
 	json_t *verified = json_deep_copy(common);
 	size_t keep;
 	int rc;
 
-	p->kernel = k;
-	p->nt = nt;
+	p->impl = e;
 	p->calls = 0;
 	p->ns.n = 0;
 	json_object_set_new(verified, "bytes_per_pass", json_real(bytes));
@@ -338,7 +323,7 @@ static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, enum stream_kern
 	json_incref(verified);    /* completed below with the validation */
 	struct bench_measure m = {
 		.metric = "bandwidth",
-		.labels = bw_labels(k, p->nthreads, nt, abytes),
+		.labels = bw_labels(isa, e, p->nthreads, abytes),
 		.verified = verified,
 		.fn = bw_sample,
 		.arg = p,
@@ -350,15 +335,14 @@ static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, enum stream_kern
 	}
 	bw_expect(p, k);
 	moved = p->moved - moved_before;
-	if (bw_kernels[k].dst) {
-		p->check = bw_kernels[k].dst;
+	if (e->dst) {
+		p->check = e->dst;
 		bw_do(p, BW_CMD_CHECK);
 		for (int i = 0; i < p->nthreads; i++)
 			bad += p->w[i].bad;
 		json_object_set_new(verified, "check", json_pack("{s:s, s:f, s:I}",
-			"array", (char[]){ bw_kernels[k].dst, 0 },
-			"expected", bw_kernels[k].dst == 'a' ? p->ea : bw_kernels[k].dst == 'b'
-				    ? p->eb : p->ec,
+			"array", (char[]){ e->dst, 0 },
+			"expected", e->dst == 'a' ? p->ea : e->dst == 'b' ? p->eb : p->ec,
 			"bad_elements", (json_int_t)bad));
 	} else {
 		unsigned bs = p->bad_sums - bad_sums_before;
@@ -371,14 +355,14 @@ static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, enum stream_kern
 	json_object_set_new(verified, "moved_threads", json_integer((json_int_t)moved));
 	json_object_set_new(verified, "ok", json_boolean(bad == 0));
 	if (bad) {
-		bench_warn(ctx, "%s (%s stores, %d threads): validation failed: %llu wrong %s",
-			   bw_kernels[k].name, nt ? "nt" : "regular", p->nthreads,
-			   (unsigned long long)bad, bw_kernels[k].dst ? "elements" : "sums");
+		bench_warn(ctx, "%s (%s, %s stores, %d threads): validation failed: %llu wrong %s",
+			   stream_kernel_name(k), isa->name, nt ? "nt" : "regular", p->nthreads,
+			   (unsigned long long)bad, e->dst ? "elements" : "sums");
 		*failed = true;
 	}
 	if (moved)
 		bench_warn(ctx, "%s (%d threads): %u times a worker was not on its CPU at the end "
-			   "of a pass", bw_kernels[k].name, p->nthreads, moved);
+			   "of a pass", stream_kernel_name(k), p->nthreads, moved);
 
 	/* The write-allocate-inclusive figure, from the same passes (the kept tail). */
 	keep = p->calls > ctx->rep.warmup ? ctx->rep.warmup : 0;
@@ -389,7 +373,7 @@ static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, enum stream_kern
 	}
 	for (size_t i = keep; i < p->ns.n; i++)
 		gbs[i - keep] = rfo / p->ns.v[i];
-	rc = bench_record(ctx, "bandwidth_rfo", bw_labels(k, p->nthreads, nt, abytes), gbs,
+	rc = bench_record(ctx, "bandwidth_rfo", bw_labels(isa, e, p->nthreads, abytes), gbs,
 			  p->ns.n - keep, json_deep_copy(verified));
 	free(gbs);
 	json_decref(verified);
@@ -416,7 +400,8 @@ static json_t *bw_memory_json(struct mem_region *r, int nregions, bool *ok)
 }
 
 static int bw_run_threads(struct bench_ctx *ctx, int nt, uint64_t array_bytes,
-			  const bool *kernels, const bool *stores, bool *failed)
+			  const struct stream_isa *const *isas, const bool *kernels,
+			  const bool *stores, bool *failed)
 {
 	struct mem_region r[3] = { { 0 } };
 	struct bw_pool *p = NULL;
@@ -466,15 +451,19 @@ static int bw_run_threads(struct bench_ctx *ctx, int nt, uint64_t array_bytes,
 	json_object_set_new(common, "memory", bw_memory_json(r, 3, &mem_ok));
 	json_object_set_new(common, "memory_ok", json_boolean(mem_ok));
 
-	for (int k = 0; k < STREAM_NR_KERNELS && rc == 0; k++) {
-		if (!kernels[k])
-			continue;
-		for (int s = 0; s < 2 && rc == 0; s++) {
-			if (!stores[s])
+	for (int i = 0; isas[i] && rc == 0; i++) {
+		for (int k = 0; k < STREAM_NR_KERNELS && rc == 0; k++) {
+			if (!kernels[k])
 				continue;
-			if (s == 1 && (k == STREAM_READ || !STREAM_HAVE_NT))
-				continue;       /* recorded once, in bw_run */
-			rc = bw_measure(ctx, p, (enum stream_kernel)k, s == 1, common, failed);
+			for (int s = 0; s < 2 && rc == 0; s++) {
+				const struct stream_impl *e;
+				if (!stores[s])
+					continue;
+				e = stream_impl_find(isas[i], (enum stream_kernel)k, s == 1);
+				if (!e)
+					continue;       /* skip recorded once, in bw_run */
+				rc = bw_measure(ctx, p, isas[i], e, common, failed);
+			}
 		}
 	}
 	bw_pool_stop(p);
@@ -491,12 +480,53 @@ out:
 	return rc;
 }
 
-static int name_index(const char *name)
+/* --isa: a comma-separated list of this build's ISA names, or "all"; default the
+ * widest the CPU has.  Fills isas (NULL-ended, those this CPU runs) and records a skip
+ * for each asked-for ISA the CPU lacks.  Returns 0 or -EINVAL (message printed). */
+static int bw_isas(struct bench_ctx *ctx, const struct stream_isa **isas, size_t max)
 {
-	for (int i = 0; i < STREAM_NR_KERNELS; i++)
-		if (strcasecmp(bw_kernels[i].name, name) == 0)
-			return i;
-	return -1;
+	const char *arg = bench_opt_str(ctx, "isa");
+	const struct stream_isa *isa;
+	char names[128], *copy, *tok, *save = NULL;
+	size_t n = 0;
+
+	if (!arg) {
+		isas[0] = stream_isa_default();
+		isas[1] = NULL;
+		return 0;
+	}
+	if (!(copy = strdup(arg)))
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		bool all = strcasecmp(tok, "all") == 0;
+		if (!all && !stream_isa_find(tok)) {
+			locus_error("bench bandwidth: --isa: unknown instruction set '%s'; allowed: "
+				    "%s, all", tok, stream_isa_names(names, sizeof(names)));
+			free(copy);
+			return -EINVAL;
+		}
+		for (size_t i = 0; (isa = stream_isa_at(i)); i++) {
+			bool dup = false;
+			if (!all && strcasecmp(isa->name, tok) != 0)
+				continue;
+			for (size_t j = 0; j < n; j++)
+				dup |= isas[j] == isa;
+			if (dup)
+				continue;
+			if (!isa->supported()) {
+				if (!all)
+					bench_skip(ctx, json_pack("{s:s}", "isa", isa->name),
+						   "isa %s unsupported: this CPU does not report it",
+						   isa->name);
+				continue;
+			}
+			if (n + 1 < max)
+				isas[n++] = isa;
+		}
+	}
+	free(copy);
+	isas[n] = NULL;
+	return 0;
 }
 
 /* Per-array bytes: --size, else 4× the LLC (STREAM's rule) within the memory budget. */
@@ -547,6 +577,7 @@ static int bw_next_threads(int t, int maxt)
 static int bw_run(struct bench_ctx *ctx)
 {
 	bool kernels[STREAM_NR_KERNELS] = { false }, stores[2] = { false }, failed = false;
+	const struct stream_isa *isas[16];
 	int ncpu = bench_nr_cpus(ctx), maxt = ncpu, rc;
 	uint64_t array_bytes;
 	char buf[32];
@@ -561,7 +592,7 @@ static int bw_run(struct bench_ctx *ctx)
 		}
 	}
 	for (size_t i = 0; i < bench_opt_count(ctx, "kernels"); i++) {
-		int k = name_index(bench_opt_choice_at(ctx, "kernels", i, buf, sizeof(buf)));
+		int k = stream_kernel_index(bench_opt_choice_at(ctx, "kernels", i, buf, sizeof(buf)));
 		if (k >= 0)
 			kernels[k] = true;
 	}
@@ -569,18 +600,24 @@ static int bw_run(struct bench_ctx *ctx)
 		const char *s = bench_opt_choice_at(ctx, "stores", i, buf, sizeof(buf));
 		stores[strcasecmp(s, "nt") == 0] = true;
 	}
+	if ((rc = bw_isas(ctx, isas, sizeof(isas) / sizeof(isas[0]))) < 0)
+		return rc;
+	if (!isas[0])
+		return 1;       /* every ISA asked for was skipped */
 	if ((rc = bw_array_bytes(ctx, &array_bytes)) < 0)
 		return rc;
 
-	if (stores[1] && !STREAM_HAVE_NT)
-		bench_skip(ctx, json_pack("{s:s}", "stores", "nt"),
-			   "stores nt unsupported: non-temporal stores are built for x86-64 only");
-	else if (stores[1] && kernels[STREAM_READ])
+	for (int i = 0; isas[i]; i++)
+		if (stores[1] && !stream_impl_find(isas[i], STREAM_COPY, true))
+			bench_skip(ctx, json_pack("{s:s, s:s}", "isa", isas[i]->name, "stores", "nt"),
+				   "stores nt unsupported: isa %s has no non-temporal stores",
+				   isas[i]->name);
+	if (stores[1] && kernels[STREAM_READ])
 		bench_skip(ctx, json_pack("{s:s, s:s}", "kernel", "read", "stores", "nt"),
 			   "the read kernel stores nothing: only stores=regular applies");
 
 	for (int t = 1; t > 0; t = bw_next_threads(t, maxt)) {
-		rc = bw_run_threads(ctx, t, array_bytes, kernels, stores, &failed);
+		rc = bw_run_threads(ctx, t, array_bytes, isas, kernels, stores, &failed);
 		if (rc < 0)
 			return rc;
 	}
@@ -592,7 +629,10 @@ static const struct bench_opt bw_opts[] = {
 	  .choices = "read,write,copy,scale,add,triad",
 	  .help = "kernels: sum of a, fill c, c=a, b=s*c, c=a+b, a=b+s*c" },
 	{ .name = "stores", .type = BOPT_CHOICES, .def = "regular,nt", .choices = "regular,nt",
-	  .help = "store kinds: regular (write-allocate) and non-temporal (x86-64)" },
+	  .help = "store kinds: regular (write-allocate) and non-temporal" },
+	{ .name = "isa", .type = BOPT_STR, .def = NULL,
+	  .help = "instruction sets to sweep, comma-separated, or all (x86-64: avx512, avx2, "
+		  "sse2) [default: the widest this CPU has]" },
 	{ .name = "threads", .type = BOPT_INT, .def = NULL, .min = 1, .max = 4096,
 	  .help = "sweep 1..N threads (default: all CPUs of the set; above 16, powers of two)" },
 	{ .name = "size", .type = BOPT_SIZE, .def = NULL, .quick = "64M", .min = 1 << 20,

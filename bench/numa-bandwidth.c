@@ -13,9 +13,10 @@
  * kernels), and preferred on each column's node — the policies a user would choose
  * between, measured from the same CPUs.
  *
- * The kernels are STREAM's (bench/stream.c, shared with numa-loaded): read (sum of a),
- * copy (c = a), triad (a = b + 3c), regular stores, bytes counted STREAM's way (arrays
- * read + arrays written, 10^9 bytes/s).  One sample is one pass of the whole team over
+ * The kernels are STREAM's, from the kernel table bench `bandwidth` uses (bench/stream.h,
+ * the widest instruction set the CPU has, label `isa`): read (sum of a), copy (c = a),
+ * triad (a = b + 3c), regular stores, bytes counted STREAM's way from the kernel's
+ * entry (arrays read + arrays written, 10^9 bytes/s).  One sample is one pass of the whole team over
  * the arrays, timed from the first thread's start to the last one's end; the arrays
  * are checked afterwards against the values the kernel sequence must leave.
  */
@@ -38,13 +39,8 @@
 #define NB_TOL 1e-13
 
 enum nb_kernel { NB_READ, NB_COPY, NB_TRIAD, NB_NR_KERNELS };
-static const struct {
-	const char *name;
-	int arrays;          /* arrays moved: STREAM's byte count */
-} nb_kernels[NB_NR_KERNELS] = {
-	[NB_READ] = { "read", 1 },
-	[NB_COPY] = { "copy", 2 },
-	[NB_TRIAD] = { "triad", 3 },
+static const enum stream_kernel nb_kernels[NB_NR_KERNELS] = {
+	[NB_READ] = STREAM_READ, [NB_COPY] = STREAM_COPY, [NB_TRIAD] = STREAM_TRIAD,
 };
 
 enum nb_cmd { NB_INIT, NB_RUN };
@@ -63,6 +59,7 @@ struct nb_cell {
 	size_t n;
 	enum nb_cmd cmd;
 	enum nb_kernel kernel;
+	const struct stream_impl *impl;   /* the table entry of kernel */
 	unsigned moved;
 	unsigned bad_sums;
 };
@@ -82,17 +79,7 @@ static void nb_work(void *arg, int idx)
 		return;
 	}
 	s->t0 = timer_now();
-	switch (p->kernel) {
-	case NB_READ:
-		s->sum = stream_read(p->a, s->lo, s->hi);
-		break;
-	case NB_COPY:
-		stream_copy(p->c, p->a, s->lo, s->hi);
-		break;
-	default:
-		stream_triad(p->a, p->b, p->c, s->lo, s->hi);
-		break;
-	}
+	s->sum = p->impl->fn(p->a, p->b, p->c, s->lo, s->hi);
 	s->t1 = timer_now();
 	s->cpu_end = sched_getcpu();
 }
@@ -119,7 +106,7 @@ static int nb_sample(void *arg, double *sample)
 	ns = timer_ticks_to_ns(last - first);
 	if (ns <= 0)
 		return -EIO;
-	*sample = (double)nb_kernels[p->kernel].arrays * (double)p->n * sizeof(double) / ns;
+	*sample = (double)(p->impl->reads + p->impl->writes) * (double)p->n * sizeof(double) / ns;
 	return 0;
 }
 
@@ -135,6 +122,7 @@ static uint64_t nb_count_bad(const double *x, size_t n, double want)
 
 struct nb_run {
 	struct bench_ctx *c;
+	const struct stream_isa *isa;
 	struct numa_matrix m;
 	bool kernels[NB_NR_KERNELS];
 	uint64_t array_bytes;
@@ -211,13 +199,17 @@ static int nb_cell_run(struct nb_run *r, struct numa_team *team, int row,
 		if (!r->kernels[k])
 			continue;
 		p.kernel = (enum nb_kernel)k;
+		p.impl = stream_impl_find(r->isa, nb_kernels[k], false);
 		ver = json_deep_copy(memj);
 		json_object_set_new(ver, "bytes_per_pass",
-				    json_real((double)nb_kernels[k].arrays * (double)r->array_bytes));
+				    json_real((double)(p.impl->reads + p.impl->writes) *
+					      (double)r->array_bytes));
 		json_incref(ver);       /* completed with the check below */
 		l = json_deep_copy(labels);
-		json_object_set_new(l, "kernel", json_string(nb_kernels[k].name));
+		json_object_set_new(l, "kernel", json_string(stream_kernel_name(nb_kernels[k])));
 		json_object_set_new(l, "threads", json_integer(team->n));
+		json_object_set_new(l, "isa", json_string(r->isa->name));
+		json_object_set_new(l, "array_bytes", json_integer((json_int_t)r->array_bytes));
 		struct bench_measure bm = {
 			.metric = "bandwidth", .labels = l, .verified = ver,
 			.fn = nb_sample, .arg = &p,
@@ -244,7 +236,7 @@ static int nb_cell_run(struct nb_run *r, struct numa_team *team, int row,
 		json_object_set_new(ver, "ok", json_boolean(bad == 0));
 		if (bad) {
 			bench_warn(c, "%s on node %u: validation failed: %llu wrong values",
-				   nb_kernels[k].name, r->m.row_node[row], (unsigned long long)bad);
+				   stream_kernel_name(nb_kernels[k]), r->m.row_node[row], (unsigned long long)bad);
 			r->failed = true;
 		}
 		json_decref(ver);
@@ -324,7 +316,7 @@ static const char *const nb_policy_names[] = { "bind", "interleave", "weighted-i
 
 static int nb_run(struct bench_ctx *c)
 {
-	struct nb_run r = { .c = c };
+	struct nb_run r = { .c = c, .isa = stream_isa_default() };
 	bool policies[4] = { false };
 	uint64_t llc = topo_llc_size(c->topo);
 	char buf[32], a[32], b[32];
@@ -333,7 +325,7 @@ static int nb_run(struct bench_ctx *c)
 	for (size_t i = 0; i < bench_opt_count(c, "kernels"); i++) {
 		const char *k = bench_opt_choice_at(c, "kernels", i, buf, sizeof(buf));
 		for (int j = 0; j < NB_NR_KERNELS; j++)
-			if (strcasecmp(k, nb_kernels[j].name) == 0)
+			if (strcasecmp(k, stream_kernel_name(nb_kernels[j])) == 0)
 				r.kernels[j] = true;
 	}
 	for (size_t i = 0; i < bench_opt_count(c, "policies"); i++) {

@@ -58,6 +58,7 @@ struct ld_traffic {
 	int n;
 	unsigned delay;
 	bool init;
+	stream_fn read;         /* the kernel table's read (widest ISA) at delay 0 */
 	int stop __attribute__((aligned(128)));
 };
 
@@ -77,7 +78,7 @@ static void ld_traffic_fn(void *arg, int idx)
 	}
 	while (!__atomic_load_n(&t->stop, __ATOMIC_RELAXED)) {
 		if (t->delay == 0) {
-			sum += stream_read(a, i, i + LD_BLOCK);
+			sum += t->read(t->buf, NULL, NULL, i, i + LD_BLOCK);
 		} else {
 			for (size_t k = i; k < i + LD_BLOCK; k += line) {
 				sum += a[k];
@@ -164,7 +165,8 @@ static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct numa_team
 	unsigned rn = r->m.row_node[row], cn = r->m.col_node[col];
 	struct mem_region cr = { 0 }, tr = { 0 };
 	struct mem_policy pol;
-	struct ld_traffic t = { .n = nt };
+	struct ld_traffic t = { .n = nt,
+				.read = stream_impl_find(stream_isa_default(), STREAM_READ, false)->fn };
 	struct chase ch;
 	json_t *cmem = NULL, *tmem = NULL, *base = NULL, *cpus;
 	uint64_t steps = 0;

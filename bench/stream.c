@@ -1,169 +1,111 @@
 /*
- * stream.c — the STREAM kernels every bandwidth-moving bench shares: read, write, copy,
- * scale, add, triad, with regular or non-temporal stores (see stream.h for why they
- * live apart from the benches that use them).
+ * stream.c — lookup in the STREAM kernel table (bench/stream.h): the architecture's
+ * ISAs (bench/stream-ARCH.c) followed by portable C kernels, which every build has and
+ * which are the only ones where no architecture file exists.
  */
 #include "config.h"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
 #include "stream.h"
 
-/* Keeps compilers from turning a fill or copy loop into memset/memcpy (glibc switches
- * those to non-temporal stores for large sizes, which would falsify "regular"). */
-#define STREAM_BARRIER() __asm__ __volatile__("" ::: "memory")
+/* ---- the portable kernels (isa "c"): the generic template with one double as vector */
+static bool c_ok(void)
+{
+	return true;
+}
+#define STREAM_ISA c
+#define STREAM_TARGET
+#define VT double
+#define W 1
+#define VHAS_NT 0
+#define VLOAD(p) (*(p))
+#define VSTORE(p, v) (*(p) = (v))
+#define VSTREAM(p, v) (*(p) = (v))
+#define VADD(x, y) ((x) + (y))
+#define VMUL(x, y) ((x) * (y))
+#define VSET1(x) (x)
+#define VZERO() 0.0
+#define VHSUM(v) (v)
+#define VFENCE() do { } while (0)
+#include "stream-kern.h"
 
-#if STREAM_HAVE_NT
-#include <emmintrin.h>
+static const struct stream_isa isa_c = {
+	.name = "c", .vector_bytes = sizeof(double), .supported = c_ok, .impls = stream_impls_c,
+};
+
+#if !STREAM_ARCH_TABLE
+const struct stream_isa *const stream_arch_isas[] = { NULL };
 #endif
 
-/* ---- kernels --------------------------------------------------------------------- */
+static const char *const kernel_names[STREAM_NR_KERNELS] = {
+	[STREAM_READ] = "read", [STREAM_WRITE] = "write", [STREAM_COPY] = "copy",
+	[STREAM_SCALE] = "scale", [STREAM_ADD] = "add", [STREAM_TRIAD] = "triad",
+};
 
-#if STREAM_HAVE_NT
-/* nt is a constant at every call site, so each kernel is compiled twice, once per
- * store instruction, and nothing else differs between the two. */
-static inline __attribute__((always_inline)) void stream_store(double *p, __m128d v, bool nt)
+const struct stream_isa *stream_isa_at(size_t i)
 {
-	if (nt)
-		_mm_stream_pd(p, v);
-	else
-		_mm_store_pd(p, v);
+	size_t n = 0;
+
+	while (stream_arch_isas[n])
+		n++;
+	if (i < n)
+		return stream_arch_isas[i];
+	/* The portable kernels only where the architecture has no vector ISA of its own:
+	 * on x86-64 SSE2 is always there and is the same width of work. */
+	return i == n && n == 0 ? &isa_c : NULL;
 }
 
-double stream_read(const double *a, size_t lo, size_t hi)
+const struct stream_isa *stream_isa_find(const char *name)
 {
-	__m128d s0 = _mm_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-	double r[2];
+	const struct stream_isa *isa;
 
-	/* Four independent accumulators: one would make the loop add-latency bound. */
-	for (size_t i = lo; i < hi; i += 8) {
-		s0 = _mm_add_pd(s0, _mm_load_pd(a + i));
-		s1 = _mm_add_pd(s1, _mm_load_pd(a + i + 2));
-		s2 = _mm_add_pd(s2, _mm_load_pd(a + i + 4));
-		s3 = _mm_add_pd(s3, _mm_load_pd(a + i + 6));
-	}
-	_mm_storeu_pd(r, _mm_add_pd(_mm_add_pd(s0, s1), _mm_add_pd(s2, s3)));
-	return r[0] + r[1];
+	for (size_t i = 0; (isa = stream_isa_at(i)); i++)
+		if (strcasecmp(isa->name, name) == 0)
+			return isa;
+	return NULL;
 }
 
-static inline __attribute__((always_inline)) void
-stream_kernel_run(enum stream_kernel k, double *a, double *b, double *c, size_t lo, size_t hi,
-	      bool nt)
+const struct stream_isa *stream_isa_default(void)
 {
-	const __m128d s = _mm_set1_pd(STREAM_SCALAR);
+	const struct stream_isa *isa;
 
-	switch (k) {
-	case STREAM_WRITE:
-		for (size_t i = lo; i < hi; i += 8) {
-			stream_store(c + i, s, nt);
-			stream_store(c + i + 2, s, nt);
-			stream_store(c + i + 4, s, nt);
-			stream_store(c + i + 6, s, nt);
-			STREAM_BARRIER();
-		}
-		break;
-	case STREAM_COPY:
-		for (size_t i = lo; i < hi; i += 8) {
-			stream_store(c + i, _mm_load_pd(a + i), nt);
-			stream_store(c + i + 2, _mm_load_pd(a + i + 2), nt);
-			stream_store(c + i + 4, _mm_load_pd(a + i + 4), nt);
-			stream_store(c + i + 6, _mm_load_pd(a + i + 6), nt);
-			STREAM_BARRIER();
-		}
-		break;
-	case STREAM_SCALE:
-		for (size_t i = lo; i < hi; i += 8) {
-			stream_store(b + i, _mm_mul_pd(s, _mm_load_pd(c + i)), nt);
-			stream_store(b + i + 2, _mm_mul_pd(s, _mm_load_pd(c + i + 2)), nt);
-			stream_store(b + i + 4, _mm_mul_pd(s, _mm_load_pd(c + i + 4)), nt);
-			stream_store(b + i + 6, _mm_mul_pd(s, _mm_load_pd(c + i + 6)), nt);
-			STREAM_BARRIER();
-		}
-		break;
-	case STREAM_ADD:
-		for (size_t i = lo; i < hi; i += 8) {
-			stream_store(c + i, _mm_add_pd(_mm_load_pd(a + i), _mm_load_pd(b + i)), nt);
-			stream_store(c + i + 2, _mm_add_pd(_mm_load_pd(a + i + 2),
-						       _mm_load_pd(b + i + 2)), nt);
-			stream_store(c + i + 4, _mm_add_pd(_mm_load_pd(a + i + 4),
-						       _mm_load_pd(b + i + 4)), nt);
-			stream_store(c + i + 6, _mm_add_pd(_mm_load_pd(a + i + 6),
-						       _mm_load_pd(b + i + 6)), nt);
-			STREAM_BARRIER();
-		}
-		break;
-	case STREAM_TRIAD:
-		for (size_t i = lo; i < hi; i += 8) {
-			stream_store(a + i, _mm_add_pd(_mm_load_pd(b + i),
-						   _mm_mul_pd(s, _mm_load_pd(c + i))), nt);
-			stream_store(a + i + 2, _mm_add_pd(_mm_load_pd(b + i + 2),
-						       _mm_mul_pd(s, _mm_load_pd(c + i + 2))), nt);
-			stream_store(a + i + 4, _mm_add_pd(_mm_load_pd(b + i + 4),
-						       _mm_mul_pd(s, _mm_load_pd(c + i + 4))), nt);
-			stream_store(a + i + 6, _mm_add_pd(_mm_load_pd(b + i + 6),
-						       _mm_mul_pd(s, _mm_load_pd(c + i + 6))), nt);
-			STREAM_BARRIER();
-		}
-		break;
-	default:
-		break;
-	}
-	/* Non-temporal stores are weakly ordered: drain them before the clock stops. */
-	if (nt)
-		_mm_sfence();
+	for (size_t i = 0; (isa = stream_isa_at(i)); i++)
+		if (isa->supported())
+			return isa;
+	return &isa_c;
 }
 
-void stream_run(enum stream_kernel k, double *a, double *b, double *c, size_t lo, size_t hi,
-		bool nt)
+char *stream_isa_names(char *buf, size_t len)
 {
-	/* nt is a constant in each call below, so each loop is compiled once per store
-	 * instruction. */
-	if (nt)
-		stream_kernel_run(k, a, b, c, lo, hi, true);
-	else
-		stream_kernel_run(k, a, b, c, lo, hi, false);
-}
-#else
-/* Portable versions: regular stores only. */
-double stream_read(const double *a, size_t lo, size_t hi)
-{
-	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	const struct stream_isa *isa;
+	size_t off = 0;
 
-	for (size_t i = lo; i < hi; i += 4) {
-		s0 += a[i];
-		s1 += a[i + 1];
-		s2 += a[i + 2];
-		s3 += a[i + 3];
-	}
-	return (s0 + s1) + (s2 + s3);
+	if (len)
+		buf[0] = 0;
+	for (size_t i = 0; (isa = stream_isa_at(i)) && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "", isa->name);
+	return buf;
 }
 
-void stream_run(enum stream_kernel k, double *a, double *b, double *c, size_t lo, size_t hi,
-		bool nt)
+const struct stream_impl *stream_impl_find(const struct stream_isa *isa, enum stream_kernel k,
+					   bool nt)
 {
-	(void)nt; /* no non-temporal stores here: STREAM_HAVE_NT is 0 */
-	const double s = STREAM_SCALAR;
-
-	for (size_t i = lo; i < hi; i += 8) {
-		for (size_t j = i; j < i + 8; j++) {
-			switch (k) {
-			case STREAM_WRITE: c[j] = s; break;
-			case STREAM_COPY: c[j] = a[j]; break;
-			case STREAM_SCALE: b[j] = s * c[j]; break;
-			case STREAM_ADD: c[j] = a[j] + b[j]; break;
-			case STREAM_TRIAD: a[j] = b[j] + s * c[j]; break;
-			default: break;
-			}
-		}
-		STREAM_BARRIER();
-	}
+	for (const struct stream_impl *e = isa->impls; e->fn; e++)
+		if (e->kernel == k && e->nt == nt)
+			return e;
+	return NULL;
 }
 
-#endif
-
-void stream_copy(double *c, const double *a, size_t lo, size_t hi)
+const char *stream_kernel_name(enum stream_kernel k)
 {
-	stream_run(STREAM_COPY, (double *)a, NULL, c, lo, hi, false);
+	return (unsigned)k < STREAM_NR_KERNELS ? kernel_names[k] : "?";
 }
 
-void stream_triad(double *a, const double *b, const double *c, size_t lo, size_t hi)
+int stream_kernel_index(const char *name)
 {
-	stream_run(STREAM_TRIAD, a, (double *)b, (double *)c, lo, hi, false);
+	for (int i = 0; i < STREAM_NR_KERNELS; i++)
+		if (strcasecmp(kernel_names[i], name) == 0)
+			return i;
+	return -1;
 }

@@ -29,8 +29,15 @@ R="[m for m in $M if m['metric'] == 'bandwidth_rfo']"
 KERNELS="('read', 'write', 'copy', 'scale', 'add', 'triad')"
 json_check "all(m['bench'] == 'bandwidth' and m['unit'] == 'GB/s' and m['higher_is_better'] is True and m['metric'] in ('bandwidth', 'bandwidth_rfo') for m in $M)" \
 	"metrics bandwidth and bandwidth_rfo in GB/s, higher is better"
-json_check "all(set(m['labels']) == {'kernel', 'threads', 'stores', 'array_bytes'} for m in $M)" \
-	"labels are exactly kernel, threads, stores, array_bytes"
+json_check "all(set(m['labels']) == {'kernel', 'threads', 'stores', 'isa', 'array_bytes'} for m in $M)" \
+	"labels are exactly kernel, threads, stores, isa, array_bytes"
+json_check "len({m['labels']['isa'] for m in $M}) == 1" "one instruction set by default"
+if [ $nt = 1 ]; then
+	widest=sse2
+	grep -qw avx2 /proc/cpuinfo && widest=avx2
+	grep -qw avx512f /proc/cpuinfo && widest=avx512
+	json_check "$M[0]['labels']['isa'] == '$widest'" "the default is the widest the CPU has ($widest)"
+fi
 json_check "all(m['labels']['array_bytes'] == 1048576 for m in $M)" "array_bytes is the --size asked"
 json_check "sorted({m['labels']['threads'] for m in $M}) == list(range(1, $ncpu + 1))" \
 	"threads swept 1..$ncpu"
@@ -78,6 +85,22 @@ json_check "sorted((m['labels']['kernel'], m['labels']['stores'], m['labels']['t
 	"only the kernels, store kind and thread count asked for"
 json_check "[(m['labels']['kernel'], m['verified']['check']['expected']) for m in $B] == [('copy', 1), ('triad', 5)]" \
 	"kernels run in STREAM's order and the check follows them: c=a=1, then a=b+3c=5"
+
+if [ $nt = 1 ]; then
+	run "$LOCUS" bench bandwidth --size 1M --isa all --kernels read,copy,triad --threads 1 --reps 2 --warmup 0 -o -
+	is_rc 0 "--isa all sweeps the instruction sets"
+	have="['sse2'] + (['avx2'] if $(grep -qw avx2 /proc/cpuinfo && echo True || echo False) else []) + (['avx512'] if $(grep -qw avx512f /proc/cpuinfo && echo True || echo False) else [])"
+	json_check "sorted({m['labels']['isa'] for m in $M}) == sorted($have)" \
+		"every instruction set this CPU has is measured"
+	json_check "all(m['verified']['ok'] is True for m in $M) and len($B) == 5 * len($have)" \
+		"each ISA's kernels (regular and nt) validated"
+	run "$LOCUS" bench bandwidth --size 1M --isa sse2 --kernels copy --threads 1 --reps 2 --warmup 0 -o -
+	is_rc 0 "--isa sse2 picks one"
+	json_check "{m['labels']['isa'] for m in $M} == {'sse2'}" "only sse2 measured"
+fi
+run "$LOCUS" bench bandwidth --isa mmx --size 1M --reps 1
+is_rc 2 "an unknown instruction set exits 2"
+one_line_err "'mmx'" "the bad instruction set is named with the allowed ones"
 
 run "$LOCUS" bench bandwidth --threads $((ncpu + 1)) --size 1M --reps 1
 is_rc 2 "more threads than CPUs exits 2"

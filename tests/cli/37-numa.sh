@@ -69,8 +69,9 @@ one_line_err "'3'" "the bad window is named"
 run "$LOCUS" bench numa-bandwidth --size 1M --reps 3 --warmup 0 -o -
 is_rc 0 "numa-bandwidth --size 1M exits 0"
 B="[m for m in $M if m['metric'] == 'bandwidth']"
-json_check "all(set(m['labels']) == {'cpu_node', 'policy', 'mem_node', 'kernel', 'threads'} for m in $B if m['labels']['policy'] in ('bind', 'preferred')) and all(set(m['labels']) == {'cpu_node', 'policy', 'nodes', 'kernel', 'threads'} for m in $B if 'interleave' in m['labels']['policy'])" \
-	"labels cpu_node, policy, mem_node (bind/preferred) or nodes (interleave), kernel, threads"
+json_check "all(set(m['labels']) == {'cpu_node', 'policy', 'mem_node', 'kernel', 'threads', 'isa', 'array_bytes'} for m in $B if m['labels']['policy'] in ('bind', 'preferred')) and all(set(m['labels']) == {'cpu_node', 'policy', 'nodes', 'kernel', 'threads', 'isa', 'array_bytes'} for m in $B if 'interleave' in m['labels']['policy'])" \
+	"labels cpu_node, policy, mem_node (bind/preferred) or nodes (interleave), kernel, threads, isa, array_bytes"
+json_check "all(m['labels']['array_bytes'] == 1048576 for m in $B)" "array_bytes in the labels is the size used"
 json_check "sorted((m['labels']['cpu_node'], m['labels']['mem_node'], m['labels']['kernel']) for m in $B if m['labels']['policy'] == 'bind') == sorted((r, c, k) for r, c in $CELLS for k in ('read', 'copy', 'triad'))" \
 	"the bind matrix: every cell x read/copy/triad"
 json_check "sorted((m['labels']['cpu_node'], m['labels']['mem_node'], m['labels']['kernel']) for m in $B if m['labels']['policy'] == 'preferred') == sorted((r, c, k) for r, c in $CELLS for k in ('read', 'copy', 'triad'))" \
