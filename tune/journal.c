@@ -552,9 +552,17 @@ int tune_apply(struct tune_journal *j, const char *source, const struct tune_req
 		}
 	}
 	if (r < 0) {
-		/* All or nothing: restore k..0 in reverse (k may be half-written). */
-		for (size_t i = k + 1; i-- > 0;)
+		/* All or nothing: restore k..0 in reverse (k may be half-written).  A file
+		 * that still holds its original (the failed write changed nothing) is not
+		 * rewritten. */
+		for (size_t i = k < jt->n ? k + 1 : k; i-- > 0;) {
+			char cur[TUNE_VAL_MAX];
+
+			if (tune_read(&jt->ch[i].key, cur, sizeof(cur)) == 0 &&
+			    tune_equal(&jt->ch[i].key, cur, jt->ch[i].original))
+				continue;
 			restore(jt, &jt->ch[i]);
+		}
 		jt->state = TXN_ROLLEDBACK;
 		journal_save(j);
 		return r;

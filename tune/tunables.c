@@ -404,7 +404,16 @@ int tune_validate(const struct tune_key *k, const char *val, char *norm, size_t 
 }
 
 /* A fixture file is plain text: redo what the kernel does on a write so the tree keeps
- * looking like /proc and /sys. */
+ * looking like /proc and /sys — including the newline the kernel ends every value
+ * with, so that an apply and its revert leave the tree byte-for-byte as it was. */
+static int fake_write(const char *path, const char *val)
+{
+	char line[600];
+
+	snprintf(line, sizeof(line), "%s\n", val);
+	return sysfs_write_str(path, line);
+}
+
 static int fake_side_effects(const struct tune_key *k, const char *val)
 {
 	if (k->t->hook == TUNE_HOOK_THP) {
@@ -418,14 +427,14 @@ static int fake_side_effects(const struct tune_key *k, const char *val)
 			snprintf(line + used, sizeof(line) - used, "%s%s%s%s", i ? " " : "",
 				 sel ? "[" : "", c[i], sel ? "]" : "");
 		}
-		return sysfs_write_str(k->path, line);
+		return fake_write(k->path, line);
 	}
-	int r = sysfs_write_str(k->path, val);
+	int r = fake_write(k->path, val);
 	if (r < 0 || k->t->hook != TUNE_HOOK_PAIR)
 		return r;
 	struct tune_key partner;
 	if (tune_resolve(k->t->partner, &partner) == 0 && tune_present(&partner))
-		r = sysfs_write_str(partner.path, "0");
+		r = fake_write(partner.path, "0");
 	return r;
 }
 

@@ -142,6 +142,22 @@ has_err 'rolled back' "the failure says the writes were rolled back"
 tl status
 has_out 'no changes by locus' "a rolled-back transaction is not in effect"
 
+# Byte for byte (issue #12 item 8): an apply and its revert leave every file as it was,
+# final newline included; a failed first write rewrites no file at all.
+for p in defaults latency; do
+	fresh
+	tl apply $p
+	tl revert
+	diff -r -x run "$FX" "$R" >"$T_TMP/diff" 2>&1
+	ok $? "apply $p; revert: diff -r finds the tree identical to the fixture"
+done
+fresh
+find "$R/proc" "$R/sys" -type f -exec touch -d '2001-01-01 00:00' {} +
+LOCUS_TUNE_TEST_FAIL_AT=1 tl apply defaults
+[ "$rc" = 1 ] && [ -z "$(find "$R/proc" "$R/sys" -type f -newermt '2001-01-02')" ] &&
+	diff -r -x run "$FX" "$R" >/dev/null
+ok $? "a failed first write: rolled back without rewriting any file"
+
 # ---------------------------------------------------------------- profiles
 for p in defaults throughput latency hpc-numa database; do
 	fresh
