@@ -5,7 +5,9 @@
  * (the union over the benchmark's measurements, in first-seen order, prefixed
  * "label:" so that a label named like a statistic cannot collide), the summary
  * statistics, and one "counter:NAME" column per counter.  Quoting follows RFC 4180:
- * a field with a comma, quote, CR or LF is quoted and its quotes doubled.
+ * a field with a comma, quote, CR or LF is quoted and its quotes doubled.  A text
+ * field a spreadsheet would read as a formula (=, +, -, @ first and not a number) gets
+ * a leading apostrophe.
  */
 #include "config.h"
 #include <errno.h>
@@ -21,12 +23,37 @@ static const char *const stat_cols[] = {
 	"p05", "p25", "p75", "p95", NULL
 };
 
+/* Would a spreadsheet take s as a formula: it starts with = + - @ (or a tab or CR
+ * before one) and is not simply a number. */
+static bool formula(const char *s)
+{
+	char *end;
+
+	if (!strchr("=+-@\t\r", *s) || !*s)
+		return false;
+	strtod(s, &end);
+	return end == s || *end;
+}
+
 static void field(FILE *o, const char *s, bool first)
 {
 	if (!first)
 		fputc(',', o);
 	if (!s)
 		return;
+	/* A result file is input: a label value "=HYPERLINK(...)" must stay text when the
+	 * CSV is opened in a spreadsheet, so it gets the quote prefix OWASP recommends. */
+	if (formula(s)) {
+		char *t = malloc(strlen(s) + 2);
+
+		if (t) {
+			t[0] = '\'';
+			strcpy(t + 1, s);
+			field(o, t, true);
+			free(t);
+		}
+		return;
+	}
 	if (strpbrk(s, ",\"\r\n") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '))) {
 		fputc('"', o);
 		for (; *s; s++) {

@@ -47,7 +47,7 @@ void report_html_escape(FILE *f, const char *s)
 		case '\'': fputs("&#39;", f); break;
 		default:
 			/* Control characters other than tab/newline are not valid in HTML. */
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+			if (((unsigned char)*s >= 0x20 && *s != 0x7f) || *s == '\n' || *s == '\t')
 				fputc(*s, f);
 		}
 	}

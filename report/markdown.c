@@ -15,14 +15,16 @@
 #include "log.h"
 #include "report.h"
 
-/* Text for a Markdown table cell or list item. */
+/* Text for a Markdown table cell, heading or list item: every character Markdown
+ * gives a meaning to inside a line is backslash-escaped (no links, images, emphasis,
+ * code spans, HTML or entities from a result file), control characters become spaces
+ * so nothing can start a new line or block. */
 static void md(FILE *o, const char *s)
 {
 	for (; s && *s; s++) {
-		if (*s == '|' || *s == '\\' || *s == '<' || *s == '>' || *s == '*' || *s == '_' ||
-		    *s == '`')
+		if (strchr("|\\<>*_`[]!&~#", *s))
 			fputc('\\', o);
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, o);
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, o);
 	}
 }
 

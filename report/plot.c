@@ -141,7 +141,15 @@ int plot_probe(struct plot_caps *caps)
 	snprintf(caps->program, sizeof(caps->program), "%s", prog);
 	if (!find_program(prog))
 		goto missing;
-	sh_quote(cmd, sizeof(cmd), prog);
+	/* gnuplot runs inside the figure directory: a relative path must not move. */
+	if (strchr(prog, '/') && prog[0] != '/') {
+		char *abs = realpath(prog, NULL);
+
+		if (abs && strlen(abs) < sizeof(caps->program))
+			strcpy(caps->program, abs);
+		free(abs);
+	}
+	sh_quote(cmd, sizeof(cmd), caps->program);
 	strncat(cmd, " -e 'print GPVAL_TERMINALS' 2>&1 </dev/null", sizeof(cmd) - strlen(cmd) - 1);
 	p = popen(cmd, "r");
 	if (!p)
@@ -220,6 +228,9 @@ struct plot_figure *plot_figure_new(enum plot_kind kind, const char *name, const
 		plot_figure_free(f);
 		return NULL;
 	}
+	/* A file stem, so at most 120 bytes: NAME.log still fits a 255-byte file name. */
+	if (strlen(f->name) > 120)
+		f->name[120] = '\0';
 	for (char *c = f->name; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
@@ -334,15 +345,6 @@ int plot_bar_note(struct plot_figure *f, size_t si, const char *cat, const char 
 	return -ENOENT;
 }
 
-static bool has_notes(const struct plot_figure *f)
-{
-	for (size_t i = 0; i < f->ns; i++)
-		for (size_t k = 0; k < f->s[i].n; k++)
-			if (f->s[i].p[k].note)
-				return true;
-	return false;
-}
-
 int plot_cell_add(struct plot_figure *f, const char *col, const char *row, double z)
 {
 	long c = strv_index(&f->cats, &f->ncats, col);
@@ -455,26 +457,51 @@ char *plot_bytes(double bytes, char *buf, size_t len)
 
 /* ------------------------------------------------------------ script generation */
 
-/* A gnuplot single-quoted string: quotes doubled, control characters dropped. */
+/*
+ * The gnuplot boundary.  Every string that reaches a script comes from a result file
+ * or the command line, so it goes through one of the two writers below and nothing
+ * else: a newline would end a command (or a `$data << EOD` block) and let the rest of
+ * the string run as gnuplot commands, `system '...'` included.
+ *
+ * gq() writes a single-quoted gnuplot string: the only escape inside single quotes is
+ * '' for a quote, and gnuplot expands neither `backquotes` nor @macros there (it does
+ * both inside double quotes, which is why no script string is double-quoted).  Control
+ * characters (C0 and DEL) are dropped.  comment() writes the text of a '#' comment
+ * line with control characters turned into spaces.  The data itself is numbers only:
+ * category names and bar notes travel in the script as gq() strings.
+ */
+static bool is_ctl(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
 static void gq(FILE *o, const char *s)
 {
 	fputc('\'', o);
 	for (; *s; s++) {
 		if (*s == '\'')
 			fputs("''", o);
-		else if ((unsigned char)*s >= 0x20)
+		else if (!is_ctl((unsigned char)*s))
 			fputc(*s, o);
 	}
 	fputc('\'', o);
 }
 
-/* A string field in a data file: double quotes, no double quotes inside. */
-static void dq(FILE *o, const char *s)
+static void comment(FILE *o, const char *s)
 {
-	fputc('"', o);
 	for (; *s; s++)
-		fputc(*s == '"' ? '\'' : ((unsigned char)*s < 0x20 ? ' ' : *s), o);
-	fputc('"', o);
+		fputc(is_ctl((unsigned char)*s) ? ' ' : *s, o);
+}
+
+/* Series s's bar at category c, or NULL. */
+static const struct plot_point *bar_at(const struct plot_series *s, size_t c)
+{
+	const struct plot_point *p = NULL;
+
+	for (size_t k = 0; k < s->n; k++)
+		if (s->p[k].x == (double)c)
+			p = &s->p[k];
+	return p;
 }
 
 static void num(FILE *o, double v, double scale)
@@ -485,9 +512,16 @@ static void num(FILE *o, double v, double scale)
 		fputs(" ?", o);
 }
 
-static void write_data(FILE *o, const struct plot_figure *f)
+/* The data: numbers only.  The copy saved as NAME.dat gets '#' comments naming the
+ * series and categories (for the person who opens it); the inline datablock gets
+ * none, so nothing from a result file is inside it at all. */
+static void write_data(FILE *o, const struct plot_figure *f, bool comments)
 {
-	fprintf(o, "# %s\n", f->title);
+	if (comments) {
+		fputs("# ", o);
+		comment(o, f->title);
+		fputc('\n', o);
+	}
 	switch (f->kind) {
 	case PLOT_LINES:
 		for (size_t i = 0; i < f->ns; i++) {
@@ -495,10 +529,16 @@ static void write_data(FILE *o, const struct plot_figure *f)
 
 			if (i)
 				fputs("\n\n", o);
-			fprintf(o, "# index %zu: %s\n# x median ci_low ci_high\n", i, s->title);
+			if (comments) {
+				fprintf(o, "# index %zu: ", i);
+				comment(o, s->title);
+				fputs("\n# x median ci_low ci_high\n", o);
+			}
 			for (size_t k = 0; k < s->n; k++) {
 				const struct plot_point *p = &s->p[k];
 
+				if (!isfinite(p->x))
+					continue;
 				fprintf(o, "%.17g", p->x);
 				num(o, p->y, f->yscale);
 				num(o, isfinite(p->lo) ? p->lo : p->y, f->yscale);
@@ -508,33 +548,39 @@ static void write_data(FILE *o, const struct plot_figure *f)
 		}
 		break;
 	case PLOT_BARS:
-		fputs("# category", o);
-		for (size_t i = 0; i < f->ns; i++)
-			fprintf(o, " | %s: median ci_low ci_high note", f->s[i].title);
-		fputc('\n', o);
-		for (size_t c = 0; c < f->ncats; c++) {
-			dq(o, f->cats[c]);
+		if (comments) {
+			for (size_t c = 0; c < f->ncats; c++) {
+				fprintf(o, "# category %zu: ", c);
+				comment(o, f->cats[c]);
+				fputc('\n', o);
+			}
+			fputs("# category", o);
 			for (size_t i = 0; i < f->ns; i++) {
-				const struct plot_point *p = NULL;
+				fputs(" | ", o);
+				comment(o, f->s[i].title);
+				fputs(": median ci_low ci_high", o);
+			}
+			fputc('\n', o);
+		}
+		for (size_t c = 0; c < f->ncats; c++) {
+			fprintf(o, "%zu", c);
+			for (size_t i = 0; i < f->ns; i++) {
+				const struct plot_point *p = bar_at(&f->s[i], c);
 
-				for (size_t k = 0; k < f->s[i].n; k++)
-					if (f->s[i].p[k].x == (double)c)
-						p = &f->s[i].p[k];
 				if (!p) {
-					fputs(" ? ? ? \"\"", o);
+					fputs(" ? ? ?", o);
 					continue;
 				}
 				num(o, p->y, f->yscale);
 				num(o, isfinite(p->lo) ? p->lo : p->y, f->yscale);
 				num(o, isfinite(p->hi) ? p->hi : p->y, f->yscale);
-				fputc(' ', o);
-				dq(o, p->note ? p->note : "");
 			}
 			fputc('\n', o);
 		}
 		break;
 	case PLOT_HEATMAP:
-		fputs("# column row value (NaN = not measured)\n", o);
+		if (comments)
+			fputs("# column row value (NaN = not measured)\n", o);
 		for (size_t r = 0; r < f->nrows; r++) {
 			for (size_t c = 0; c < f->ncats; c++) {
 				double z = NAN;
@@ -658,6 +704,39 @@ static void terminal(FILE *o, unsigned fmt, const struct plot_caps *caps)
 	}
 }
 
+/* set xtics ('name' 0, 'name' 1, ...): axis names as script strings, never data. */
+static void tics(FILE *o, const char *axis, char *const *names, size_t n)
+{
+	fprintf(o, "set %s (", axis);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : "", o);
+		gq(o, names[i]);
+		fprintf(o, " %zu", i);
+	}
+	fputs(")\n", o);
+}
+
+/* Notes above the bars as labels: a clustered histogram puts bar i of category c at
+ * c + (i - (ns - 1) / 2) / (ns + gap), gap 1; the note sits above the error bar. */
+static void bar_notes(FILE *o, const struct plot_figure *f)
+{
+	for (size_t i = 0; i < f->ns; i++)
+		for (size_t c = 0; c < f->ncats; c++) {
+			const struct plot_point *p = bar_at(&f->s[i], c);
+			double y;
+
+			if (!p || !p->note)
+				continue;
+			y = (isfinite(p->hi) ? p->hi : p->y) / f->yscale;
+			if (!isfinite(y))
+				continue;
+			fputs("set label ", o);
+			gq(o, p->note);
+			fprintf(o, " at first %.17g, first %.9g center offset 0,0.7 font ',9' front\n",
+				(double)c + ((double)i - ((double)f->ns - 1) / 2) / (double)(f->ns + 1), y);
+		}
+}
+
 static void write_plot_cmd(FILE *o, const struct plot_figure *f, const char *src);
 
 /* The whole script, reading the data from src ("'NAME.dat'" or "$data"). */
@@ -693,6 +772,8 @@ static void write_script(FILE *o, const struct plot_figure *f, const char *src,
 		      "set xtics scale 0\n", o);
 		if (f->ncats > 5)
 			fputs("set xtics rotate by -30\n", o);
+		tics(o, "xtics", f->cats, f->ncats);
+		bar_notes(o, f);
 		break;
 	case PLOT_HEATMAP:
 		fputs("unset key\nunset grid\nset palette defined (0 '#fff5eb', 0.5 '#fdae6b', 1 '#e6550d')\n", o);
@@ -702,19 +783,8 @@ static void write_script(FILE *o, const struct plot_figure *f, const char *src,
 		gq(o, f->rowlabel ? f->rowlabel : "CPU node");
 		fprintf(o, "\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n",
 			f->ncats ? f->ncats - 1 : 0, f->nrows ? f->nrows - 1 : 0);
-		fputs("set xtics (", o);
-		for (size_t c = 0; c < f->ncats; c++) {
-			fputs(c ? ", " : "", o);
-			dq(o, f->cats[c]);
-			fprintf(o, " %zu", c);
-		}
-		fputs(")\nset ytics (", o);
-		for (size_t r = 0; r < f->nrows; r++) {
-			fputs(r ? ", " : "", o);
-			dq(o, f->rows[r]);
-			fprintf(o, " %zu", r);
-		}
-		fputs(")\n", o);
+		tics(o, "xtics", f->cats, f->ncats);
+		tics(o, "ytics", f->rows, f->nrows);
 		break;
 	}
 	for (size_t i = 0; i < NR_FORMATS; i++) {
@@ -749,16 +819,10 @@ static void write_plot_cmd(FILE *o, const struct plot_figure *f, const char *src
 		break;
 	case PLOT_BARS:
 		for (size_t i = 0; i < f->ns; i++) {
-			fprintf(o, "%s%s using %zu:%zu:%zu%s title ", i ? ", \\\n     " : "", src,
-				2 + 4 * i, 3 + 4 * i, 4 + 4 * i, i ? "" : ":xtic(1)");
+			fprintf(o, "%s%s using %zu:%zu:%zu title ", i ? ", \\\n     " : "", src,
+				2 + 3 * i, 3 + 3 * i, 4 + 3 * i);
 			gq(o, f->s[i].title);
 		}
-		/* Notes above the bars: a clustered histogram puts bar i of category c at
-		 * c + (i - (ns - 1) / 2) / (ns + gap), gap 1. */
-		for (size_t i = 0; has_notes(f) && i < f->ns; i++)
-			fprintf(o, ", \\\n     %s using ($0 + (%zu - %.17g) / %zu.0):%zu:%zu with "
-				"labels offset 0,0.7 font ',9' notitle", src, i,
-				((double)f->ns - 1) / 2, f->ns + 1, 4 + 4 * i, 5 + 4 * i);
 		break;
 	case PLOT_HEATMAP:
 		/* Boxes rather than 'with image', which needs a grid of at least 2x2 and so
@@ -807,7 +871,7 @@ int plot_render(const struct plot_figure *f, const char *dir, unsigned formats,
 	o = open_memstream(&data, &ndata);
 	if (!o)
 		return -ENOMEM;
-	write_data(o, f);
+	write_data(o, f, true);
 	fclose(o);
 	o = open_memstream(&gp, &ngp);
 	if (!o) {
@@ -815,8 +879,10 @@ int plot_render(const struct plot_figure *f, const char *dir, unsigned formats,
 		return -ENOMEM;
 	}
 	fprintf(o, "# %s.gp — written by locus report.  Re-plot or restyle with:\n"
-		"#   cd THIS_DIRECTORY && gnuplot %s.gp\n# The data is in %s.dat; %s\n\n",
-		f->name, f->name, f->name, f->caption);
+		"#   cd THIS_DIRECTORY && gnuplot %s.gp\n# The data is in %s.dat; ",
+		f->name, f->name, f->name);
+	comment(o, f->caption);
+	fputs("\n\n", o);
 	{
 		char src[300];
 
@@ -846,10 +912,10 @@ int plot_render(const struct plot_figure *f, const char *dir, unsigned formats,
 		rc = -ENOMEM;
 		goto out;
 	}
-	fputs("cd ", o);
-	gq(o, dir);
-	fputs("\n$data << EOD\n", o);
-	fwrite(data, 1, ndata, o);
+	/* gnuplot starts in dir (the shell's cd below): a directory name never has to
+	 * pass through a gnuplot string. */
+	fputs("$data << EOD\n", o);
+	write_data(o, f, false);
 	fputs("EOD\n", o);
 	write_script(o, f, "$data", want, caps);
 	fputs("exit\n", o);
@@ -863,10 +929,19 @@ int plot_render(const struct plot_figure *f, const char *dir, unsigned formats,
 	/* gnuplot's stderr goes to NAME.log, shown only when the figure fails: its
 	 * warnings (e.g. an empty colour range for a one-cell matrix) are not the user's
 	 * business when the figure is right. */
+	if (strlen(dir) + strlen(caps->program) + 2 * strlen(f->name) + 64 > sizeof(cmd) / 4) {
+		locus_error("%s: directory name too long to run gnuplot in", dir);
+		rc = -ENAMETOOLONG;
+		goto out;
+	}
+	strcpy(cmd, "cd ");
+	sh_quote(cmd, sizeof(cmd), dir);
+	strncat(cmd, " && exec ", sizeof(cmd) - strlen(cmd) - 1);
 	sh_quote(cmd, sizeof(cmd), caps->program);
-	snprintf(log, sizeof(log), "%s/%s.log", dir, f->name);
+	snprintf(log, sizeof(log), "%s.log", f->name);
 	strncat(cmd, " >/dev/null 2>", sizeof(cmd) - strlen(cmd) - 1);
 	sh_quote(cmd, sizeof(cmd), log);
+	snprintf(log, sizeof(log), "%s/%s.log", dir, f->name);
 	fflush(NULL);
 	/* gnuplot may die early: a write to the closed pipe must be an error, not death. */
 	old = signal(SIGPIPE, SIG_IGN);

@@ -97,8 +97,10 @@ struct plot_figure {
 	size_t nmk;
 };
 
-/* A new, empty figure (strings copied; name is sanitised to [A-Za-z0-9_-]).  NULL on
- * ENOMEM.  Free with plot_figure_free(). */
+/* A new, empty figure (strings copied; name is sanitised to [A-Za-z0-9_-] and cut to
+ * 120 bytes).  NULL on ENOMEM.  Free with plot_figure_free().  The strings of a figure
+ * may come from a result file: plot_render() makes each of them inert in the script
+ * (single-quoted, control characters dropped, never inside the datablock). */
 struct plot_figure *plot_figure_new(enum plot_kind kind, const char *name, const char *title,
 				    const char *xlabel, const char *ylabel, const char *caption);
 void plot_figure_free(struct plot_figure *f);
