@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include "chase.h"
 #include "timer.h"
+#include "stats.h"
 
 /* ---- randomness ---------------------------------------------------------------- */
 
@@ -414,25 +415,15 @@ double chase_core_clock_hz(void)
 
 /* ---- staircase ----------------------------------------------------------------- */
 
-static int cmp_double(const void *a, const void *b)
+static double plateau_median(const double *y, size_t first, size_t last)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median_of(const double *y, size_t first, size_t last)
-{
-	double v[256];
 	size_t n = last - first + 1;
 
 	if (n > 256) {   /* a plateau that long: the middle 256 points say enough */
 		first += (n - 256) / 2;
 		n = 256;
 	}
-	memcpy(v, y + first, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return stats_median(y + first, n);
 }
 
 int chase_staircase(const double *x, const double *y, size_t n, double steep, double min_rise,
@@ -481,7 +472,7 @@ int chase_staircase(const double *x, const double *y, size_t n, double steep, do
 		for (size_t p = 0; p <= nk; p++) {
 			out->first[p] = p == 0 ? 0 : kb[p - 1];
 			out->last[p] = p == nk ? n - 1 : ka[p];
-			out->level[p] = median_of(y, out->first[p], out->last[p]);
+			out->level[p] = plateau_median(y, out->first[p], out->last[p]);
 		}
 		for (size_t k = 0; k < nk; k++) {
 			double r = out->level[k + 1] / out->level[k];

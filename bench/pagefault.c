@@ -32,6 +32,7 @@
 #include "log.h"
 #include "parse.h"
 #include "timer.h"
+#include "stats.h"
 
 #define PF_UNIT 4096u          /* one write per base page */
 #define PF_GIB (1024.0 * 1024 * 1024)
@@ -133,13 +134,6 @@ static json_t *last_measurement(const struct bench_ctx *c)
 	json_t *ms = json_object_get(c->result, "measurements");
 
 	return json_array_get(ms, json_array_size(ms) - 1);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* Placement facts for the verified object: the touching CPU's node and the share of
@@ -277,7 +271,7 @@ static int pf_page_run(struct bench_ctx *c, enum mem_page page, uint64_t size, b
 			if (tmp) {
 				for (size_t i = 0; i < n; i++)
 					tmp[i] = s.flt[off + i];
-				qsort(tmp, n, sizeof(*tmp), cmp_double);
+				qsort(tmp, n, sizeof(*tmp), stats_cmp_double);
 				fmed = n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
 				free(tmp);
 			}

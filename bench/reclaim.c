@@ -49,6 +49,7 @@
 #include "swap.h"
 #include "sysfs.h"
 #include "timer.h"
+#include "stats.h"
 
 #define RC_PAGE 4096ull
 #define RC_TMPFS_MAGIC 0x01021994
@@ -349,13 +350,6 @@ static json_int_t rc_delta(json_t *before, json_t *after, const char *key)
 	       json_integer_value(json_object_get(before, key));
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* p50, p99, max of v[0..n) (sorted in place). */
 static void rc_pcts(double *v, size_t n, double out[3])
 {
@@ -363,7 +357,7 @@ static void rc_pcts(double *v, size_t n, double out[3])
 		out[0] = out[1] = out[2] = 0;
 		return;
 	}
-	qsort(v, n, sizeof(*v), cmp_double);
+	qsort(v, n, sizeof(*v), stats_cmp_double);
 	out[0] = stats_quantile_sorted(v, n, 0.5);
 	out[1] = stats_quantile_sorted(v, n, 0.99);
 	out[2] = v[n - 1];

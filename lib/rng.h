@@ -45,6 +45,13 @@ static inline uint64_t rng_next(struct rng *r)
 	return result;
 }
 
+/* Uniform index in [0, n) by Lemire's multiply-shift on all 64 bits (bias below
+ * n / 2^64).  stats.c keeps its own 32-bit variant so that recorded CIs do not move. */
+static inline size_t rng_index(struct rng *r, size_t n)
+{
+	return (size_t)(((unsigned __int128)rng_next(r) * n) >> 64);
+}
+
 static inline void rng_seed(struct rng *r, uint64_t seed)
 {
 	for (int i = 0; i < 4; i++)

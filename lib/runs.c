@@ -17,13 +17,6 @@
 #include "runs.h"
 #include "stats.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 size_t runs_count(const json_t *res)
 {
 	json_int_t n = json_integer_value(json_object_get(res, "merged_runs"));
@@ -298,7 +291,7 @@ size_t runs_medians(const json_t *m, double *meds, size_t cap)
 	if (!nr) {
 		/* a plain measurement: one run */
 		if (n && cap) {
-			qsort(v, n, sizeof(*v), cmp_double);
+			qsort(v, n, sizeof(*v), stats_cmp_double);
 			meds[got++] = stats_quantile_sorted(v, n, 0.5);
 		}
 		free(v);
@@ -310,7 +303,7 @@ size_t runs_medians(const json_t *m, double *meds, size_t cap)
 		if (off + len > n)
 			break;    /* inconsistent: result validation reports it */
 		if (len) {
-			qsort(v + off, len, sizeof(*v), cmp_double);
+			qsort(v + off, len, sizeof(*v), stats_cmp_double);
 			meds[got++] = stats_quantile_sorted(v + off, len, 0.5);
 		}
 		off += len;

@@ -44,14 +44,11 @@ static inline size_t rand_index(struct rng *r, size_t n)
 	return (size_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
 }
 
-/* Seed from the sorted data, so the interval depends only on the multiset of samples.
- * -0.0 and 0.0 hash alike because they are the same sample. */
-static uint64_t data_seed(const double *sorted, size_t n)
+uint64_t stats_hash_doubles(uint64_t h, const double *x, size_t n)
 {
-	uint64_t h = 0x6c6f637573ull ^ (uint64_t)n; /* "locus" */
-
+	h ^= (uint64_t)n;
 	for (size_t i = 0; i < n; i++) {
-		double v = sorted[i] == 0.0 ? 0.0 : sorted[i];
+		double v = x[i] == 0.0 ? 0.0 : x[i]; /* -0.0 and 0.0 are the same sample */
 		uint64_t bits;
 
 		memcpy(&bits, &v, sizeof(bits));
@@ -61,13 +58,45 @@ static uint64_t data_seed(const double *sorted, size_t n)
 	return h;
 }
 
+/* Seed from the sorted data, so the interval depends only on the multiset of samples. */
+static uint64_t data_seed(const double *sorted, size_t n)
+{
+	return stats_hash_doubles(STATS_SEED, sorted, n);
+}
+
 /* ------------------------------------------------------------------ basic statistics */
 
-static int cmp_double(const void *a, const void *b)
+int stats_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return (x > y) - (x < y);
+}
+
+double *stats_sorted_copy(const double *x, size_t n)
+{
+	double *s = malloc((n ? n : 1) * sizeof(*s));
+
+	if (!s)
+		return NULL;
+	if (n)
+		memcpy(s, x, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), stats_cmp_double);
+	return s;
+}
+
+double stats_median(const double *x, size_t n)
+{
+	double *s, m;
+
+	if (!x || n == 0)
+		return NAN;
+	s = stats_sorted_copy(x, n);
+	if (!s)
+		return NAN;
+	m = stats_quantile_sorted(s, n, 0.5);
+	free(s);
+	return m;
 }
 
 double stats_quantile_sorted(const double *sorted, size_t n, double q)
@@ -131,7 +160,7 @@ static void boot_median_ci(const double *sorted, size_t n, double level,
 		v2 = sorted[i];
 		meds[b] = v1 + 0.5 * (v2 - v1);
 	}
-	qsort(meds, boot_reps, sizeof(*meds), cmp_double);
+	qsort(meds, boot_reps, sizeof(*meds), stats_cmp_double);
 	*lo = stats_quantile_sorted(meds, boot_reps, alpha);
 	*hi = stats_quantile_sorted(meds, boot_reps, 1.0 - alpha);
 	med = median_sorted(sorted, n);
@@ -190,7 +219,7 @@ int stats_summarize(const double *x, size_t n, double ci_level, unsigned boot_re
 		return -ENOMEM;
 	}
 	memcpy(s, x, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
+	qsort(s, n, sizeof(*s), stats_cmp_double);
 
 	memset(out, 0, sizeof(*out));
 	out->n = n;
@@ -224,7 +253,7 @@ int stats_summarize(const double *x, size_t n, double ci_level, unsigned boot_re
 
 	for (size_t i = 0; i < n; i++)
 		dev[i] = fabs(s[i] - out->median);
-	qsort(dev, n, sizeof(*dev), cmp_double);
+	qsort(dev, n, sizeof(*dev), stats_cmp_double);
 	out->mad = median_sorted(dev, n);
 
 	out->ci_level = ci_level;
@@ -369,7 +398,7 @@ static int ci_target_met(const struct samples *s, double target, struct ci_scrat
 		w->cap = cap;
 	}
 	memcpy(w->sorted, s->v, s->n * sizeof(*w->sorted));
-	qsort(w->sorted, s->n, sizeof(*w->sorted), cmp_double);
+	qsort(w->sorted, s->n, sizeof(*w->sorted), stats_cmp_double);
 	boot_median_ci(w->sorted, s->n, DEFAULT_CI_LEVEL, STOP_BOOT_REPS, w->counts, w->meds,
 		       &lo, &hi);
 	med = fabs(median_sorted(w->sorted, s->n));

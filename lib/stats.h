@@ -28,6 +28,23 @@ struct stats_summary {
  * n must be >= 1. */
 double stats_quantile_sorted(const double *sorted, size_t n, double q);
 
+/* qsort() comparator of doubles, ascending (NaN compares equal to everything: keep
+ * NaN out). */
+int stats_cmp_double(const void *a, const void *b);
+
+/* An ascending copy of x[0..n) (malloc'd, room for at least one element), or NULL. */
+double *stats_sorted_copy(const double *x, size_t n);
+
+/* The median of x[0..n) (R type 7, input not modified): the one median of locus.
+ * NAN when n == 0 or on ENOMEM. */
+double stats_median(const double *x, size_t n);
+
+/* Fold x[0..n) into the 64-bit hash h (splitmix64 per value, -0.0 hashes as 0.0): the
+ * seed of every bootstrap, so the same samples always give the same interval. */
+uint64_t stats_hash_doubles(uint64_t h, const double *x, size_t n);
+/* The initial value of that hash ("locus"). */
+#define STATS_SEED 0x6c6f637573ull
+
 /* Summarise n >= 1 samples (input not modified).  The median's CI is a percentile
  * bootstrap with `boot_reps` resamples (0 = default 2000) at level ci_level (0 = 0.95),
  * seeded deterministically from the data.  With n == 1 the CI is [x, x].

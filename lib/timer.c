@@ -26,6 +26,7 @@
 #endif
 #include "log.h"
 #include "timer.h"
+#include "stats.h"
 
 #define CLOCK_SOURCE "clock_gettime(CLOCK_MONOTONIC_RAW)"
 #define CAL_ROUNDS 5
@@ -45,19 +46,6 @@ static struct timer_info info = {
 };
 static bool initialised;
 static bool initialised_clock;	/* which source the last timer_init() was asked for */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median_of(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
 
 static bool cpu_tsc_invariant(void)
 {
@@ -125,7 +113,7 @@ static double calibrate_tsc(double *spread)
 		lo = fmin(lo, hz[r]);
 		hi = fmax(hi, hz[r]);
 	}
-	med = median_of(hz, CAL_ROUNDS);
+	med = stats_median(hz, CAL_ROUNDS);
 	*spread = med > 0.0 ? (hi - lo) / med : INFINITY;
 	return med;
 }
@@ -148,7 +136,7 @@ static void measure_overhead(void)
 			min_step = b - a;
 	}
 	end = timer_now();
-	med = median_of(d, OVERHEAD_PAIRS);
+	med = stats_median(d, OVERHEAD_PAIRS);
 	/* A coarse clock makes most pairs read 0; the batch average is then the honest
 	 * cost (two calls per pair, plus loop overhead that is negligible next to them). */
 	if (med <= 0.0 && end > start)

@@ -9,8 +9,8 @@
  * host name, which CI runners change every job), and `locus gate --baseline DIR` picks
  * the one matching the run it just made.  A baseline is a SET of the last K runs
  * (DIR/ID/NNNNNN.json; the old single-file DIR/ID.json still reads), because one run
- * cannot show how far separate runs of the same code drift apart (report/compare.h,
- * rules 7-9); the layout and the saving live in report/compare.c.
+ * cannot show how far separate runs of the same code drift apart (report/compare-verdict.h,
+ * rules 7-9); the layout and the saving live in report/baseline.c.
  */
 #include "config.h"
 #include <dirent.h>
@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cmd.h"
+#include "baseline.h"
 #include "compare.h"
 #include "env.h"
 #include "log.h"

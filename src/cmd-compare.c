@@ -3,10 +3,10 @@
  *
  * BASELINE is one result file, or several runs (a directory of them, a baseline store
  * directory, or --baseline-run FILE repeated): one run cannot show how far separate
- * runs of the same code drift apart, several can (report/compare.h, rules 7-9).
+ * runs of the same code drift apart, several can (report/compare-verdict.h, rules 7-9).
  * Loads and validates the result files, matches measurements by key, and reports a
- * verdict per measurement (report/compare.h has the statistics and the exact rule);
- * exit 6 when anything regressed, so CI can gate on it.  The hidden `--calibrate`
+ * verdict per measurement (lib/stattest.h has the statistics, report/compare-verdict.h
+ * the exact rule); exit 6 when anything regressed, so CI can gate on it.  The hidden `--calibrate`
  * mode measures how often that rule raises a false alarm on A/A pseudo-runs resampled
  * from one recorded result, and how often it catches injected slowdowns; it is what
  * scripts/gate-calibration runs, kept in C so it exercises exactly the code the gate
@@ -19,7 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd.h"
+#include "baseline.h"
+#include "calibrate.h"
 #include "compare.h"
+#include "compare-config.h"
+#include "compare-options.h"
+#include "compare-output.h"
 #include "log.h"
 #include "parse.h"
 #include "result.h"

@@ -14,7 +14,7 @@
  * One unlucky run is the most common false alarm of a performance gate; confirming
  * costs a rerun only when something looks wrong.  The other common one is run-to-run
  * drift that a single baseline run cannot show: with a baseline store the whole set of
- * saved runs for this fingerprint is compared against (report/compare.h, rules 7-9:
+ * saved runs for this fingerprint is compared against (report/compare-verdict.h, rules 7-9:
  * with 3 or more runs a run-level t test, Holm-adjusted, on top of the pooled one),
  * and --save-on-pass appends every passing run to it, so the set follows the machine.
  *
@@ -34,7 +34,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cmd.h"
+#include "baseline.h"
 #include "compare.h"
+#include "compare-config.h"
+#include "compare-options.h"
+#include "compare-output.h"
 #include "log.h"
 #include "parse.h"
 #include "result.h"

@@ -205,7 +205,7 @@ run "$LOCUS" baseline save --keep 0 "$B/sub" "$R/base.json"
 is_rc 2 "baseline save --keep 0: exit 2"
 one_line_err "--keep: 0 is out of range" "--keep: the range is named"
 
-# ---- multi-run baselines (rules 7-9 of report/compare.h)
+# ---- multi-run baselines (rules 7-9 of report/compare-verdict.h)
 S=$T_TMP/store
 for i in 1 2 3; do "$LOCUS" baseline save "$S" "$R/set/run-$i.json" >/dev/null; done
 run "$LOCUS" baseline list "$S"

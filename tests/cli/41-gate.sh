@@ -32,7 +32,7 @@ EOF
 chmod +x "$FAKE"
 # the fixtures, plus set-far.json: set-cur-b.json with its latencies x10 (far outside a
 # baseline set in two modes 30% apart, which a run 20% beyond the worse mode is not:
-# report/compare.h rule 7, run-level t test)
+# report/compare-verdict.h rule 7, run-level t test)
 mkdir "$T_TMP/fx"
 cp -r "$R"/. "$T_TMP/fx/"
 python3 - "$R/set-cur-b.json" "$T_TMP/fx/set-far.json" <<'PY'

@@ -7,7 +7,7 @@
 # 25 v 25), the normal approximation from the textbook formula (mid-ranks, tie
 # correction of the variance, continuity correction), Hodges-Lehmann from the sorted
 # list of all pairwise differences, and the bootstrap CI of the ratio of medians by a
-# line-by-line re-implementation of report/compare.c's generator and resampling.
+# line-by-line re-implementation of lib/stattest.c's generator and resampling.
 # Run:  python3 tests/unit/test-compare-ref.py
 import itertools
 import math

@@ -28,7 +28,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "baseline.h"
+#include "calibrate.h"
 #include "compare.h"
+#include "compare-config.h"
+#include "compare-options.h"
+#include "compare-output.h"
 #include "env.h"
 #include "result.h"
 #include "runs.h"
@@ -48,26 +53,26 @@ static void test_mann_whitney(void)
 	const double tb[] = { 3, 4, 4, 5, 5, 6, 6, 7, 8, 8, 9 };
 	const double same[] = { 4, 4, 4, 4 };
 	double la[30], lb[31], ea[25], eb[25];
-	struct compare_mw mw;
+	struct stat_mw mw;
 
-	ok(compare_mann_whitney(rx, N_OF(rx), ry, N_OF(ry), &mw) == 0, "MW: R example runs");
+	ok(stat_mann_whitney(rx, N_OF(rx), ry, N_OF(ry), &mw) == 0, "MW: R example runs");
 	is_near(mw.u, 15.0, 1e-12, "MW: R example U of y = 50 - W = 15 [R]");
 	is_near(mw.p, 0.2544122544122544, 1e-12, "MW: R example two-sided exact p = 0.2544 [R][E]");
 	ok(mw.exact, "MW: no ties and 15 samples: exact");
 
-	compare_mann_whitney(a, 5, b, 4, &mw);
+	stat_mann_whitney(a, 5, b, 4, &mw);
 	is_near(mw.u, 16.0, 1e-12, "MW: 5 v 4 U [E]");
 	is_near(mw.p, 0.19047619047619047, 1e-12, "MW: 5 v 4 exact p = 24/126 [E]");
 
-	compare_mann_whitney(s3a, 3, s3b, 3, &mw);
+	stat_mann_whitney(s3a, 3, s3b, 3, &mw);
 	is_near(mw.p, 0.1, 1e-12, "MW: 3 v 3 completely separated: p = 2/20 [E]");
 	is_near(mw.u, 0.0, 0, "MW: U = 0 when every y is below every x");
 
-	compare_mann_whitney(s7, 7, s8, 8, &mw);
+	stat_mann_whitney(s7, 7, s8, 8, &mw);
 	is_near(mw.p, 0.0003108003108003108, 1e-15, "MW: 7 v 8 separated: p = 2/6435 [E]");
 	is_near(mw.u, 56.0, 0, "MW: 7 v 8 U = n1*n2");
 
-	compare_mann_whitney(ta, N_OF(ta), tb, N_OF(tb), &mw);
+	stat_mann_whitney(ta, N_OF(ta), tb, N_OF(tb), &mw);
 	ok(!mw.exact, "MW: ties: normal approximation");
 	is_near(mw.u, 92.5, 1e-12, "MW: ties: U with mid-ranks [E]");
 	is_near(mw.p, 0.008507986774119175, 1e-12, "MW: ties: tie- and continuity-corrected p [E]");
@@ -76,7 +81,7 @@ static void test_mann_whitney(void)
 		la[i] = ((i * 7919) % 1000) / 7.0 + i * 0.001;
 	for (int j = 0; j < 31; j++)
 		lb[j] = ((j * 104729) % 997) / 7.0 + 3.0;
-	compare_mann_whitney(la, 30, lb, 31, &mw);
+	stat_mann_whitney(la, 30, lb, 31, &mw);
 	ok(!mw.exact, "MW: 61 samples: normal approximation");
 	is_near(mw.u, 374.0, 1e-12, "MW: 30 v 31 U [E]");
 	is_near(mw.p, 0.19169706744178538, 1e-12, "MW: 30 v 31 normal p [E]");
@@ -85,18 +90,18 @@ static void test_mann_whitney(void)
 		ea[i] = 2.0 * i;
 		eb[i] = 2.0 * i + 10.5;
 	}
-	compare_mann_whitney(ea, 25, eb, 25, &mw);
+	stat_mann_whitney(ea, 25, eb, 25, &mw);
 	ok(mw.exact, "MW: 25 v 25 without ties: exact (64-bit counts)");
 	is_near(mw.u, 435.0, 0, "MW: 25 v 25 U [E]");
 	is_near(mw.p, 0.016982216353507558, 1e-12, "MW: 25 v 25 exact p by recursion [E]");
 
-	compare_mann_whitney(same, 4, same, 4, &mw);
+	stat_mann_whitney(same, 4, same, 4, &mw);
 	is_near(mw.p, 1.0, 0, "MW: all values equal: p = 1");
-	ok(compare_mann_whitney(same, 0, same, 4, &mw) < 0, "MW: an empty sample is rejected");
+	ok(stat_mann_whitney(same, 0, same, 4, &mw) < 0, "MW: an empty sample is rejected");
 
-	is_near(compare_mw_min_p(5, 5), 0.007936507936507936, 1e-15, "min p 5 v 5 = 2/252 [E]");
-	is_near(compare_mw_min_p(4, 4), 0.02857142857142857, 1e-15, "min p 4 v 4 = 2/70 [E]");
-	is_near(compare_mw_min_p(3, 20), 0.001129305477131564, 1e-15, "min p 3 v 20 = 2/1771 [E]");
+	is_near(stat_mw_min_p(5, 5), 0.007936507936507936, 1e-15, "min p 5 v 5 = 2/252 [E]");
+	is_near(stat_mw_min_p(4, 4), 0.02857142857142857, 1e-15, "min p 4 v 4 = 2/70 [E]");
+	is_near(stat_mw_min_p(3, 20), 0.001129305477131564, 1e-15, "min p 3 v 20 = 2/1771 [E]");
 }
 
 /* Brute force: the median of all differences, for cross-checking the selection. */
@@ -133,24 +138,24 @@ static void test_hodges_lehmann(void)
 	bool agree = true;
 	unsigned seed = 12345;
 
-	is_near(compare_hodges_lehmann(rx, N_OF(rx), ry, N_OF(ry)), -0.305, 1e-12,
+	is_near(stat_hodges_lehmann(rx, N_OF(rx), ry, N_OF(ry)), -0.305, 1e-12,
 		"HL: R example, y - x = -0.305 [R][E]");
-	is_near(compare_hodges_lehmann(a, 5, b, 4), 3.25, 1e-12, "HL: 5 v 4 (even count) [E]");
-	is_near(compare_hodges_lehmann(ta, N_OF(ta), tb, N_OF(tb)), 2.5, 1e-12,
+	is_near(stat_hodges_lehmann(a, 5, b, 4), 3.25, 1e-12, "HL: 5 v 4 (even count) [E]");
+	is_near(stat_hodges_lehmann(ta, N_OF(ta), tb, N_OF(tb)), 2.5, 1e-12,
 		"HL: with ties [E]");
 	for (int i = 0; i < 300; i++)
 		x[i] = ((i * 7919) % 1000) / 7.0 + i * 0.001;
 	for (int j = 0; j < 201; j++)
 		y[j] = ((j * 104729) % 997) / 7.0 + 3.0;
 	/* 60300 differences: the bisection path, not the direct listing */
-	is_near(compare_hodges_lehmann(x, 300, y, 201), 0.8521428571428586, 1e-12,
+	is_near(stat_hodges_lehmann(x, 300, y, 201), 0.8521428571428586, 1e-12,
 		"HL: 300 x 201 by selection [E]");
 	/* 9 million equal differences: bisection cannot split them */
 	for (int i = 0; i < 3000; i++) {
 		c1[i] = 1.5;
 		c2[i] = 4.0;
 	}
-	is_near(compare_hodges_lehmann(c1, 3000, c2, 3000), 2.5, 0, "HL: all differences equal");
+	is_near(stat_hodges_lehmann(c1, 3000, c2, 3000), 2.5, 0, "HL: all differences equal");
 	/* agreement with brute force on pseudo-random data with some ties */
 	for (int t = 0; t < 20 && agree; t++) {
 		size_t n1 = 40 + t * 7, n2 = 90 - t * 3;
@@ -163,10 +168,10 @@ static void test_hodges_lehmann(void)
 			seed = seed * 1103515245u + 12345u;
 			y[j] = (double)((seed >> 16) % 230) / 8.0 - 1.0;
 		}
-		agree = compare_hodges_lehmann(x, n1, y, n2) == hl_brute(x, n1, y, n2);
+		agree = stat_hodges_lehmann(x, n1, y, n2) == hl_brute(x, n1, y, n2);
 	}
 	ok(agree, "HL: selection equals brute force on 20 random data sets with ties");
-	ok(isnan(compare_hodges_lehmann(a, 0, b, 4)), "HL: empty input is NaN");
+	ok(isnan(stat_hodges_lehmann(a, 0, b, 4)), "HL: empty input is NaN");
 	free(x);
 	free(y);
 	free(c1);
@@ -181,22 +186,22 @@ static void test_bootstrap(void)
 	const double cst[] = { 5, 5, 5, 5 }, cst2[] = { 6, 6, 6, 6 }, zero[] = { 0, 0, 0 };
 	double lo, hi, lo2, hi2;
 
-	ok(compare_boot_ratio_ci(base, 7, cur, 6, false, 0.95, 2000, &lo, &hi) == 0,
+	ok(stat_boot_ratio_ci(base, 7, cur, 6, false, 0.95, 2000, &lo, &hi) == 0,
 	   "bootstrap: runs");
 	is_near(lo, 1.0728155339805825, 1e-12, "bootstrap: lower bound, lower is better [E]");
 	is_near(hi, 1.1414141414141414, 1e-12, "bootstrap: upper bound, lower is better [E]");
-	compare_boot_ratio_ci(base, 7, cur, 6, true, 0.95, 2000, &lo, &hi);
+	stat_boot_ratio_ci(base, 7, cur, 6, true, 0.95, 2000, &lo, &hi);
 	is_near(lo, 0.8761061946902655, 1e-12, "bootstrap: lower bound, higher is better [E]");
 	is_near(hi, 0.9315223455030062, 1e-12, "bootstrap: upper bound, higher is better [E]");
-	compare_boot_ratio_ci(base, 7, cur, 6, false, 0.90, 500, &lo, &hi);
+	stat_boot_ratio_ci(base, 7, cur, 6, false, 0.90, 500, &lo, &hi);
 	is_near(lo, 1.0776699029126213, 1e-12, "bootstrap: 90%, 500 resamples, lower [E]");
 	is_near(hi, 1.1400000000000001, 1e-12, "bootstrap: 90%, 500 resamples, upper [E]");
-	compare_boot_ratio_ci(base, 7, cur, 6, false, 0, 0, &lo, &hi);
-	compare_boot_ratio_ci(shuffled, 7, cur, 6, false, 0, 0, &lo2, &hi2);
+	stat_boot_ratio_ci(base, 7, cur, 6, false, 0, 0, &lo, &hi);
+	stat_boot_ratio_ci(shuffled, 7, cur, 6, false, 0, 0, &lo2, &hi2);
 	ok(lo == lo2 && hi == hi2, "bootstrap: depends on the samples, not their order");
-	compare_boot_ratio_ci(cst, 4, cst2, 4, false, 0, 0, &lo, &hi);
+	stat_boot_ratio_ci(cst, 4, cst2, 4, false, 0, 0, &lo, &hi);
 	ok(lo == 1.2 && hi == 1.2, "bootstrap: constant samples give a zero-width CI at 6/5");
-	ok(compare_boot_ratio_ci(zero, 3, cst, 4, false, 0, 0, &lo, &hi) < 0,
+	ok(stat_boot_ratio_ci(zero, 3, cst, 4, false, 0, 0, &lo, &hi) < 0,
 	   "bootstrap: a zero median is rejected (ratio undefined)");
 }
 
@@ -530,21 +535,21 @@ static void test_t_dist(void)
 	const char *why;
 
 	for (size_t i = 0; i < N_OF(ref); i++)
-		ok(fabs(compare_t_sf(ref[i].t, ref[i].df) - ref[i].p) <= 1e-10 + 1e-8 * ref[i].p,
+		ok(fabs(stat_t_sf(ref[i].t, ref[i].df) - ref[i].p) <= 1e-10 + 1e-8 * ref[i].p,
 		   "t: P(T > %g), %g df = %.12g [T]", ref[i].t, ref[i].df, ref[i].p);
-	is_near(compare_t_sf(INFINITY, 3), 0.0, 0, "t: P(T > inf) = 0");
-	is_near(compare_t_sf(-INFINITY, 3), 1.0, 0, "t: P(T > -inf) = 1");
-	ok(isnan(compare_t_sf(NAN, 3)) && isnan(compare_t_sf(1.0, 0)), "t: NAN on bad input");
-	is_near(compare_t_sf(1.7, 7) + compare_t_sf(-1.7, 7), 1.0, 1e-14, "t: symmetric");
+	is_near(stat_t_sf(INFINITY, 3), 0.0, 0, "t: P(T > inf) = 0");
+	is_near(stat_t_sf(-INFINITY, 3), 1.0, 0, "t: P(T > -inf) = 1");
+	ok(isnan(stat_t_sf(NAN, 3)) && isnan(stat_t_sf(1.0, 0)), "t: NAN on bad input");
+	is_near(stat_t_sf(1.7, 7) + stat_t_sf(-1.7, 7), 1.0, 1e-14, "t: symmetric");
 	/* quantiles: reference values from scipy.stats.t.isf (SciPy 1.10) [T] */
-	is_near(compare_t_quantile(0.01, 9), 2.8214379233005498, 1e-8, "t quantile: 0.99, 9 df [T]");
-	is_near(compare_t_quantile(0.01, 4), 3.7469473879811375, 1e-8, "t quantile: 0.99, 4 df [T]");
-	is_near(compare_t_quantile(0.025, 10), 2.2281388519649385, 1e-8,
+	is_near(stat_t_quantile(0.01, 9), 2.8214379233005498, 1e-8, "t quantile: 0.99, 9 df [T]");
+	is_near(stat_t_quantile(0.01, 4), 3.7469473879811375, 1e-8, "t quantile: 0.99, 4 df [T]");
+	is_near(stat_t_quantile(0.025, 10), 2.2281388519649385, 1e-8,
 		"t quantile: 0.975, 10 df [T]");
-	is_near(compare_t_quantile(0.001, 2), 22.32712476997543, 1e-6, "t quantile: 0.999, 2 df [T]");
-	is_near(compare_t_quantile(0.5, 3), 0.0, 1e-9, "t quantile: the median is 0");
-	ok(isnan(compare_t_quantile(0.7, 3)) && isnan(compare_t_quantile(0.0, 3)) &&
-	   isnan(compare_t_quantile(0.01, 0)), "t quantile: NAN outside 0 < p <= 0.5, df > 0");
+	is_near(stat_t_quantile(0.001, 2), 22.32712476997543, 1e-6, "t quantile: 0.999, 2 df [T]");
+	is_near(stat_t_quantile(0.5, 3), 0.0, 1e-9, "t quantile: the median is 0");
+	ok(isnan(stat_t_quantile(0.7, 3)) && isnan(stat_t_quantile(0.0, 3)) &&
+	   isnan(stat_t_quantile(0.01, 0)), "t quantile: NAN outside 0 < p <= 0.5, df > 0");
 
 	for (size_t i = 0; i < N_OF(rref); i++) {
 		ok(compare_run_test(rref[i].meds, rref[i].k, rref[i].cur, rref[i].hib, 0.05,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "compare.h"
+#include "compare-output.h"
 #include "result.h"
 #include "tap.h"
 
