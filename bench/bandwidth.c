@@ -29,7 +29,6 @@
 #include "config.h"
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,14 +38,8 @@
 #include "log.h"
 #include "parse.h"
 #include "stream.h"
+#include "team.h"
 #include "timer.h"
-
-#ifdef __x86_64__
-#include <emmintrin.h>
-#define cpu_relax() _mm_pause()
-#else
-#define cpu_relax() __asm__ __volatile__("" ::: "memory")
-#endif
 
 /* Work is handed out in blocks of 512 doubles (4 KiB): every page belongs to one
  * thread, which first-touches it, and every part is 64-byte aligned. */
@@ -55,14 +48,9 @@
 
 enum bw_cmd { BW_CMD_INIT, BW_CMD_RUN, BW_CMD_CHECK };
 
-struct bw_pool;
-
+/* One worker's part and results; aligned so that two workers never share a line. */
 struct bw_worker {
-	struct bw_pool *pool;
-	pthread_t th;
-	int idx;
-	int cpu_asked, cpu_got, cpu_end;
-	int err;
+	int cpu_end;
 	size_t lo, hi;          /* element range [lo, hi) of every array */
 	uint64_t t0, t1;
 	double sum;             /* read: partial sum */
@@ -72,37 +60,19 @@ struct bw_worker {
 struct bw_pool {
 	struct bench_ctx *ctx;
 	int nthreads;
+	struct team team;
 	struct bw_worker *w;
-	pthread_barrier_t start, end;
-	pthread_mutex_t gate_lock;
-	pthread_cond_t gate_cond;
-	int gate;               /* 0 closed, 1 go, -1 abort */
-	bool quit;
 	enum bw_cmd cmd;
 	const struct stream_impl *impl;   /* the kernel being measured */
 	double *a, *b, *c;
 	size_t n;
 	double ea, eb, ec;      /* what every element of a, b, c must hold now */
 	char check;             /* BW_CMD_CHECK: which array */
-	unsigned arrived __attribute__((aligned(128)));
-	char pad_[124];
 	struct samples ns;      /* per call: elapsed ns of the pass */
 	unsigned calls, bad_sums, moved;
 };
 
 /* ---- workers --------------------------------------------------------------------- */
-
-static void bw_spin_barrier(struct bw_pool *p)
-{
-	unsigned spins = 0;
-
-	__atomic_fetch_add(&p->arrived, 1, __ATOMIC_ACQ_REL);
-	while (__atomic_load_n(&p->arrived, __ATOMIC_ACQUIRE) < (unsigned)p->nthreads) {
-		cpu_relax();
-		if (++spins % 4096 == 0)
-			sched_yield();
-	}
-}
 
 static uint64_t bw_count_bad(const double *x, size_t lo, size_t hi, double want)
 {
@@ -114,9 +84,10 @@ static uint64_t bw_count_bad(const double *x, size_t lo, size_t hi, double want)
 	return bad;
 }
 
-static void bw_work(struct bw_worker *w)
+static void bw_work(void *arg, int idx)
 {
-	struct bw_pool *p = w->pool;
+	struct bw_pool *p = arg;
+	struct bw_worker *w = &p->w[idx];
 
 	switch (p->cmd) {
 	case BW_CMD_INIT:
@@ -128,7 +99,7 @@ static void bw_work(struct bw_worker *w)
 		}
 		break;
 	case BW_CMD_RUN:
-		bw_spin_barrier(p);
+		team_sync(&p->team);    /* spinning: every worker starts hot */
 		w->t0 = timer_now();
 		w->sum = p->impl->fn(p->a, p->b, p->c, w->lo, w->hi);
 		w->t1 = timer_now();
@@ -142,59 +113,11 @@ static void bw_work(struct bw_worker *w)
 	}
 }
 
-static void *bw_worker_main(void *arg)
-{
-	struct bw_worker *w = arg;
-	struct bw_pool *p = w->pool;
-	int gate;
-
-	pthread_mutex_lock(&p->gate_lock);
-	while (!(gate = p->gate))
-		pthread_cond_wait(&p->gate_cond, &p->gate_lock);
-	pthread_mutex_unlock(&p->gate_lock);
-	if (gate < 0)
-		return NULL;
-	w->cpu_got = bench_pin(p->ctx, w->cpu_asked);
-	if (w->cpu_got < 0)
-		w->err = w->cpu_got;
-	pthread_barrier_wait(&p->start);        /* ready */
-	for (;;) {
-		pthread_barrier_wait(&p->start);
-		if (p->quit)
-			break;
-		bw_work(w);
-		pthread_barrier_wait(&p->end);
-	}
-	return NULL;
-}
-
-static void bw_gate(struct bw_pool *p, int value)
-{
-	pthread_mutex_lock(&p->gate_lock);
-	p->gate = value;
-	pthread_cond_broadcast(&p->gate_cond);
-	pthread_mutex_unlock(&p->gate_lock);
-}
-
 /* Run one command on all workers and wait for them. */
 static void bw_do(struct bw_pool *p, enum bw_cmd cmd)
 {
 	p->cmd = cmd;
-	p->arrived = 0;
-	pthread_barrier_wait(&p->start);
-	pthread_barrier_wait(&p->end);
-}
-
-static void bw_pool_stop(struct bw_pool *p)
-{
-	p->quit = true;
-	pthread_barrier_wait(&p->start);
-	for (int i = 0; i < p->nthreads; i++)
-		pthread_join(p->w[i].th, NULL);
-	pthread_barrier_destroy(&p->start);
-	pthread_barrier_destroy(&p->end);
-	pthread_mutex_destroy(&p->gate_lock);
-	pthread_cond_destroy(&p->gate_cond);
+	team_run(&p->team, bw_work, p);
 }
 
 /* Start the workers, pinned to the first nthreads CPUs of the set, with their parts
@@ -202,46 +125,19 @@ static void bw_pool_stop(struct bw_pool *p)
 static int bw_pool_start(struct bw_pool *p)
 {
 	size_t blocks = p->n / BW_BLOCK;
-	int i, rc = 0;
+	int *cpus = calloc((size_t)p->nthreads, sizeof(int)), rc;
 
-	pthread_mutex_init(&p->gate_lock, NULL);
-	pthread_cond_init(&p->gate_cond, NULL);
-	if (pthread_barrier_init(&p->start, NULL, (unsigned)p->nthreads + 1) ||
-	    pthread_barrier_init(&p->end, NULL, (unsigned)p->nthreads + 1)) {
-		pthread_mutex_destroy(&p->gate_lock);
-		pthread_cond_destroy(&p->gate_cond);
+	if (!cpus)
 		return -ENOMEM;
-	}
-	for (i = 0; i < p->nthreads; i++) {
+	for (int i = 0; i < p->nthreads; i++) {
 		p->w[i] = (struct bw_worker){
-			.pool = p, .idx = i, .cpu_asked = bench_cpu_at(p->ctx, i),
 			.lo = blocks * (size_t)i / (size_t)p->nthreads * BW_BLOCK,
 			.hi = blocks * (size_t)(i + 1) / (size_t)p->nthreads * BW_BLOCK,
 		};
-		rc = pthread_create(&p->w[i].th, NULL, bw_worker_main, &p->w[i]);
-		if (rc) {
-			rc = -rc;
-			break;
-		}
+		cpus[i] = bench_cpu_at(p->ctx, i);
 	}
-	if (rc < 0) {
-		locus_error("bench bandwidth: cannot start thread %d: %s", i, strerror(-rc));
-		bw_gate(p, -1);
-		for (int k = 0; k < i; k++)
-			pthread_join(p->w[k].th, NULL);
-		pthread_barrier_destroy(&p->start);
-		pthread_barrier_destroy(&p->end);
-		pthread_mutex_destroy(&p->gate_lock);
-		pthread_cond_destroy(&p->gate_cond);
-		return rc;
-	}
-	bw_gate(p, 1);
-	pthread_barrier_wait(&p->start);        /* all pinned */
-	for (i = 0; i < p->nthreads; i++)
-		if (p->w[i].err < 0)
-			rc = p->w[i].err;
-	if (rc < 0)
-		bw_pool_stop(p);
+	rc = team_init(&p->team, p->ctx, cpus, p->nthreads, NULL);
+	free(cpus);
 	return rc;
 }
 
@@ -261,7 +157,7 @@ static int bw_sample(void *arg, double *sample)
 		if (p->w[i].t1 > last)
 			last = p->w[i].t1;
 		sum += p->w[i].sum;
-		if (!p->ctx->topo->fake && p->w[i].cpu_end != p->w[i].cpu_got)
+		if (!p->ctx->topo->fake && p->w[i].cpu_end != p->team.cpu_got[i])
 			p->moved++;
 	}
 	if (p->impl->kernel == STREAM_READ) {
@@ -440,8 +336,8 @@ static int bw_run_threads(struct bench_ctx *ctx, int nt, uint64_t array_bytes,
 	cpus = json_array();
 	asked = json_array();
 	for (int i = 0; i < nt; i++) {
-		json_array_append_new(asked, json_integer(p->w[i].cpu_asked));
-		json_array_append_new(cpus, json_integer(p->w[i].cpu_got));
+		json_array_append_new(asked, json_integer(p->team.cpu_asked[i]));
+		json_array_append_new(cpus, json_integer(p->team.cpu_got[i]));
 	}
 	common = json_pack("{s:o, s:o, s:b, s:I, s:I, s:o, s:b}",
 		"cpus_asked", asked, "cpus", cpus, "bound", !ctx->topo->fake,
@@ -466,7 +362,7 @@ static int bw_run_threads(struct bench_ctx *ctx, int nt, uint64_t array_bytes,
 			}
 		}
 	}
-	bw_pool_stop(p);
+	team_destroy(&p->team);
 out:
 	json_decref(common);
 	if (p) {

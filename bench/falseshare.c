@@ -12,7 +12,7 @@
  * over packages / NUMA nodes); a placement the topology cannot offer is recorded as a
  * skip with the reason.  The CPUs come from hwloc, restricted to the bench's CPU set.
  *
- * One sample: the pinned workers meet at a spin barrier, each runs increments for a
+ * One sample: the pinned workers (bench/team.c) meet at its spinning start barrier, each runs increments for a
  * fixed duration (each checks its own deadline every batch, so no shared stop flag
  * disturbs the lines), and reports its operation count and elapsed ticks.  Two kinds
  * of increment, label `increment`: `plain` (through a volatile pointer: load, add,
@@ -40,7 +40,6 @@
  */
 #include "config.h"
 #include <errno.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,13 +48,8 @@
 #include <time.h>
 #include "bench.h"
 #include "log.h"
+#include "team.h"
 #include "timer.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#define cpu_relax() __builtin_ia32_pause()
-#else
-#define cpu_relax() __asm__ __volatile__("" ::: "memory")
-#endif
 
 /* Increments between deadline checks: large enough that reading the clock costs a few
  * percent at most, small enough to stop within a microsecond or so of the deadline. */
@@ -81,11 +75,7 @@ struct fs_pool;
 /* One worker.  Written by its thread only between the barriers; aligned so that two
  * workers' results never share a line either. */
 struct fs_worker {
-	struct fs_pool *pool;
-	pthread_t th;
-	int idx;
-	int cpu_asked, cpu_got, cpu_end;
-	int err;
+	int cpu_end;
 	uint64_t ops, t0, t1;
 	uint64_t cpu_ns;        /* thread CPU time over the sample */
 	struct counters *ctr;
@@ -96,21 +86,12 @@ struct fs_pool {
 	struct bench_ctx *ctx;
 	int nthreads;
 	struct fs_worker *w;
-	pthread_barrier_t start, end;
-	/* The gate the workers wait at until all of them exist (or one could not be
-	 * created: then they leave without touching the barriers). */
-	pthread_mutex_t gate_lock;
-	pthread_cond_t gate_cond;
-	int gate;                           /* 0 closed, 1 go, -1 abort */
-	bool quit;
+	struct team team;
 	/* This sample: what to run and where. */
 	enum fs_layout layout;
 	bool atomic;
 	uint64_t dur_ticks;
 	volatile uint64_t *counter[64];     /* per thread (shared: all the same) */
-	/* Alone in its line: the spin barrier the workers meet at before starting. */
-	unsigned arrived __attribute__((aligned(128)));
-	char pad_[124];
 	/* Per call of the sample function (warm-up included; the tail is what was kept). */
 	struct samples thread_rates, ctx_sw, migr, on_cpu;
 	unsigned calls, bad_counts, moved;
@@ -273,19 +254,6 @@ static int pick_cpus(struct bench_ctx *ctx, enum fs_placement pl, int nt, int *c
 
 /* ---- workers --------------------------------------------------------------------- */
 
-static void fs_spin_barrier(struct fs_pool *p)
-{
-	unsigned spins = 0;
-
-	__atomic_fetch_add(&p->arrived, 1, __ATOMIC_ACQ_REL);
-	while (__atomic_load_n(&p->arrived, __ATOMIC_ACQUIRE) < (unsigned)p->nthreads) {
-		cpu_relax();
-		/* Only matters when threads outnumber the CPUs they really run on. */
-		if (++spins % 4096 == 0)
-			sched_yield();
-	}
-}
-
 /* The private-counter loop: volatile, so every increment is a load and a store to the
  * line (an optimiser keeping the counter in a register would hide the sharing). */
 static uint64_t fs_loop_private(volatile uint64_t *c, uint64_t deadline)
@@ -321,109 +289,53 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void *fs_worker_main(void *arg)
+/* Per-thread counters: PAPI and perf_event count the thread that opened them, so each
+ * worker opens its own (NULL when unavailable: the events are then reported as -1). */
+static int fs_worker_init(void *arg, int idx)
 {
-	struct fs_worker *w = arg;
-	struct fs_pool *p = w->pool;
-	int gate;
+	struct fs_pool *p = arg;
 
-	pthread_mutex_lock(&p->gate_lock);
-	while (!(gate = p->gate))
-		pthread_cond_wait(&p->gate_cond, &p->gate_lock);
-	pthread_mutex_unlock(&p->gate_lock);
-	if (gate < 0)
-		return NULL;
-	w->cpu_got = bench_pin(p->ctx, w->cpu_asked);
-	if (w->cpu_got < 0)
-		w->err = w->cpu_got;
-	/* Per-thread counters: PAPI and perf_event count the thread that opened them. */
-	w->ctr = counters_open(fs_worker_events, FS_NR_EVENTS);
-	pthread_barrier_wait(&p->start);        /* ready */
-	for (;;) {
-		pthread_barrier_wait(&p->start);
-		if (p->quit)
-			break;
-		volatile uint64_t *c = p->counter[w->idx];
-		if (w->ctr)
-			counters_start(w->ctr);
-		fs_spin_barrier(p);
-		uint64_t cpu0 = thread_cpu_ns();
-		w->t0 = timer_now();
-		uint64_t deadline = w->t0 + p->dur_ticks;
-		w->ops = p->atomic ? fs_loop_atomic(c, deadline) : fs_loop_private(c, deadline);
-		w->t1 = timer_now();
-		w->cpu_ns = thread_cpu_ns() - cpu0;
-		w->cpu_end = sched_getcpu();
-		if (!w->ctr || counters_stop(w->ctr, w->ev) < 0)
-			for (int i = 0; i < FS_NR_EVENTS; i++)
-				w->ev[i] = -1;
-		pthread_barrier_wait(&p->end);
-	}
+	p->w[idx].ctr = counters_open(fs_worker_events, FS_NR_EVENTS);
+	return 0;
+}
+
+static void fs_worker_fini(void *arg, int idx)
+{
+	struct fs_pool *p = arg;
+
+	if (p->w[idx].ctr)
+		counters_close(p->w[idx].ctr);
+}
+
+static void fs_work(void *arg, int idx)
+{
+	struct fs_pool *p = arg;
+	struct fs_worker *w = &p->w[idx];
+	volatile uint64_t *c = p->counter[idx];
+
 	if (w->ctr)
-		counters_close(w->ctr);
-	return NULL;
-}
-
-static void fs_pool_stop(struct fs_pool *p, int started)
-{
-	p->quit = true;
-	pthread_barrier_wait(&p->start);
-	for (int i = 0; i < started; i++)
-		pthread_join(p->w[i].th, NULL);
-}
-
-static void fs_gate(struct fs_pool *p, int value)
-{
-	pthread_mutex_lock(&p->gate_lock);
-	p->gate = value;
-	pthread_cond_broadcast(&p->gate_cond);
-	pthread_mutex_unlock(&p->gate_lock);
+		counters_start(w->ctr);
+	team_sync(&p->team);
+	uint64_t cpu0 = thread_cpu_ns();
+	w->t0 = timer_now();
+	uint64_t deadline = w->t0 + p->dur_ticks;
+	w->ops = p->atomic ? fs_loop_atomic(c, deadline) : fs_loop_private(c, deadline);
+	w->t1 = timer_now();
+	w->cpu_ns = thread_cpu_ns() - cpu0;
+	w->cpu_end = sched_getcpu();
+	if (!w->ctr || counters_stop(w->ctr, w->ev) < 0)
+		for (int i = 0; i < FS_NR_EVENTS; i++)
+			w->ev[i] = -1;
 }
 
 /* Start nt workers pinned to cpus[]; returns 0 or a negative errno (nothing left
  * running). */
 static int fs_pool_start(struct fs_pool *p, const int *cpus)
 {
-	int i, rc = 0;
+	const struct team_ops ops = { .init = fs_worker_init, .fini = fs_worker_fini, .arg = p };
 
-	pthread_mutex_init(&p->gate_lock, NULL);
-	pthread_cond_init(&p->gate_cond, NULL);
-	/* Participants: the workers and this thread. */
-	if (pthread_barrier_init(&p->start, NULL, (unsigned)p->nthreads + 1) ||
-	    pthread_barrier_init(&p->end, NULL, (unsigned)p->nthreads + 1)) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < p->nthreads; i++) {
-		p->w[i] = (struct fs_worker){ .pool = p, .idx = i, .cpu_asked = cpus[i] };
-		rc = pthread_create(&p->w[i].th, NULL, fs_worker_main, &p->w[i]);
-		if (rc) {
-			rc = -rc;
-			break;
-		}
-	}
-	if (rc < 0) {
-		locus_error("bench falseshare: cannot start thread %d: %s", i, strerror(-rc));
-		fs_gate(p, -1);
-		for (int k = 0; k < i; k++)
-			pthread_join(p->w[k].th, NULL);
-		goto fail;
-	}
-	fs_gate(p, 1);
-	pthread_barrier_wait(&p->start);        /* all pinned */
-	for (i = 0; i < p->nthreads; i++)
-		if (p->w[i].err < 0)
-			rc = p->w[i].err;
-	if (rc == 0)
-		return 0;
-	fs_pool_stop(p, p->nthreads);
-fail:
-	pthread_barrier_destroy(&p->start);
-	pthread_barrier_destroy(&p->end);
-out:
-	pthread_mutex_destroy(&p->gate_lock);
-	pthread_cond_destroy(&p->gate_cond);
-	return rc;
+	memset(p->w, 0, (size_t)p->nthreads * sizeof(*p->w));
+	return team_init(&p->team, p->ctx, cpus, p->nthreads, &ops);
 }
 
 /* One sample: ops per second over all threads; per-thread rates kept on the side. */
@@ -438,9 +350,7 @@ static int fs_sample(void *arg, double *sample)
 
 	for (int i = 0; i < p->nthreads; i++)
 		*p->counter[i] = 0;
-	p->arrived = 0;
-	pthread_barrier_wait(&p->start);
-	pthread_barrier_wait(&p->end);
+	team_run(&p->team, fs_work, p);
 	p->calls++;
 
 	for (int i = 0; i < p->nthreads; i++) {
@@ -458,7 +368,7 @@ static int fs_sample(void *arg, double *sample)
 			first = w->t0;
 		if (w->t1 > last)
 			last = w->t1;
-		if (!p->ctx->topo->fake && w->cpu_end != w->cpu_got)
+		if (!p->ctx->topo->fake && w->cpu_end != p->team.cpu_got[i])
 			p->moved++;
 		if ((rc = samples_push(&p->thread_rates, secs > 0 ? (double)w->ops / secs : 0)) < 0)
 			return rc;
@@ -535,7 +445,7 @@ static int fs_measure_layout(struct bench_ctx *ctx, struct fs_pool *p, enum fs_l
 
 	cpus_got = json_array();
 	for (int i = 0; i < nt; i++)
-		json_array_append_new(cpus_got, json_integer(p->w[i].cpu_got));
+		json_array_append_new(cpus_got, json_integer(p->team.cpu_got[i]));
 	verified = json_pack("{s:o, s:o, s:b, s:o, s:i, s:I, s:I}",
 		"cpus_asked", int_array(cpus, nt), "cpus", cpus_got,
 		"bound", !ctx->topo->fake,
@@ -663,11 +573,7 @@ static int fs_run_placement(struct bench_ctx *ctx, enum fs_placement pl, int nt,
 			if (layouts[l] && incs[a] && (l != FS_SHARED || a == 1))
 				rc = fs_measure_layout(ctx, p, (enum fs_layout)l, a == 1, pl, cpus,
 						       shared, line, failed);
-	fs_pool_stop(p, nt);
-	pthread_barrier_destroy(&p->start);
-	pthread_barrier_destroy(&p->end);
-	pthread_mutex_destroy(&p->gate_lock);
-	pthread_cond_destroy(&p->gate_cond);
+	team_destroy(&p->team);
 out:
 	samples_free(&p->thread_rates);
 	samples_free(&p->ctx_sw);

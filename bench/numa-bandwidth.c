@@ -53,7 +53,7 @@ struct nb_slot {
 } __attribute__((aligned(128)));
 
 struct nb_cell {
-	struct numa_team *team;
+	struct team *team;
 	struct nb_slot *slot;
 	double *a, *b, *c;
 	size_t n;
@@ -91,7 +91,7 @@ static int nb_sample(void *arg, double *sample)
 	double sum = 0, ns;
 
 	p->cmd = NB_RUN;
-	numa_team_run(p->team, nb_work, p);
+	team_run(p->team, nb_work, p);
 	for (int i = 0; i < p->team->n; i++) {
 		if (p->slot[i].t0 < first)
 			first = p->slot[i].t0;
@@ -132,7 +132,7 @@ struct nb_run {
 
 /* One memory configuration of one row: allocate, place, verify, measure each kernel.
  * labels describe the configuration (stolen). */
-static int nb_cell_run(struct nb_run *r, struct numa_team *team, int row,
+static int nb_cell_run(struct nb_run *r, struct team *team, int row,
 		       const struct mem_policy *pol, json_t *labels)
 {
 	struct bench_ctx *c = r->c;
@@ -169,7 +169,7 @@ static int nb_cell_run(struct nb_run *r, struct numa_team *team, int row,
 			.hi = blocks * (size_t)(i + 1) / (size_t)team->n * NB_BLOCK,
 		};
 	p.cmd = NB_INIT;
-	numa_team_run(team, nb_work, &p);
+	team_run(team, nb_work, &p);
 	for (int k = 0; k < 3; k++) {
 		json_t *mj = NULL;
 		rc = numa_check_placement(c, &reg[k], pol, json_deep_copy(labels), &mj, NULL);
@@ -259,7 +259,7 @@ static int nb_row(struct nb_run *r, int row, const bool *policies, bool have_wi)
 {
 	struct bench_ctx *c = r->c;
 	unsigned rn = r->m.row_node[row];
-	struct numa_team team;
+	struct team team;
 	struct mem_policy pol;
 	int n, *cpus = numa_row_cpus(&r->m, row, &n), rc;
 	char nodes[64];
@@ -273,7 +273,7 @@ static int nb_row(struct nb_run *r, int row, const bool *policies, bool have_wi)
 		else
 			n = r->threads;
 	}
-	rc = numa_team_init(&team, c, cpus, n);
+	rc = team_init(&team, c, cpus, n, NULL);
 	free(cpus);
 	if (rc < 0)
 		return rc;
@@ -308,7 +308,7 @@ static int nb_row(struct nb_run *r, int row, const bool *policies, bool have_wi)
 			rc = nb_cell_run(r, &team, row, &pol, l);
 		numa_policy_free(&pol);
 	}
-	numa_team_destroy(&team);
+	team_destroy(&team);
 	return rc;
 }
 

@@ -158,7 +158,7 @@ static size_t last_nsamples(const struct bench_ctx *c)
 	return json_array_size(json_object_get(json_array_get(ms, json_array_size(ms) - 1), "samples"));
 }
 
-static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct numa_team *team,
+static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct team *team,
 		   int nt)
 {
 	struct bench_ctx *c = r->c;
@@ -202,7 +202,7 @@ static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct numa_team
 				.hi = blocks * (size_t)(i + 1) / (size_t)nt * LD_BLOCK,
 			};
 		t.init = true;
-		numa_team_run(team, ld_traffic_fn, &t);
+		team_run(team, ld_traffic_fn, &t);
 		t.init = false;
 		rc = numa_check_placement(c, &tr, &pol, json_pack("{s:i, s:i, s:s}", "cpu_node", (int)rn,
 					  "mem_node", (int)cn, "buffer", "traffic"), &tmem, NULL);
@@ -256,7 +256,7 @@ static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct numa_team
 		for (int i = 0; i < nt; i++)
 			t.slot[i].bytes = 0;
 		if (nt)
-			numa_team_start(team, ld_traffic_fn, &t);
+			team_start(team, ld_traffic_fn, &t);
 		json_object_set_new(ver, "loads_per_sample", json_integer((json_int_t)s.cs.loads));
 		json_incref(ver);
 		struct bench_measure bm = {
@@ -267,7 +267,7 @@ static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct numa_team
 		rc = bench_measure(c, &bm);
 		if (nt) {
 			__atomic_store_n(&t.stop, 1, __ATOMIC_RELAXED);
-			numa_team_wait(team);
+			team_wait(team);
 		}
 		now = sched_getcpu();
 		json_object_set_new(ver, "cpu", json_integer(now));
@@ -313,7 +313,7 @@ out:
 static int ld_row(struct ld_run *r, int row)
 {
 	struct bench_ctx *c = r->c;
-	struct numa_team team = { 0 };
+	struct team team = { 0 };
 	int n, *cpus = numa_row_cpus(&r->m, row, &n), nt, got, rc = 0;
 
 	if (!cpus)
@@ -335,11 +335,11 @@ static int ld_row(struct ld_run *r, int row)
 		return got;
 	}
 	if (nt)
-		rc = numa_team_init(&team, c, cpus + 1, nt);
+		rc = team_init(&team, c, cpus + 1, nt, NULL);
 	for (int j = 0; j < r->m.ncols && rc == 0; j++)
 		rc = ld_cell(r, row, j, cpus[0], &team, nt);
 	if (nt)
-		numa_team_destroy(&team);
+		team_destroy(&team);
 	free(cpus);
 	return rc;
 }

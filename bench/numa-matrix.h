@@ -1,7 +1,7 @@
 /*
  * numa-matrix.h — what the NUMA matrix benchmarks (numa-latency, numa-bandwidth, numa-loaded)
  * share: which nodes are rows and which are columns, memory for one cell bound to its
- * node and verified there, and a team of pinned worker threads.
+ * node and verified there; their worker threads are bench/team.h's team.
  *
  * A matrix row is a node with CPUs (the thread runs on the node's own CPUs, which for
  * a memoryless node still makes a row), a column a node with memory (a CPU-less node
@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "bench.h"
+#include "team.h"
 
 #define NUMA_MAX_NODES 64   /* as mem_verified.node_fraction */
 
@@ -74,36 +75,6 @@ int numa_check_placement(struct bench_ctx *c, const struct mem_region *r,
 /* A policy of `mode` over one node / a set; nodes owned by the policy. */
 void numa_policy_node(struct mem_policy *p, enum mem_policy_mode mode, unsigned node);
 void numa_policy_free(struct mem_policy *p);
-
-/* ---- a team of pinned workers ------------------------------------------------- */
-
-/*
- * n worker threads pinned to CPUs (checked with sched_getcpu through bench_pin).
- * numa_team_run() releases all of them into fn(arg, idx) and waits until every one
- * returns; numa_team_start()/numa_team_wait() split that, so the calling thread can
- * work (e.g. chase pointers) while the team runs until told to stop.
- */
-struct numa_team {
-	struct bench_ctx *ctx;
-	int n;
-	pthread_t *th;
-	int *cpu_asked, *cpu_got;
-	pthread_barrier_t go, done;
-	void (*fn)(void *arg, int idx);
-	void *arg;
-	pthread_mutex_t gate_lock;
-	pthread_cond_t gate_cond;
-	int gate;               /* 0 closed, 1 go, -1 abort */
-	bool quit;
-	int err;
-};
-
-/* Returns 0 or a negative errno (with a message; nothing left running). */
-int numa_team_init(struct numa_team *t, struct bench_ctx *c, const int *cpus, int n);
-void numa_team_start(struct numa_team *t, void (*fn)(void *arg, int idx), void *arg);
-void numa_team_wait(struct numa_team *t);
-void numa_team_run(struct numa_team *t, void (*fn)(void *arg, int idx), void *arg);
-void numa_team_destroy(struct numa_team *t);
 
 /* The CPUs of a row as an array (caller frees); *n receives the count. */
 int *numa_row_cpus(const struct numa_matrix *m, int row, int *n);
