@@ -26,6 +26,7 @@
 #include "compare.h"
 #include "env.h"
 #include "log.h"
+#include "suggest.h"
 #include "parse.h"
 #include "result.h"
 
@@ -222,7 +223,9 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 	long keep = COMPARE_DEFAULT_KEEP;
 	int c, nargs;
 
+	static const char *const subs[] = { "save", "list", "id" };
 	(void)ctx;
+	cmd_complete_subcommands(subs, 3);
 	while ((c = cmd_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -248,8 +251,16 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 		return baseline_list(argv[optind + 1]);
 	if (strcmp(sub, "id") == 0 && nargs <= 1)
 		return baseline_id(nargs ? argv[optind + 1] : NULL);
-	if (strcmp(sub, "save") && strcmp(sub, "list") && strcmp(sub, "id"))
-		locus_error("baseline: '%s' is not a subcommand; allowed: save, list, id", sub);
+	if (strcmp(sub, "save") && strcmp(sub, "list") && strcmp(sub, "id")) {
+		const char *near = suggest_closest(sub, subs, 3);
+		if (near)
+			locus_error("baseline: '%s' is not a subcommand; did you mean '%s'?",
+				    cmd_inert(sub), near);
+		else
+			locus_error("baseline: '%s' is not a subcommand; allowed: save, list, id",
+				    cmd_inert(sub));
+		return LOCUS_EXIT_USAGE;
+	}
 	else
 		locus_error("baseline: %s: wrong number of arguments (%d)", sub, nargs);
 	return cmd_usage_error("baseline");

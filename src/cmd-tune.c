@@ -878,6 +878,12 @@ int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		}
 	argc = dashdash;
+	{ /* for `locus --complete-words` (src/complete.c) */
+		static const char *names[sizeof(subs) / sizeof(subs[0])];
+		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+			names[i] = subs[i].name;
+		cmd_complete_subcommands(names, sizeof(subs) / sizeof(subs[0]));
+	}
 	while ((c = cmd_getopt(argc, argv, "nho:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': o.set |= O_JSON; break;

@@ -58,6 +58,18 @@ struct option;
 int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
 	       int *longindex);
 
+/*
+ * Shell completion (src/complete.c, `locus --complete-words`).  cmd_getopt() hands its
+ * option table to complete_capture() first, which in completion mode does not return
+ * (it jumps back to the completer); otherwise it returns false.  A command with
+ * subcommands names them with cmd_complete_subcommands() before its cmd_getopt() call
+ * (a no-op outside completion mode).
+ */
+struct cmd;
+bool complete_capture(const struct option *longopts);
+void cmd_complete_subcommands(const char *const *names, size_t n);
+int complete_main(int argc, char **argv, const struct cmd *cmds, size_t ncmds);
+
 /* `s` with control bytes replaced and cut to ~75 characters, for echoing user input in
  * a message (static buffer: one call per message). */
 const char *cmd_inert(const char *s);

@@ -6,8 +6,10 @@
  *      using getopt_long, a --help text, and exit codes from lib/log.h;
  *   2. declare it in src/cmd.h and add one line to `commands[]` below, with the flags
  *      that say what shared set-up it needs (CMD_NEEDS_TOPO, CMD_MODIFIES_SYSTEM);
- *   3. list the file in Makefile.am, document it in man/locus.1 and README.md, add it
- *      to contrib/locus.bash-completion, and add tests/cli/NN-NAME.sh.
+ *   3. list the file in Makefile.am, document it in man/locus.1 and README.md, and add
+ *      tests/cli/NN-NAME.sh.  Completion follows by itself (src/complete.c reads this
+ *      table and the command's getopt table); say there what its positional words are,
+ *      and call cmd_complete_subcommands() if it has subcommands.
  *
  * Shared set-up lives here and only here: the common options (--quiet, --sysroot,
  * --topology) are taken out of the argument list wherever they appear before "--",
@@ -137,6 +139,7 @@ int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option
 	/* A leading ':' (after any '+') makes getopt return ':' for a missing argument. */
 	snprintf(sopts, sizeof(sopts), "%s:%s", *shortopts == '+' ? "+" : "",
 		 shortopts + (*shortopts == '+'));
+	complete_capture(longopts);
 	opterr = 0;
 	c = getopt_long(argc, argv, sopts, longopts, &idx);
 	if (longindex)
@@ -298,6 +301,9 @@ int main(int argc, char **argv)
 	bool quiet = false;
 	int rc;
 
+	/* Hidden: the shell completion scripts in contrib/ ask here (src/complete.c). */
+	if (argc >= 2 && strcmp(argv[1], "--complete-words") == 0)
+		return complete_main(argc - 2, argv + 2, commands, NR_COMMANDS);
 	argc = take_common_options(argc, argv, &ctx, &quiet);
 	if (argc < 0)
 		return LOCUS_EXIT_USAGE;
