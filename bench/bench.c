@@ -50,17 +50,28 @@ long long bench_opt_int(const struct bench_ctx *c, const char *name)
 	return s ? strtoll(s, NULL, 10) : 0;
 }
 
-/* Item i of a comma-separated list into buf; returns buf or NULL past the end. */
-static const char *list_item(const char *s, size_t i, char *buf, size_t len)
+/* Start of item i of a comma-separated list (its length is strcspn(p, ",")), or NULL
+ * past the end. */
+static const char *list_at(const char *s, size_t i)
 {
 	for (; s && i; i--) {
 		s = strchr(s, ',');
 		if (s)
 			s++;
 	}
+	return s;
+}
+
+/* Item i of a comma-separated list into buf (cut to len - 1: for choices, which are
+ * validated whole first); returns buf or NULL past the end. */
+static const char *list_item(const char *s, size_t i, char *buf, size_t len)
+{
+	size_t n;
+
+	s = list_at(s, i);
 	if (!s)
 		return NULL;
-	size_t n = strcspn(s, ",");
+	n = strcspn(s, ",");
 	if (n >= len)
 		n = len - 1;
 	memcpy(buf, s, n);
@@ -68,11 +79,19 @@ static const char *list_item(const char *s, size_t i, char *buf, size_t len)
 	return buf;
 }
 
+/* Item i of a list, whole (malloc'd), or NULL past the end or on ENOMEM. */
+static char *list_dup(const char *s, size_t i)
+{
+	s = list_at(s, i);
+	return s ? strndup(s, strcspn(s, ",")) : NULL;
+}
+
+/* A size the CLI validated with the same parser on the same whole string, so it
+ * cannot fail here; 0 only for an unset option. */
 static uint64_t size_of(const char *s)
 {
 	uint64_t v = 0;
 
-	/* Validated at parse time; re-parsing cannot fail. */
 	if (s && parse_size("internal", s, &v) < 0)
 		v = 0;
 	return v;
@@ -104,9 +123,11 @@ size_t bench_opt_count(const struct bench_ctx *c, const char *name)
 
 uint64_t bench_opt_size_at(const struct bench_ctx *c, const char *name, size_t i)
 {
-	char buf[64];
+	char *item = list_dup(bench_opt_str(c, name), i);
+	uint64_t v = size_of(item);
 
-	return size_of(list_item(bench_opt_str(c, name), i, buf, sizeof(buf)));
+	free(item);
+	return v;
 }
 
 const char *bench_opt_choice_at(const struct bench_ctx *c, const char *name, size_t i,
@@ -152,7 +173,7 @@ static bool in_choices(const char *choices, const char *v)
 
 int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, const char *v)
 {
-	char what[80], item[64];
+	char what[80];
 	uint64_t sz;
 	long l;
 
@@ -167,37 +188,61 @@ int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, co
 				  o->min || o->max ? o->max : LONG_MAX, &l);
 	case BOPT_SIZE:
 	case BOPT_SIZES:
-		for (size_t i = 0; list_item(v, i, item, sizeof(item)); i++) {
+		/* Each item whole, parsed by the same parser the bench uses later
+		 * (bench_opt_size_at): what was checked is what runs. */
+		if (!*v)
+			return locus_error("%s: empty list", what), -EINVAL;
+		for (size_t i = 0; list_at(v, i); i++) {
+			char *item;
+			int rc = 0;
+
 			if (o->type == BOPT_SIZE && i > 0)
 				return locus_error("%s: '%s': one size expected", what, v), -EINVAL;
-			if (parse_size(what, item, &sz) < 0)
-				return -EINVAL;
-			if ((o->min && sz < (uint64_t)o->min) || (o->max && sz > (uint64_t)o->max)) {
+			item = list_dup(v, i);
+			if (!item)
+				return -ENOMEM;
+			if (parse_size(what, item, &sz) < 0) {
+				rc = -EINVAL;
+			} else if ((o->min && sz < (uint64_t)o->min) ||
+				   (o->max && sz > (uint64_t)o->max)) {
 				char lo[32], hi[32];
-				return locus_error("%s: %s is out of range; allowed %s..%s", what, item,
-						   format_size((uint64_t)o->min, lo, sizeof(lo)),
-						   o->max ? format_size((uint64_t)o->max, hi, sizeof(hi)) : "any"),
-				       -ERANGE;
+
+				locus_error("%s: %s is out of range; allowed %s..%s", what, item,
+					    format_size((uint64_t)o->min, lo, sizeof(lo)),
+					    o->max ? format_size((uint64_t)o->max, hi, sizeof(hi)) : "any");
+				rc = -ERANGE;
 			}
+			free(item);
+			if (rc < 0)
+				return rc;
 		}
-		return *v ? 0 : (locus_error("%s: empty list", what), -EINVAL);
+		return 0;
 	case BOPT_CHOICE:
 	case BOPT_CHOICES:
 		if (!*v)
 			return locus_error("%s: empty value; allowed: %s", what, o->choices), -EINVAL;
-		for (size_t i = 0; list_item(v, i, item, sizeof(item)); i++) {
+		for (size_t i = 0; list_at(v, i); i++) {
+			char *item, near[32];
+			int rc = 0;
+
 			if (o->type == BOPT_CHOICE && i > 0)
 				return locus_error("%s: '%s': one of %s expected", what, v, o->choices),
 				       -EINVAL;
+			item = list_dup(v, i);
+			if (!item)
+				return -ENOMEM;
 			if (!in_choices(o->choices, item)) {
-				char near[32];
+				rc = -EINVAL;
 				if (suggest_closest_csv(item, o->choices, near, sizeof(near)))
-					return locus_error("%s: '%s' is not allowed; did you mean '%s'? "
-							   "(allowed: %s)", what, item, near,
-							   o->choices), -EINVAL;
-				return locus_error("%s: '%s' is not allowed; allowed: %s", what, item,
-						   o->choices), -EINVAL;
+					locus_error("%s: '%s' is not allowed; did you mean '%s'? "
+						    "(allowed: %s)", what, item, near, o->choices);
+				else
+					locus_error("%s: '%s' is not allowed; allowed: %s", what, item,
+						    o->choices);
 			}
+			free(item);
+			if (rc < 0)
+				return rc;
 		}
 		return 0;
 	}

@@ -168,8 +168,13 @@ int parse_idlist(const char *what, const char *s, int max_index, hwloc_bitmap_t 
 				    b, limit);
 			goto fail;
 		}
-		for (long i = a; i <= b; i += step)
+		/* i + step may overflow (a step of 2^63 - 9): stop before adding a step
+		 * that would pass b. */
+		for (long i = a;; i += step) {
 			hwloc_bitmap_set(set, (unsigned)i);
+			if (step > b - i)
+				break;
+		}
 		if (*p == '\0')
 			break;
 		if (*p != ',')
@@ -194,7 +199,10 @@ int parse_long(const char *what, const char *s, long min, long max, long *out)
 
 	errno = 0;
 	v = s ? strtol(s, &end, 10) : 0;
-	if (!s || !*s || *end || errno == ERANGE || isspace((unsigned char)*s)) {
+	/* Digits with an optional '-', nothing else: strtol would also take "+3" and
+	 * leading blanks. */
+	if (!s || !(isdigit((unsigned char)*s) || (*s == '-' && isdigit((unsigned char)s[1]))) ||
+	    *end || errno == ERANGE) {
 		locus_error("%s: '%s' is not an integer; allowed %ld..%ld", what, s ? s : "",
 			    min, max);
 		return -EINVAL;
@@ -213,11 +221,17 @@ int parse_double(const char *what, const char *s, double min, double max, double
 	double v;
 	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 
+	/* A plain decimal ("0.5", "-2", "1e-3"): strtod would also take "+3", "0x10",
+	 * "inf", "nan" and leading blanks. */
+	bool plain = s && (isdigit((unsigned char)*s) || *s == '.' ||
+			   (*s == '-' && (isdigit((unsigned char)s[1]) || s[1] == '.'))) &&
+		     s[strspn(s, "0123456789.eE+-")] == '\0';
+
 	errno = 0;
-	v = (s && c) ? strtod_l(s, &end, c) : NAN;
+	v = (s && c && plain) ? strtod_l(s, &end, c) : NAN;
 	if (c)
 		freelocale(c);
-	if (!s || !*s || *end || errno == ERANGE || !isfinite(v) || isspace((unsigned char)*s)) {
+	if (!plain || *end || errno == ERANGE || !isfinite(v)) {
 		locus_error("%s: '%s' is not a number; allowed %g..%g", what, s ? s : "", min, max);
 		return -EINVAL;
 	}
