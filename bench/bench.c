@@ -8,6 +8,7 @@
 #include "config.h"
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 #include "parse.h"
 #include "result.h"
 #include "suggest.h"
+#include "sentinel.h"
+#include "timer.h"
 
 /* ---- options ------------------------------------------------------------------- */
 
@@ -257,11 +260,13 @@ struct counted {
 	long long *sum, *tmp;
 	size_t nev;
 	unsigned counted_samples;
+	/* the host probe around each call (sentinel.h): probe ns, steal ms, steal share */
+	bool sentinel, have_steal;
+	struct samples probe, steal_ms, steal_share;
 };
 
-static int counted_fn(void *arg, double *sample)
+static int call_counted(struct counted *k, double *sample)
 {
-	struct counted *k = arg;
 	int rc;
 
 	if (!k->ctr)
@@ -275,6 +280,73 @@ static int counted_fn(void *arg, double *sample)
 		k->counted_samples++;
 	}
 	return rc;
+}
+
+/* The sample between two probes of the host.  The probe's time is the mean of the one
+ * before and the one after: a disturbance that spans the sample slows both. */
+static int counted_fn(void *arg, double *sample)
+{
+	struct counted *k = arg;
+	double before, after, st0 = 0, st1 = 0, t0, t1;
+	bool steal;
+	int rc;
+
+	if (!k->sentinel)
+		return call_counted(k, sample);
+	steal = sentinel_steal_s(&st0);
+	before = sentinel_probe_ns();
+	t0 = timer_wall_s();
+	rc = call_counted(k, sample);
+	t1 = timer_wall_s();
+	after = sentinel_probe_ns();
+	steal = steal && sentinel_steal_s(&st1);
+	if (rc)
+		return rc;
+	k->have_steal = steal && (k->probe.n == 0 || k->have_steal);
+	if (samples_push(&k->probe, (before + after) / 2) ||
+	    samples_push(&k->steal_ms, steal ? (st1 - st0) * 1e3 : 0) ||
+	    samples_push(&k->steal_share, steal && t1 > t0 ?
+			 (st1 - st0) / ((t1 - t0) * sentinel_ncpus()) : 0))
+		return -ENOMEM;
+	return 0;
+}
+
+static bool disturbed_at(const struct counted *k, size_t i)
+{
+	return sentinel_relative(k->probe.v[i]) < SENTINEL_THRESHOLD ||
+	       (k->have_steal && k->steal_share.v[i] >= SENTINEL_STEAL_SHARE);
+}
+
+static bool quiet_fn(void *arg, size_t i)
+{
+	struct counted *k = arg;
+
+	return i >= k->probe.n || !disturbed_at(k, i);
+}
+
+/* Put the probe's record of each sample into the measurement.  The speeds are relative
+ * to the best probe of the whole process so far, so one measurement that ran entirely
+ * on a slowed host shows it. */
+static void add_sentinel(const struct counted *k, json_t *meas, size_t n)
+{
+	json_t *sent = json_array(), *dist = json_array(), *steal = json_array();
+
+	for (size_t i = 0; i < n && i < k->probe.n; i++) {
+		/* four digits are all a reader needs, and keep the file readable */
+		double r = floor(sentinel_relative(k->probe.v[i]) * 1e4 + 0.5) / 1e4;
+
+		json_array_append_new(sent, json_real(r));
+		json_array_append_new(steal, json_real(k->steal_ms.v[i]));
+		if (disturbed_at(k, i))
+			json_array_append_new(dist, json_integer((json_int_t)i));
+	}
+	json_object_set_new(meas, "sentinel", sent);
+	if (k->have_steal)
+		json_object_set_new(meas, "steal_ms", steal);
+	else
+		json_decref(steal);
+	json_object_set_new(meas, "disturbed", dist);
+	result_quality_summary(meas);
 }
 
 static const struct bench_metric *find_metric(const struct bench_ctx *c, const char *name)
@@ -305,7 +377,7 @@ static void mark_setting_labels(const struct bench_ctx *c, json_t *meas)
 int bench_measure(struct bench_ctx *c, struct bench_measure *m)
 {
 	const struct bench_metric *met = find_metric(c, m->metric);
-	struct counted k = { .m = m };
+	struct counted k = { .m = m, .sentinel = !c->no_sentinel };
 	struct samples s = { 0 };
 	enum repeat_stop why;
 	json_t *meas, *cj;
@@ -322,6 +394,8 @@ int bench_measure(struct bench_ctx *c, struct bench_measure *m)
 			goto out;
 		}
 	}
+	if (k.sentinel && sentinel_init() < 0)
+		k.sentinel = false;
 	progress_update("%s: %s", c->info->name, m->metric);
 	/* Warm-up samples go through counted_fn too; they are excluded below by counting
 	 * only what repeat_run keeps: we reset the sums after the warm-up. */
@@ -339,7 +413,12 @@ int bench_measure(struct bench_ctx *c, struct bench_measure *m)
 				memset(k.sum, 0, k.nev * sizeof(*k.sum));
 			k.counted_samples = 0;
 		}
+		k.probe.n = k.steal_ms.n = k.steal_share.n = 0;
 		main_opts.warmup = 0;
+		if (k.sentinel) {
+			main_opts.quiet = quiet_fn;
+			main_opts.quiet_ctx = &k;
+		}
 		rc = repeat_run(&main_opts, counted_fn, &k, &s, &why);
 	}
 	if (rc < 0)
@@ -352,11 +431,16 @@ int bench_measure(struct bench_ctx *c, struct bench_measure *m)
 		goto out;
 	}
 	mark_setting_labels(c, meas);
+	if (k.sentinel)
+		add_sentinel(&k, meas, s.n);
 	json_object_set_new(meas, "verified", m->verified ? m->verified : json_object());
 	m->verified = NULL;
 	json_object_set_new(meas, "repeat", json_pack("{s:i, s:s, s:f, s:f}",
 		"warmup", (int)c->rep.warmup, "stop", repeat_stop_name(why),
 		"target_ci", c->rep.reps ? 0.0 : c->rep.target_ci, "max_time_s", c->rep.max_time_s));
+	if (k.sentinel)
+		json_object_set_new(json_object_get(meas, "repeat"), "sentinel_threshold",
+				    json_real(SENTINEL_THRESHOLD));
 	if (k.nev) {
 		double per = k.counted_samples * (m->ops_per_sample > 0 ? m->ops_per_sample : 1);
 		cj = json_object();
@@ -377,11 +461,29 @@ out:
 	json_decref(m->verified);
 	m->labels = m->verified = NULL;
 	samples_free(&s);
+	samples_free(&k.probe);
+	samples_free(&k.steal_ms);
+	samples_free(&k.steal_share);
 	if (k.ctr)
 		counters_close(k.ctr);
 	free(k.sum);
 	free(k.tmp);
 	return rc;
+}
+
+/* A derived measurement with one sample per sample of this bench's last timed one
+ * shares its host record. */
+static void inherit_sentinel(const struct bench_ctx *c, json_t *m, size_t n)
+{
+	json_t *ms = json_object_get(c->result, "measurements"), *last = NULL, *x;
+	size_t i;
+
+	json_array_foreach(ms, i, x)
+		if (json_object_get(x, "sentinel") &&
+		    strcmp(json_string_value(json_object_get(x, "bench")), c->info->name) == 0)
+			last = x;
+	if (last && json_array_size(json_object_get(last, "samples")) == n)
+		result_copy_quality(m, last, 0, n);
 }
 
 int bench_record(struct bench_ctx *c, const char *metric, json_t *labels,
@@ -396,6 +498,7 @@ int bench_record(struct bench_ctx *c, const char *metric, json_t *labels,
 		return -EINVAL;
 	}
 	mark_setting_labels(c, m);
+	inherit_sentinel(c, m, n);
 	json_object_set_new(m, "verified", verified ? verified : json_object());
 	json_object_set_new(m, "counters", json_object());
 	return result_add(c->result, m);

@@ -87,6 +87,7 @@ struct bench_ctx {
 	json_t *result;              /* the result file being built */
 	struct repeat_opts rep;      /* from --reps/--target-ci/--max-time/--warmup (and --quick) */
 	bool quick;
+	bool no_sentinel;            /* --no-sentinel: no host probe around samples */
 	hwloc_bitmap_t cpus;         /* CPUs the bench may use: --cpus/--cpunodebind, else allowed */
 	struct mem_policy policy;    /* from --membind/--interleave/...; mode DEFAULT if none */
 	const char **values;         /* option values as text, index = position in info->opts */
@@ -125,7 +126,10 @@ int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o,
  * One measurement.  The framework repeats `fn` with the repetition driver, wrapping
  * each call in the counters named in `events` (NULL-terminated, may be NULL), and adds
  * {bench, metric, unit, higher_is_better, labels, samples, summary, verified, counters,
- * counters_unavailable, repeat} to the result.  Counter values are averaged per
+ * counters_unavailable, repeat} to the result, and — unless ctx->no_sentinel — the host
+ * probe around every sample (lib/sentinel.h): "sentinel", "steal_ms" where the kernel
+ * reports steal, "disturbed", summary.disturbed_fraction; the driver replaces disturbed
+ * samples while its budget lasts (lib/stats.h).  Counter values are averaged per
  * `ops_per_sample` operations (e.g. elements per sample; 0 = per sample) and the unit
  * of that normalisation is recorded as "counters_per".  labels and verified are stolen
  * (verified may be NULL).  The verified object is stored as is, not copied: a bench that
@@ -146,7 +150,10 @@ struct bench_measure {
 int bench_measure(struct bench_ctx *c, struct bench_measure *m);
 
 /* Add an already-computed measurement (samples known), e.g. derived figures such as a
- * detected knee.  labels/verified stolen. */
+ * detected knee.  labels/verified stolen.  When it has as many samples as the last
+ * bench_measure() of this bench and that one has a sentinel, the samples are taken to be
+ * derived one for one (bandwidth_rfo from bandwidth, faults_per_op from ops) and inherit
+ * its sentinel, steal_ms and disturbed. */
 int bench_record(struct bench_ctx *c, const char *metric, json_t *labels,
 		 const double *samples, size_t n, json_t *verified);
 

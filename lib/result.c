@@ -75,7 +75,58 @@ json_t *result_measurement(const char *bench, const char *metric, const char *un
 	json_object_set_new(m, "labels", labels);
 	json_object_set_new(m, "samples", arr);
 	json_object_set_new(m, "summary", stats_summary_json(&s));
+	/* The best sample by the metric's direction: STREAM's "best rate", multichase's
+	 * "best latency" — the statistic peers publish, next to our median. */
+	json_object_set_new(json_object_get(m, "summary"), "peak",
+			    json_num(higher_is_better ? s.max : s.min));
 	return m;
+}
+
+void result_quality_summary(json_t *m)
+{
+	json_t *d = json_object_get(m, "disturbed"), *sum = json_object_get(m, "summary");
+	size_t n = json_array_size(json_object_get(m, "samples"));
+
+	if (!json_is_object(sum))
+		return;
+	if (!json_is_array(d) || !n) {
+		json_object_del(sum, "disturbed_fraction");
+		return;
+	}
+	json_object_set_new(sum, "disturbed_fraction",
+			    json_real((double)json_array_size(d) / (double)n));
+}
+
+void result_copy_quality(json_t *dst, const json_t *src, size_t off, size_t len)
+{
+	static const char *const par[] = { "sentinel", "steal_ms" };
+	json_t *d = json_object_get(src, "disturbed"), *x;
+	size_t i;
+
+	for (size_t k = 0; k < 2; k++) {
+		json_t *a = json_object_get(src, par[k]), *na;
+
+		json_object_del(dst, par[k]);
+		if (!json_is_array(a) || json_array_size(a) < off + len)
+			continue;
+		na = json_array();
+		for (i = off; i < off + len; i++)
+			json_array_append(na, json_array_get(a, i));
+		json_object_set_new(dst, par[k], na);
+	}
+	json_object_del(dst, "disturbed");
+	if (json_is_array(d)) {
+		json_t *nd = json_array();
+
+		json_array_foreach(d, i, x) {
+			json_int_t k = json_integer_value(x);
+
+			if (k >= (json_int_t)off && k < (json_int_t)(off + len))
+				json_array_append_new(nd, json_integer(k - (json_int_t)off));
+		}
+		json_object_set_new(dst, "disturbed", nd);
+	}
+	result_quality_summary(dst);
 }
 
 static json_t *section(json_t *result, const char *name)
@@ -149,13 +200,59 @@ static int bad(const char *path, const char *fmt, ...)
 	return locus_error("%s: %s", path, buf);
 }
 
+/* The optional per-sample host fields (sentinel.h) and the summary's peak: NULL when
+ * absent or well-formed, else "field: problem" (static). */
+static const char *check_quality(const json_t *m)
+{
+	size_t n = json_array_size(json_object_get(m, "samples")), j;
+	const json_t *v, *x, *sum = json_object_get(m, "summary");
+	json_int_t last = -1;
+
+	v = json_object_get(m, "sentinel");
+	if (v) {
+		if (!json_is_array(v) || json_array_size(v) != n)
+			return "sentinel: must be an array parallel to samples (one value per sample)";
+		json_array_foreach(v, j, x)
+			if (!json_is_number(x) || json_number_value(x) < 0 || json_number_value(x) > 1)
+				return "sentinel: values are probe speeds relative to the best, 0..1";
+	}
+	v = json_object_get(m, "steal_ms");
+	if (v) {
+		if (!json_is_array(v) || json_array_size(v) != n)
+			return "steal_ms: must be an array parallel to samples (one value per sample)";
+		json_array_foreach(v, j, x)
+			if (!json_is_number(x) || json_number_value(x) < 0)
+				return "steal_ms: values are stolen milliseconds, >= 0";
+	}
+	v = json_object_get(m, "disturbed");
+	if (v) {
+		if (!json_is_array(v))
+			return "disturbed: must be an array of sample indices";
+		json_array_foreach(v, j, x) {
+			if (!json_is_integer(x) || json_integer_value(x) <= last ||
+			    json_integer_value(x) >= (json_int_t)n)
+				return "disturbed: sample indices must be increasing and below the number of samples";
+			last = json_integer_value(x);
+		}
+	}
+	if (json_is_object(sum)) {
+		x = json_object_get(sum, "peak");
+		if (x && !json_is_number(x) && !json_is_null(x))
+			return "summary.peak: must be a number";
+		x = json_object_get(sum, "disturbed_fraction");
+		if (x && (!json_is_number(x) || json_number_value(x) < 0 || json_number_value(x) > 1))
+			return "summary.disturbed_fraction: must be a share 0..1";
+	}
+	return NULL;
+}
+
 static int check_measurement(const char *path, size_t i, json_t *m)
 {
 	static const struct { const char *key; json_type type; } req[] = {
 		{ "bench", JSON_STRING }, { "metric", JSON_STRING }, { "unit", JSON_STRING },
 		{ "labels", JSON_OBJECT }, { "samples", JSON_ARRAY },
 	};
-	const char *key;
+	const char *key, *why;
 	json_t *v, *x;
 	size_t j;
 
@@ -177,6 +274,8 @@ static int check_measurement(const char *path, size_t i, json_t *m)
 		if (!json_is_string(x) && !json_is_number(x) && !json_is_boolean(x))
 			return bad(path, "measurements[%zu].labels.%s: values must be strings, numbers or booleans", i, key);
 	}
+	if ((why = check_quality(m)))
+		return bad(path, "measurements[%zu].%s", i, why);
 	v = json_object_get(m, "setting_labels");
 	if (v && !json_is_array(v))
 		return bad(path, "measurements[%zu].setting_labels must be an array of label names", i);

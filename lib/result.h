@@ -42,6 +42,20 @@ json_t *result_measurement(const char *bench, const char *metric, const char *un
 			   bool higher_is_better, json_t *labels, const double *samples,
 			   size_t n);
 
+/* HOST QUALITY PER SAMPLE (lib/sentinel.h; optional, absent in older files and for
+ * derived figures): "sentinel" [speed of the host probe around each sample relative to
+ * its best, 0..1], "steal_ms" [hypervisor steal during each sample, ms over all CPUs],
+ * "disturbed" [indices of samples the host slowed], summary.disturbed_fraction.
+ * result_measurement() also puts summary.peak (the best sample by the metric's
+ * direction) next to the median.
+ *
+ * result_quality_summary(m): set summary.disturbed_fraction from m's "disturbed" (or
+ * remove it when m has none).  result_copy_quality(dst, src, off, len): give dst, whose
+ * samples are src's samples [off, off+len), the matching slices of src's sentinel,
+ * steal_ms and disturbed (dst's own are replaced; absent in src = absent in dst). */
+void result_quality_summary(json_t *m);
+void result_copy_quality(json_t *dst, const json_t *src, size_t off, size_t len);
+
 /* Append a measurement (stolen) / a skip / a warning to a result. */
 int result_add(json_t *result, json_t *measurement);
 int result_skip(json_t *result, const char *bench, json_t *labels, const char *reason);

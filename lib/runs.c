@@ -74,6 +74,11 @@ static json_t *measurement_like(const json_t *t, const double *v, size_t n)
 	if (nm) {
 		json_object_update_missing(nm, (json_t *)t);
 		json_object_del(nm, "run_sizes");
+		/* per-sample fields belong to t's samples, not to v: the caller sets them */
+		json_object_del(nm, "sentinel");
+		json_object_del(nm, "steal_ms");
+		json_object_del(nm, "disturbed");
+		result_quality_summary(nm);
 	}
 	return nm;
 }
@@ -84,7 +89,29 @@ struct acc {
 	const json_t *first;
 	json_t *samples;  /* all samples, run order */
 	json_t *sizes;    /* per run */
+	/* per-sample host fields (sentinel.h), concatenated; dropped when a run lacks them */
+	json_t *sent, *steal, *dist;
+	bool no_sent, no_steal;
 };
+
+/* Append m's per-sample host fields to a, whose samples so far number `off`. */
+static void acc_quality(struct acc *a, const json_t *m, size_t off)
+{
+	json_t *x, *d = json_object_get(m, "disturbed");
+	size_t i;
+
+	if (json_is_array(json_object_get(m, "sentinel")))
+		json_array_extend(a->sent, json_object_get(m, "sentinel"));
+	else
+		a->no_sent = true;
+	if (json_is_array(json_object_get(m, "steal_ms")))
+		json_array_extend(a->steal, json_object_get(m, "steal_ms"));
+	else
+		a->no_steal = true;
+	json_array_foreach(d, i, x)
+		json_array_append_new(a->dist, json_integer(json_integer_value(x) +
+							    (json_int_t)off));
+}
 
 static struct acc *acc_find(struct acc *a, size_t n, const char *key)
 {
@@ -140,7 +167,8 @@ json_t *runs_merge(json_t *const *runs, size_t n)
 				acc = na;
 				a = &acc[nacc++];
 				*a = (struct acc){ .key = key, .first = m, .samples = json_array(),
-						   .sizes = json_array() };
+						   .sizes = json_array(), .sent = json_array(),
+						   .steal = json_array(), .dist = json_array() };
 				for (size_t z = 0; z < total; z++)
 					json_array_append_new(a->sizes, json_integer(0));
 				if (!a->samples || !a->sizes) {
@@ -157,6 +185,7 @@ json_t *runs_merge(json_t *const *runs, size_t n)
 
 				json_integer_set(c, json_integer_value(c) + (json_int_t)sizes[z]);
 			}
+			acc_quality(a, m, json_array_size(a->samples));
 			if (json_array_extend(a->samples, s) < 0)
 				oom = true;
 		}
@@ -186,6 +215,13 @@ json_t *runs_merge(json_t *const *runs, size_t n)
 		if (!nm)
 			goto fail;
 		json_object_set(nm, "run_sizes", acc[i].sizes);
+		if (!acc[i].no_sent) {
+			json_object_set(nm, "sentinel", acc[i].sent);
+			json_object_set(nm, "disturbed", acc[i].dist);
+			if (!acc[i].no_steal)
+				json_object_set(nm, "steal_ms", acc[i].steal);
+			result_quality_summary(nm);
+		}
 		if (json_array_append_new(ms, nm) < 0)
 			goto fail;
 	}
@@ -202,6 +238,9 @@ out:
 		free(acc[i].key);
 		json_decref(acc[i].samples);
 		json_decref(acc[i].sizes);
+		json_decref(acc[i].sent);
+		json_decref(acc[i].steal);
+		json_decref(acc[i].dist);
 	}
 	free(acc);
 	if (oom)
@@ -255,11 +294,12 @@ int runs_split(const json_t *res, json_t ***out, size_t *n)
 			for (size_t j = 0; j < len; j++)
 				v[j] = json_number_value(json_array_get(json_object_get(m, "samples"),
 									off + j));
-			off += len;
 			nm = measurement_like(m, v, len);
 			free(v);
 			if (!nm)
 				goto oom;
+			result_copy_quality(nm, m, off, len);
+			off += len;
 			if (json_array_append_new(json_object_get(parts[r], "measurements"), nm) < 0)
 				goto oom;
 		}

@@ -433,15 +433,35 @@ static int take_sample(repeat_fn fn, void *ctx, struct samples *out)
 	return 0;
 }
 
+/* Take one sample and ask whether it was quiet; *nq counts the quiet ones and `quiet`
+ * (when the caller gave a quiet callback) holds their values. */
+static int take_counted(const struct repeat_opts *o, repeat_fn fn, void *ctx,
+			struct samples *out, struct samples *quiet, size_t *nq)
+{
+	int ret = take_sample(fn, ctx, out);
+
+	if (ret)
+		return ret;
+	if (o->quiet && !o->quiet(o->quiet_ctx, out->n - 1))
+		return 0;
+	(*nq)++;
+	if (o->quiet && samples_push(quiet, out->v[out->n - 1])) {
+		locus_error("stats: out of memory after %zu samples", out->n);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int repeat_run(const struct repeat_opts *o, repeat_fn fn, void *ctx, struct samples *out,
 	       enum repeat_stop *why)
 {
 	static const struct repeat_opts defaults = REPEAT_OPTS_DEFAULT;
 	struct repeat_opts opt = o ? *o : defaults;
 	struct ci_scratch *w = NULL;
+	struct samples quiet = { 0 };
 	enum repeat_stop stop = REPEAT_MAX_REPS;
 	double t0, sample;
-	size_t next_check;
+	size_t next_check, nq = 0;
 	int ret = 0;
 
 	if (!fn || !out) {
@@ -477,14 +497,16 @@ int repeat_run(const struct repeat_opts *o, repeat_fn fn, void *ctx, struct samp
 	}
 
 	if (opt.reps > 0) {
-		for (unsigned i = 0; i < opt.reps; i++) {
-			ret = take_sample(fn, ctx, out);
-			if (ret)
-				return ret;
-		}
-		if (why)
+		for (unsigned i = 0; i < opt.reps && !ret; i++)
+			ret = take_counted(&opt, fn, ctx, out, &quiet, &nq);
+		/* Replace disturbed samples while the budget lasts, at most reps more. */
+		while (!ret && nq < opt.reps && out->n < 2 * (size_t)opt.reps &&
+		       wall_s() - t0 < opt.max_time_s)
+			ret = take_counted(&opt, fn, ctx, out, &quiet, &nq);
+		samples_free(&quiet);
+		if (!ret && why)
 			*why = REPEAT_FIXED;
-		return 0;
+		return ret;
 	}
 
 	w = calloc(1, sizeof(*w));
@@ -497,7 +519,7 @@ int repeat_run(const struct repeat_opts *o, repeat_fn fn, void *ctx, struct samp
 		bool at_max, out_of_time;
 		size_t step;
 
-		ret = take_sample(fn, ctx, out);
+		ret = take_counted(&opt, fn, ctx, out, &quiet, &nq);
 		if (ret)
 			break;
 		if (out->n < opt.min_reps)
@@ -507,10 +529,11 @@ int repeat_run(const struct repeat_opts *o, repeat_fn fn, void *ctx, struct samp
 		/*
 		 * The bootstrap costs O(n × resamples), so between limits it is re-run only
 		 * when n has grown by 10% (at least 5 samples); at a limit it is always run, so
-		 * a run that met its target is reported as such.
+		 * a run that met its target is reported as such.  Only quiet samples count:
+		 * a CI that is tight because the host was uniformly disturbed is not met.
 		 */
-		if (at_max || out_of_time || out->n >= next_check) {
-			int met = ci_target_met(out, opt.target_ci, w);
+		if (nq >= opt.min_reps && (at_max || out_of_time || nq >= next_check)) {
+			int met = ci_target_met(opt.quiet ? &quiet : out, opt.target_ci, w);
 
 			if (met < 0) {
 				locus_error("stats: out of memory after %zu samples", out->n);
@@ -521,8 +544,8 @@ int repeat_run(const struct repeat_opts *o, repeat_fn fn, void *ctx, struct samp
 				stop = REPEAT_CI_MET;
 				break;
 			}
-			step = out->n / 10;
-			next_check = out->n + (step < 5 ? 5 : step);
+			step = nq / 10;
+			next_check = nq + (step < 5 ? 5 : step);
 		}
 		if (at_max) {
 			stop = REPEAT_MAX_REPS;
@@ -536,6 +559,7 @@ int repeat_run(const struct repeat_opts *o, repeat_fn fn, void *ctx, struct samp
 	free(w->sorted);
 	free(w->counts);
 	free(w);
+	samples_free(&quiet);
 	if (ret == 0 && why)
 		*why = stop;
 	return ret;

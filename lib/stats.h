@@ -71,6 +71,10 @@ void samples_free(struct samples *s);
  * reps > 0 exactly that many samples are taken (the CI target and the time limit are
  * ignored).  All samples are kept in `out`.
  */
+/* Whether kept sample i (0-based, in the order taken) was quiet — not disturbed by the
+ * host (lib/sentinel.h).  Called once per sample, right after it was taken. */
+typedef bool (*repeat_quiet_fn)(void *ctx, size_t i);
+
 struct repeat_opts {
 	unsigned warmup;      /* default 1 */
 	unsigned reps;        /* 0 = adaptive */
@@ -78,9 +82,17 @@ struct repeat_opts {
 	unsigned max_reps;    /* default 1000 */
 	double target_ci;     /* relative half-width, default 0.01 */
 	double max_time_s;    /* default 10 */
+	/* Optional (NULL = every sample counts).  With it the driver counts only quiet
+	 * samples: the adaptive stop needs min_reps quiet samples and a tight CI over the
+	 * quiet ones; a fixed --reps N run takes more samples until N are quiet, at most
+	 * 2N in all and, beyond the first N, only while max_time_s lasts.  Disturbed
+	 * samples are kept in `out` all the same (the caller marks them). */
+	repeat_quiet_fn quiet;
+	void *quiet_ctx;
 };
 #define REPEAT_OPTS_DEFAULT { .warmup = 1, .reps = 0, .min_reps = 5, .max_reps = 1000, \
-			      .target_ci = 0.01, .max_time_s = 10.0 }
+			      .target_ci = 0.01, .max_time_s = 10.0, .quiet = NULL, \
+			      .quiet_ctx = NULL }
 
 /* One measurement: store one sample (e.g. ns per access) in *sample; return 0 or a
  * negative errno to abort the repetition. */

@@ -25,7 +25,7 @@
 #include "timer.h"
 
 enum {
-	O_QUICK = 256, O_REPS, O_WARMUP, O_TARGET_CI, O_MAX_TIME, O_JSON,
+	O_QUICK = 256, O_REPS, O_WARMUP, O_TARGET_CI, O_MAX_TIME, O_JSON, O_NO_SENTINEL,
 	O_BENCH_BASE = 1000,
 };
 
@@ -38,6 +38,7 @@ static const struct option common_opts[] = {
 	{ "warmup", required_argument, NULL, O_WARMUP },
 	{ "target-ci", required_argument, NULL, O_TARGET_CI },
 	{ "max-time", required_argument, NULL, O_MAX_TIME },
+	{ "no-sentinel", no_argument, NULL, O_NO_SENTINEL },
 	PLACEMENT_LONGOPTS,
 };
 #define NR_COMMON (sizeof(common_opts) / sizeof(common_opts[0]))
@@ -53,6 +54,8 @@ static const char common_help[] =
 	"      --target-ci PCT    stop when the 95% CI half-width of the median is below\n"
 	"                         PCT percent of it (default 1, --quick 5)\n"
 	"      --max-time SEC     time budget per measurement (default 2, --quick 0.3)\n"
+	"      --no-sentinel      no host probe around each sample (no \"sentinel\",\n"
+	"                         \"disturbed\"; disturbed samples are not replaced)\n"
 	PLACEMENT_HELP;
 
 static void usage_bench(FILE *f, const struct bench_info *b)
@@ -100,7 +103,8 @@ struct run_opts {
 	bool json, quick;
 	long reps, warmup;
 	double target_ci, max_time;
-	bool have_target, have_max_time, have_warmup;
+	bool have_target, have_max_time, have_warmup, no_sentinel;
+	json_t *placement_args;    /* the placement options as given, for the record */
 	struct placement place;    /* place.cpus NULL = all allowed */
 };
 
@@ -110,8 +114,8 @@ static void print_summary(FILE *f, const json_t *result)
 	size_t i;
 	json_t *m;
 
-	fprintf(f, "%-12s %-16s %-52s %12s %21s %5s\n", "bench", "metric", "labels", "median",
-		"95% CI", "n");
+	fprintf(f, "%-12s %-16s %-52s %12s %21s %12s %5s %5s\n", "bench", "metric", "labels",
+		"median", "95% CI", "peak", "n", "dist");
 	json_array_foreach(json_object_get(result, "measurements"), i, m) {
 		json_t *s = json_object_get(m, "summary"), *v;
 		char labels[256] = "", *p = labels;
@@ -128,13 +132,18 @@ static void print_summary(FILE *f, const json_t *result)
 			if (p >= labels + sizeof(labels))
 				break;
 		}
-		fprintf(f, "%-12s %-16s %-52s %12.4g [%9.4g,%9.4g] %5d %s\n",
+		char dist[16] = "-";
+		if (json_is_number(json_object_get(s, "disturbed_fraction")))
+			snprintf(dist, sizeof(dist), "%.0f%%", 100 *
+				 json_number_value(json_object_get(s, "disturbed_fraction")));
+		fprintf(f, "%-12s %-16s %-52s %12.4g [%9.4g,%9.4g] %12.4g %5d %5s %s\n",
 			json_string_value(json_object_get(m, "bench")),
 			json_string_value(json_object_get(m, "metric")), labels,
 			json_number_value(json_object_get(s, "median")),
 			json_number_value(json_object_get(s, "ci_low")),
 			json_number_value(json_object_get(s, "ci_high")),
-			(int)json_integer_value(json_object_get(s, "n")),
+			json_number_value(json_object_get(s, "peak")),
+			(int)json_integer_value(json_object_get(s, "n")), dist,
 			json_string_value(json_object_get(m, "unit")));
 	}
 	json_array_foreach(json_object_get(result, "skipped"), i, m)
@@ -161,7 +170,7 @@ static int run_one(const struct bench_info *b, struct cmd_ctx *ctx, struct run_o
 {
 	struct bench_ctx c = {
 		.info = b, .topo = &ctx->topo, .result = result, .quick = ro->quick,
-		.values = values, .given = given, .policy = ro->place.policy,
+		.no_sentinel = ro->no_sentinel, .values = values, .given = given, .policy = ro->place.policy,
 	};
 	struct repeat_opts rep = REPEAT_OPTS_DEFAULT;
 	const char *why;
@@ -201,6 +210,32 @@ static int run_one(const struct bench_info *b, struct cmd_ctx *ctx, struct run_o
 	}
 	hwloc_bitmap_free(c.cpus);
 	return rc;
+}
+
+/*
+ * The options that decide what a run measures and how often, for the record
+ * ("run": {"options": {...}}): two runs are comparable or poolable only when these are
+ * equal (report/compare.c refuses otherwise).  Output options (-o, --json) are left out;
+ * the bench's own options only when given (their defaults follow from "quick").
+ */
+static json_t *run_options_json(const struct run_opts *ro, const struct bench_info *b,
+				const char **values, const bool *given)
+{
+	json_t *o = json_object(), *bo = json_object();
+
+	json_object_set_new(o, "quick", json_boolean(ro->quick));
+	json_object_set_new(o, "reps", ro->reps ? json_integer(ro->reps) : json_null());
+	json_object_set_new(o, "warmup", ro->have_warmup ? json_integer(ro->warmup) : json_null());
+	json_object_set_new(o, "target_ci", ro->have_target ? json_real(ro->target_ci) : json_null());
+	json_object_set_new(o, "max_time", ro->have_max_time ? json_real(ro->max_time) : json_null());
+	json_object_set_new(o, "sentinel", json_boolean(!ro->no_sentinel));
+	for (int i = 0; b && b->opts && b->opts[i].name; i++)
+		if (given[i] && values[i])
+			json_object_set_new(bo, b->opts[i].name, json_string(values[i]));
+	json_object_set_new(o, "bench_options", bo);
+	json_object_set_new(o, "placement", ro->placement_args ?
+			    json_incref(ro->placement_args) : json_array());
+	return o;
 }
 
 /* Resolve each option's value: given, else --quick default, else default. */
@@ -289,6 +324,7 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 		case 'o': ro.output = optarg; break;
 		case O_JSON: ro.json = true; break;
 		case O_QUICK: ro.quick = true; break;
+		case O_NO_SENTINEL: ro.no_sentinel = true; break;
 		case O_REPS:
 			if (parse_long(wbuf, optarg, 1, 100000, &ro.reps) < 0)
 				goto out;
@@ -313,8 +349,16 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 			rc2 = placement_option(&ro.place, &ctx->topo, c, wbuf, optarg);
 			if (rc2 < 0)
 				goto out;
-			if (rc2 == 0)
+			if (rc2 == 0) {
+				char arg[512];
+
+				snprintf(arg, sizeof(arg), "--%s%s%s", what ? what : "?",
+					 optarg ? "=" : "", optarg ? optarg : "");
+				if (!ro.placement_args)
+					ro.placement_args = json_array();
+				json_array_append_new(ro.placement_args, json_string(arg));
 				break;
+			}
 			if (c >= O_BENCH_BASE && c < O_BENCH_BASE + nopts) {
 				const struct bench_opt *o = &b->opts[c - O_BENCH_BASE];
 				const char *v = o->type == BOPT_FLAG ? "1" : optarg;
@@ -351,8 +395,8 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = LOCUS_EXIT_FAIL;
 		goto out;
 	}
-	json_object_set_new(result, "run", json_pack("{s:b, s:s}", "quick", ro.quick,
-		"command", all ? "all" : b->name));
+	json_object_set_new(result, "run", json_pack("{s:b, s:s, s:o}", "quick", ro.quick,
+		"command", all ? "all" : b->name, "options", run_options_json(&ro, b, values, given)));
 	{
 		const struct bench_info *one[2] = { b, NULL };
 		int skipped_all = 1;
@@ -408,5 +452,6 @@ out:
 	free(values);
 	free(given);
 	placement_free(&ro.place);
+	json_decref(ro.placement_args);
 	return rc;
 }

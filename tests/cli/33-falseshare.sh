@@ -32,8 +32,8 @@ json_check "all(m['labels']['threads'] == 2 for m in $M)" "threads label is 2 (t
 WANT="sorted((l, i, s) for l in $LAYOUTS for i in ('plain', 'atomic') for s in ('aggregate', 'thread') if not (l == 'shared' and i == 'plain'))"
 json_check "all(sorted((m['labels']['layout'], m['labels']['increment'], m['labels']['scope']) for m in $M if m['labels']['placement'] == p) == $WANT for p in {m['labels']['placement'] for m in $M})" \
 	"every measured placement has every layout x increment (shared: atomic), aggregate and per thread"
-json_check "all(len(m['samples']) == (3 if m['labels']['scope'] == 'aggregate' else 6) and all(s > 0 for s in m['samples']) for m in $M)" \
-	"3 aggregate samples, 3 x 2 per-thread samples, all positive"
+json_check "all((3 <= len(m['samples']) <= 6 if m['labels']['scope'] == 'aggregate' else len(m['samples']) % 2 == 0 and 6 <= len(m['samples']) <= 12) and all(s > 0 for s in m['samples']) for m in $M)" \
+	"3 aggregate samples (up to 6 with disturbed ones replaced), 2 per-thread samples each, all positive"
 json_check "all(m['verified']['counts_ok'] is True and m['verified']['ok'] is True for m in $M)" \
 	"every counter held exactly its thread's count"
 json_check "all(len(m['verified']['cpus']) == 2 and m['verified']['cpus'] == m['verified']['cpus_asked'] and len(set(m['verified']['cpus'])) == 2 for m in $M)" \

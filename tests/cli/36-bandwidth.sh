@@ -54,7 +54,7 @@ json_check "sorted((m['labels']['kernel'], m['labels']['threads'], m['labels']['
 	"bandwidth: every kernel x threads x stores"
 json_check "sorted((m['labels']['kernel'], m['labels']['threads'], m['labels']['stores']) for m in $R) == sorted($WANT)" \
 	"bandwidth_rfo: every kernel x threads x stores"
-json_check "all(len(m['samples']) == 3 and all(s > 0 for s in m['samples']) for m in $M)" "3 positive samples each"
+json_check "all(3 <= len(m['samples']) <= 6 and all(s > 0 for s in m['samples']) for m in $M)" "3 positive samples each"
 json_check "all(m['verified']['ok'] is True for m in $M)" "every kernel's result validated"
 json_check "all(m['verified']['check']['bad_elements'] == 0 for m in $M if m['labels']['kernel'] != 'read')" \
 	"no element off its expected value"

@@ -36,7 +36,7 @@ json_check "$M[0]['verified']['cpu_a'] == 0 and $M[0]['verified']['cpu_b'] == 1 
 json_check "$M[0]['verified']['round_trips_answered'] is True and $M[0]['verified']['ok'] is True and $M[0]['verified']['round_trips_per_sample'] == 200" \
 	"every round trip answered"
 json_check "'round trip' in $M[0]['verified']['definition']" "the definition is recorded"
-json_check "len($M[0]['samples']) == 3 and all(s > 0 for s in $M[0]['samples'])" "3 positive samples"
+json_check "3 <= len($M[0]['samples']) <= 6 and all(s > 0 for s in $M[0]['samples'])" "3 positive samples"
 json_check "all(isinstance($M[0]['counters'][e], (int, float)) or ($M[0]['counters'][e] is None and isinstance($M[0]['counters_unavailable'].get(e), str)) for e in ('perf::CONTEXT-SWITCHES', 'perf::CPU-MIGRATIONS'))" \
 	"counters: a number, or null with a reason"
 json_check "sorted([s['labels']['relation'] for s in $S] + [$M[0]['labels']['relation']]) == sorted(['smt', 'l2', 'l3', 'node', 'remote']) and all(s['reason'] for s in $S)" \

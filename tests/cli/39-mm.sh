@@ -34,11 +34,11 @@ json_check "all(m['labels']['page_size'] == '4K' and m['verified']['page_size_ok
 	"4K asked: verified 4K from smaps"
 json_check "all((m['labels']['page_size'] == 'THP' and m['verified']['page_size_ok'] is True) or (m['labels'].get('page_size_asked') == 'THP' and any('THP' in w for w in d['warnings'])) for m in $M if m['verified']['page_size_asked'] == 'THP')" \
 	"THP asked: verified THP, or relabelled with a warning"
-json_check "all(m['verified']['minor_faults_per_sample'] >= m['verified']['pages'] * 0.9 and m['verified']['page_size_ok_every_sample'] in (True, False) and m['verified']['samples_verified'] == 3 for m in $M if m['labels']['touch'] == 'first' and m['labels']['page_size'] == m['verified']['page_size_asked'])" \
+json_check "all(m['verified']['minor_faults_per_sample'] >= m['verified']['pages'] * 0.9 and m['verified']['page_size_ok_every_sample'] in (True, False) and 3 <= m['verified']['samples_verified'] <= 6 for m in $M if m['labels']['touch'] == 'first' and m['labels']['page_size'] == m['verified']['page_size_asked'])" \
 	"first touch: at least one minor fault per page (getrusage), every sample verified"
 json_check "all(m['verified']['minor_faults_per_sample'] == 0 for m in $M if m['labels']['touch'] == 'second')" \
 	"second touch: no fault"
-json_check "all(m['unit'] == {'page_time': 'ns', 'gib_time': 'ms', 'minor_faults': 'faults/GiB'}[m['metric']] and m['higher_is_better'] is False and len(m['samples']) == 3 for m in $M)" \
+json_check "all(m['unit'] == {'page_time': 'ns', 'gib_time': 'ms', 'minor_faults': 'faults/GiB'}[m['metric']] and m['higher_is_better'] is False and 3 <= len(m['samples']) <= 6 for m in $M)" \
 	"units ns / ms / faults per GiB, lower is better, 3 samples each"
 json_check "all(isinstance(m['counters']['perf::PAGE-FAULTS'], (int, float)) or (m['counters']['perf::PAGE-FAULTS'] is None and isinstance(m['counters_unavailable'].get('perf::PAGE-FAULTS'), str)) for m in $M if m['metric'] == 'page_time')" \
 	"perf::PAGE-FAULTS is a number, or null with a reason"
@@ -77,7 +77,7 @@ is_rc 2 "pagefault: unknown touch: exit 2"
 # ---- fork
 run "$LOCUS" bench fork --page-size 4K,THP --resident 2M,8M $FAST -o -
 is_rc 0 "fork on 4K and THP exits 0"
-json_check "len($M) == 4 and all(m['metric'] == 'fork_latency' and m['unit'] == 'ns' and m['higher_is_better'] is False and len(m['samples']) == 3 for m in $M)" \
+json_check "len($M) == 4 and all(m['metric'] == 'fork_latency' and m['unit'] == 'ns' and m['higher_is_better'] is False and 3 <= len(m['samples']) <= 6 for m in $M)" \
 	"4 fork_latency measurements in ns, 3 samples each"
 json_check "all(set(m['labels']) in ({'page_size', 'resident_bytes'}, {'page_size', 'resident_bytes', 'page_size_asked'}) for m in $M)" \
 	"labels are page_size, resident_bytes (+ page_size_asked when relabelled)"
@@ -121,7 +121,7 @@ json_check "all(m['samples'][0] >= 63 for m in $M if m['metric'] == 'faults_per_
 	"a mmapped 256K block faults at least once per page touched"
 json_check "all(m['verified']['forked_child_per_sample'] is True and m['verified']['paths_consistent'] is True and m['verified']['ops_per_sample'] >= 16 for m in $M)" \
 	"every sample in a child, same path in every sample"
-json_check "all(m['unit'] == {'pair_time': 'ns', 'faults_per_op': 'faults'}[m['metric']] and len(m['samples']) == 3 for m in $M)" \
+json_check "all(m['unit'] == {'pair_time': 'ns', 'faults_per_op': 'faults'}[m['metric']] and 3 <= len(m['samples']) <= 6 for m in $M)" \
 	"units ns and faults, 3 samples each"
 run "$LOCUS" bench malloc --thresholds 64M
 is_rc 2 "malloc: a threshold above glibc's 32 MiB maximum: exit 2"
@@ -134,7 +134,7 @@ run "$LOCUS" bench overcommit $FAST -o -
 is_rc 0 "overcommit exits 0"
 json_check "len($M) == 2 and sorted(m['labels']['kind'] for m in $M) == ['single', 'total'] and all(m['labels']['mode'] == '$mode' for m in $M)" \
 	"labels mode (the running kernel's overcommit_memory) and kind single/total"
-json_check "all(m['metric'] == 'bytes' and m['unit'] == 'bytes' and m['higher_is_better'] is True and len(m['samples']) == 3 and m['samples'][0] > 0 for m in $M)" \
+json_check "all(m['metric'] == 'bytes' and m['unit'] == 'bytes' and m['higher_is_better'] is True and 3 <= len(m['samples']) <= 6 and m['samples'][0] > 0 for m in $M)" \
 	"metric bytes, higher is better, 3 positive samples"
 json_check "all(m['verified']['touched'] is False and m['verified']['overcommit_memory'] == $mode and isinstance(m['verified']['commit_limit_bytes'], int) and isinstance(m['verified']['committed_as_bytes'], int) and 'MAP_NORESERVE' in m['verified']['map_flags'] for m in $M)" \
 	"verified: untouched, tunables, CommitLimit and Committed_AS recorded"

@@ -31,7 +31,10 @@ a, b = (json.load(open("%s/%s.json" % (d, s))) for s in "AB")
 r1 = json.load(open(d + "/A-1.json"))
 assert a["ab"]["rounds"] == 2 and b["ab"]["profile"] == "latency"
 # every sample of both rounds is in the merged result
-assert len(a["measurements"][0]["samples"]) == 2 * len(r1["measurements"][0]["samples"])
+m = a["measurements"][0]
+assert len(m["run_sizes"]) == 2 and sum(m["run_sizes"]) == len(m["samples"])
+assert m["run_sizes"][0] == len(r1["measurements"][0]["samples"])
+assert m["samples"][:m["run_sizes"][0]] == r1["measurements"][0]["samples"]
 PY
 ok $? "merged results carry every round's samples and the A/B annotation"
 [ "$before" = "$(snap)" ]; ok $? "after tune ab the fixture is as before (B rounds reverted)"

@@ -91,6 +91,39 @@ int main(void)
 	load_bad("h.json", "{\"schema\": \"locus-result/1\", \"measurements\": [{\"bench\": \"x\","
 		 "\"metric\": \"m\", \"unit\": \"ns\", \"higher_is_better\": 0, \"labels\": {},"
 		 "\"samples\": [1]}]}", "higher_is_better not boolean");
+#define M1 "{\"schema\": \"locus-result/1\", \"measurements\": [{\"bench\": \"x\"," \
+	"\"metric\": \"m\", \"unit\": \"ns\", \"higher_is_better\": false, \"labels\": {}," \
+	"\"samples\": [1, 2, 3]"
+	load_bad("s1.json", M1 ", \"sentinel\": [1, 0.9]}]}", "sentinel not parallel to samples");
+	load_bad("s2.json", M1 ", \"sentinel\": [1, 0.9, 1.5]}]}", "sentinel above 1");
+	load_bad("s3.json", M1 ", \"disturbed\": [3]}]}", "disturbed index past the samples");
+	load_bad("s4.json", M1 ", \"disturbed\": [1, 1]}]}", "disturbed indices not increasing");
+	load_bad("s5.json", M1 ", \"steal_ms\": [0, -1, 0]}]}", "negative steal");
+	load_bad("s6.json", M1 ", \"summary\": {\"peak\": \"fast\"}}]}", "peak not a number");
+	load_bad("s7.json", M1 ", \"summary\": {\"disturbed_fraction\": 2}}]}",
+		 "disturbed_fraction above 1");
+	{
+		json_t *g = result_load(write_file("s8.json", M1 ", \"sentinel\": [1, 0.5, 0.97],"
+			"\"steal_ms\": [0, 10, 0], \"disturbed\": [1],"
+			"\"summary\": {\"peak\": 1, \"disturbed_fraction\": 0.333}}]}"));
+		ok(g != NULL, "sentinel, steal_ms, disturbed, peak accepted");
+		json_decref(g);
+		g = result_load(write_file("s9.json", M1 "}]}"));
+		ok(g != NULL, "a measurement without them (older files) still loads");
+		json_decref(g);
+	}
+	{
+		double hv[] = { 3, 9, 1 };
+		json_t *lo = result_measurement("x", "latency", "ns", false, NULL, hv, 3);
+		json_t *hi = result_measurement("x", "bandwidth", "GB/s", true, NULL, hv, 3);
+
+		is_near(json_number_value(json_object_get(json_object_get(lo, "summary"), "peak")),
+			1, 0, "peak of a lower-is-better metric is the smallest sample");
+		is_near(json_number_value(json_object_get(json_object_get(hi, "summary"), "peak")),
+			9, 0, "peak of a higher-is-better metric is the largest sample");
+		json_decref(lo);
+		json_decref(hi);
+	}
 	{
 		json_t *g = result_load(write_file("ok.json",
 			"{\"schema\": \"locus-result/1\", \"measurements\": []}"));

@@ -29,6 +29,15 @@ static json_t *run_of(const double *a, size_t na, const double *b, size_t nb)
 	return r;
 }
 
+/* json_equal against a new reference, which it releases (no leak under valgrind). */
+static int eq_owned(const json_t *a, json_t *b)
+{
+	int r = json_equal((json_t *)a, b);
+
+	json_decref(b);
+	return r;
+}
+
 static int sizes_are(const json_t *m, const int *want, size_t n)
 {
 	const json_t *rs = json_object_get(m, "run_sizes");
@@ -128,5 +137,51 @@ int main(void)
 	json_decref(merged);
 	for (int i = 0; i < 3; i++)
 		json_decref(runs[i]);
+	{
+		/* the host record per sample travels with its samples through merge/split */
+		const double x1[] = { 1, 2, 3 }, x2[] = { 4, 5 };
+		json_t *r1 = run_of(x1, 3, NULL, 0), *r2 = run_of(x2, 2, NULL, 0), *rr[2];
+		json_t *m1 = json_array_get(json_object_get(r1, "measurements"), 0);
+		json_t *m2 = json_array_get(json_object_get(r2, "measurements"), 0);
+		json_t *mm, **pp;
+		size_t np;
+
+		json_object_set_new(m1, "sentinel", json_pack("[f,f,f]", 1.0, 0.5, 0.9));
+		json_object_set_new(m1, "disturbed", json_pack("[i]", 1));
+		json_object_set_new(m2, "sentinel", json_pack("[f,f]", 0.3, 1.0));
+		json_object_set_new(m2, "disturbed", json_pack("[i]", 0));
+		rr[0] = r1;
+		rr[1] = r2;
+		merged = runs_merge(rr, 2);
+		mm = json_array_get(json_object_get(merged, "measurements"), 0);
+		ok(eq_owned(json_object_get(mm, "sentinel"),
+			      json_pack("[f,f,f,f,f]", 1.0, 0.5, 0.9, 0.3, 1.0)),
+		   "merge: sentinels concatenated in run order");
+		ok(eq_owned(json_object_get(mm, "disturbed"), json_pack("[i,i]", 1, 3)),
+		   "merge: disturbed indices shifted to the merged samples");
+		is_near(json_number_value(json_object_get(json_object_get(mm, "summary"),
+							  "disturbed_fraction")), 0.4, 1e-12,
+			"merge: disturbed_fraction over all samples");
+		ok(runs_split(merged, &pp, &np) == 0 && np == 2, "split back");
+		m2 = json_array_get(json_object_get(pp[1], "measurements"), 0);
+		ok(eq_owned(json_object_get(m2, "sentinel"), json_pack("[f,f]", 0.3, 1.0)) &&
+		   eq_owned(json_object_get(m2, "disturbed"), json_pack("[i]", 0)),
+		   "split: run 2 gets its own sentinel and disturbed back");
+		json_decref(pp[0]);
+		json_decref(pp[1]);
+		free(pp);
+		json_decref(merged);
+		/* a run without a sentinel: the merged measurement has none (no partial record) */
+		json_object_del(m1, "sentinel");
+		json_object_del(m1, "disturbed");
+		merged = runs_merge(rr, 2);
+		mm = json_array_get(json_object_get(merged, "measurements"), 0);
+		ok(!json_object_get(mm, "sentinel") && !json_object_get(mm, "disturbed") &&
+		   !json_object_get(json_object_get(mm, "summary"), "disturbed_fraction"),
+		   "merge: sentinel dropped when one run has none");
+		json_decref(merged);
+		json_decref(r1);
+		json_decref(r2);
+	}
 	return done_testing();
 }

@@ -403,6 +403,67 @@ static void test_repeat(void)
 	samples_free(&s);
 }
 
+/* Quiet callback for the sentinel-driven driver: samples listed in `bad` are disturbed. */
+struct quiet_map {
+	const size_t *bad;
+	size_t nbad;
+	size_t calls;
+};
+
+static bool quiet_cb(void *ctx, size_t i)
+{
+	struct quiet_map *q = ctx;
+
+	q->calls++;
+	for (size_t k = 0; k < q->nbad; k++)
+		if (q->bad[k] == i)
+			return false;
+	return true;
+}
+
+static void test_repeat_quiet(void)
+{
+	static const size_t bad[] = { 1, 3, 4 };
+	struct quiet_map q = { .bad = bad, .nbad = 3 };
+	struct repeat_opts o = REPEAT_OPTS_DEFAULT;
+	struct samples s = { 0 };
+	enum repeat_stop why;
+	struct cb c = { .kind = CB_CONST };
+	static const size_t all[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+				      16, 17, 18, 19 };
+
+	/* --reps 5 with three disturbed: three more samples make five quiet ones */
+	o.warmup = 0;
+	o.reps = 5;
+	o.quiet = quiet_cb;
+	o.quiet_ctx = &q;
+	is_int(repeat_run(&o, cb_fn, &c, &s, &why), 0, "fixed with sentinel runs");
+	is_int((long)s.n, 8, "fixed: disturbed samples replaced (5 quiet of 8)");
+	is_int((long)q.calls, 8, "quiet asked once per sample");
+	ok(why == REPEAT_FIXED, "fixed: stop is fixed");
+
+	/* every sample disturbed: at most 2 x reps */
+	q = (struct quiet_map){ .bad = all, .nbad = 20 };
+	is_int(repeat_run(&o, cb_fn, &c, &s, &why), 0, "fixed, all disturbed, runs");
+	is_int((long)s.n, 10, "fixed: never more than twice the samples asked for");
+
+	/* adaptive: min_reps counts quiet samples; constant samples meet the CI at once */
+	o.reps = 0;
+	o.min_reps = 5;
+	q = (struct quiet_map){ .bad = bad, .nbad = 3 };
+	is_int(repeat_run(&o, cb_fn, &c, &s, &why), 0, "adaptive with sentinel runs");
+	is_int((long)s.n, 8, "adaptive: stops at five quiet samples, not five samples");
+	ok(why == REPEAT_CI_MET, "adaptive: CI met over the quiet samples");
+
+	/* adaptive, all disturbed: the time or sample limit ends it, never "ci_met" */
+	q = (struct quiet_map){ .bad = all, .nbad = 20 };
+	o.max_reps = 20;
+	is_int(repeat_run(&o, cb_fn, &c, &s, &why), 0, "adaptive, all disturbed, runs");
+	ok(why == REPEAT_MAX_REPS && s.n == 20, "adaptive, all disturbed: stops at max_reps "
+	   "(%zu samples, %s)", s.n, repeat_stop_name(why));
+	samples_free(&s);
+}
+
 int main(void)
 {
 	test_quantile();
@@ -413,5 +474,6 @@ int main(void)
 	test_errors();
 	test_samples();
 	test_repeat();
+	test_repeat_quiet();
 	return done_testing();
 }
