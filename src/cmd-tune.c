@@ -191,12 +191,17 @@ static int do_show(int argc, char **argv, const struct opts *o)
 	return LOCUS_EXIT_OK;
 }
 
+/* Load the journal to read it.  Returns 0 or the exit code (2: corrupt). */
 static int load_journal(struct tune_journal *j, const struct opts *o)
 {
 	char dir[4096];
+	int r;
 
 	tune_state_dir(o->state_dir, dir, sizeof(dir));
-	return journal_load(j, dir);
+	r = journal_load(j, dir);
+	if (r == -EINVAL)
+		return LOCUS_EXIT_USAGE;
+	return r < 0 ? LOCUS_EXIT_FAIL : 0;
 }
 
 /* The command line, for the lock file: who holds it ("tune apply latency"). */
@@ -221,8 +226,8 @@ static int lock_journal(struct tune_journal *j, const struct opts *o)
 	int r;
 
 	tune_state_dir(o->state_dir, dir, sizeof(dir));
-	r = journal_open(j, dir, holder);
-	if (r == -EBUSY)
+	r = journal_open(j, dir, holder, o->set & O_FORCE);
+	if (r == -EBUSY || r == -EINVAL)
 		return LOCUS_EXIT_USAGE;
 	return r < 0 ? LOCUS_EXIT_FAIL : 0;
 }
@@ -399,9 +404,10 @@ static int do_status(const struct opts *o)
 	json_t *arr = (o->set & O_JSON) ? json_array() : NULL;
 	size_t shown = 0;
 
-	if (load_journal(&j, o) < 0) {
+	int lr = load_journal(&j, o);
+	if (lr) {
 		json_decref(arr);
-		return LOCUS_EXIT_FAIL;
+		return lr;
 	}
 	for (size_t i = 0; i < j.n; i++) {
 		struct tune_txn *t = &j.txn[i];
@@ -452,8 +458,9 @@ static int do_verify(const struct opts *o)
 	int bad = 0;
 	size_t checked = 0;
 
-	if (load_journal(&j, o) < 0)
-		return LOCUS_EXIT_FAIL;
+	int lr = load_journal(&j, o);
+	if (lr)
+		return lr;
 	/* A key's expected value is the one set by the newest applied transaction. */
 	for (size_t i = j.n; i-- > 0;) {
 		struct tune_txn *t = &j.txn[i];
@@ -507,8 +514,8 @@ static int do_revert(const struct opts *o)
 		return LOCUS_EXIT_USAGE;
 	}
 	if (o->set & O_DRY) {
-		if (load_journal(&j, o) < 0)
-			return LOCUS_EXIT_FAIL;
+		if ((rc = load_journal(&j, o)) != 0)
+			return rc;
 	} else if ((rc = lock_journal(&j, o)) != 0) {
 		return rc;
 	}
@@ -559,7 +566,7 @@ static int do_recover(const struct opts *o)
 	int r;
 
 	if (o->set & O_DRY)
-		r = load_journal(&j, o) < 0 ? LOCUS_EXIT_FAIL : 0;
+		r = load_journal(&j, o);
 	else
 		r = lock_journal(&j, o);
 	if (r)
@@ -833,14 +840,14 @@ struct sub {
 
 static const struct sub subs[] = {
 	{ "show", O_JSON },
-	{ "set", O_DRY | O_PARTIAL },
-	{ "apply", O_DRY | O_PARTIAL },
+	{ "set", O_DRY | O_PARTIAL | O_FORCE },
+	{ "apply", O_DRY | O_PARTIAL | O_FORCE },
 	{ "diff", 0 },
 	{ "profiles", 0 },
 	{ "status", O_JSON },
 	{ "verify", 0 },
 	{ "revert", O_ALL | O_TO | O_FORCE | O_DRY },
-	{ "recover", O_DRY },
+	{ "recover", O_DRY | O_FORCE },
 	{ "ab", O_AB },
 };
 

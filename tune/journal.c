@@ -32,6 +32,7 @@ static const char *const state_names[] = {
 	[TXN_REVERTED] = "reverted",
 	[TXN_ROLLEDBACK] = "rolled-back",
 	[TXN_RECOVERED] = "recovered",
+	[TXN_REPLACED] = "replaced",
 };
 
 const char *tune_state_name(enum tune_txn_state s)
@@ -93,7 +94,8 @@ static bool lock_holder(int fd, char *buf, size_t len)
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
-int journal_open(struct tune_journal *j, const char *state_dir, const char *holder)
+int journal_open(struct tune_journal *j, const char *state_dir, const char *holder,
+		 bool set_aside_corrupt)
 {
 	char lock[4200], who[256];
 	int fd, r;
@@ -143,6 +145,11 @@ int journal_open(struct tune_journal *j, const char *state_dir, const char *hold
 		/* read-only descriptor: the lock still holds */
 	}
 	r = journal_load(j, state_dir);
+	if (r == -EINVAL && set_aside_corrupt) {
+		r = journal_set_aside(j);
+		if (r == 0)
+			r = journal_load(j, state_dir);
+	}
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -165,86 +172,6 @@ void journal_free(struct tune_journal *j)
 	j->n = 0;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? s : "";
-}
-
-static int parse_txn(json_t *jt, struct tune_txn *t)
-{
-	json_t *chs = json_object_get(jt, "changes"), *jc;
-	const char *st = jstr(jt, "state");
-	size_t i;
-
-	memset(t, 0, sizeof(*t));
-	t->id = (long)json_integer_value(json_object_get(jt, "id"));
-	t->time = (long long)json_integer_value(json_object_get(jt, "time"));
-	snprintf(t->source, sizeof(t->source), "%s", jstr(jt, "source"));
-	t->state = (enum tune_txn_state)-1;
-	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++)
-		if (strcmp(st, state_names[i]) == 0)
-			t->state = (enum tune_txn_state)i;
-	if ((int)t->state < 0 || t->id <= 0 || !json_is_array(chs))
-		return -EINVAL;
-	t->n = json_array_size(chs);
-	t->ch = calloc(t->n ? t->n : 1, sizeof(*t->ch));
-	if (!t->ch)
-		return -ENOMEM;
-	json_array_foreach(chs, i, jc) {
-		struct tune_change *c = &t->ch[i];
-
-		if (tune_resolve(jstr(jc, "name"), &c->key) < 0)
-			return -EINVAL;
-		snprintf(c->original, sizeof(c->original), "%s", jstr(jc, "original"));
-		snprintf(c->requested, sizeof(c->requested), "%s", jstr(jc, "requested"));
-		snprintf(c->set, sizeof(c->set), "%s", jstr(jc, "set"));
-		c->companion = json_is_true(json_object_get(jc, "companion"));
-		c->left = json_is_true(json_object_get(jc, "left"));
-	}
-	return 0;
-}
-
-int journal_load(struct tune_journal *j, const char *state_dir)
-{
-	json_error_t e;
-	json_t *root, *arr, *jt;
-	size_t i;
-	int r = 0;
-
-	memset(j, 0, sizeof(*j));
-	snprintf(j->dir, sizeof(j->dir), "%s", state_dir);
-	snprintf(j->path, sizeof(j->path), "%s/journal", state_dir);
-	if (access(j->path, F_OK) < 0)
-		return 0;
-	root = json_load_file(j->path, 0, &e);
-	if (!root)
-		return locus_error("tune: %s: corrupt journal: %s (line %d)", j->path, e.text,
-				   e.line), -EINVAL;
-	arr = json_object_get(root, "transactions");
-	if (!json_is_array(arr)) {
-		json_decref(root);
-		return locus_error("tune: %s: corrupt journal: no transactions array", j->path),
-		       -EINVAL;
-	}
-	j->txn = calloc(json_array_size(arr) + 1, sizeof(*j->txn));
-	if (!j->txn) {
-		json_decref(root);
-		return -ENOMEM;
-	}
-	json_array_foreach(arr, i, jt) {
-		r = parse_txn(jt, &j->txn[i]);
-		j->n = i + 1;
-		if (r < 0) {
-			locus_error("tune: %s: corrupt journal: transaction %zu", j->path, i + 1);
-			journal_free(j);
-			break;
-		}
-	}
-	json_decref(root);
-	return r;
-}
-
 static json_t *txn_json(const struct tune_txn *t)
 {
 	json_t *jt = json_object(), *chs = json_array();
@@ -253,6 +180,8 @@ static json_t *txn_json(const struct tune_txn *t)
 	json_object_set_new(jt, "time", json_integer(t->time));
 	json_object_set_new(jt, "source", json_string(t->source));
 	json_object_set_new(jt, "state", json_string(state_names[t->state]));
+	if (*t->profile)
+		json_object_set_new(jt, "profile", json_string(t->profile));
 	for (size_t i = 0; i < t->n; i++) {
 		const struct tune_change *c = &t->ch[i];
 		json_t *jc = json_object();
@@ -448,6 +377,11 @@ int tune_apply(struct tune_journal *j, const char *source, const struct tune_req
 	for (size_t i = 0; i < j->n; i++)
 		if (j->txn[i].id >= next_id)
 			next_id = j->txn[i].id + 1;
+	if (next_id > TUNE_TXN_ID_MAX) {
+		free(t.ch);
+		return locus_error("tune: %s: transaction ids exhausted (%ld); revert what is in "
+				   "effect and remove the journal", j->path, next_id - 1), -EINVAL;
+	}
 	t.id = next_id;
 	t.time = (long long)time(NULL);
 	t.state = TXN_APPLYING;

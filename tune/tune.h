@@ -117,7 +117,11 @@ enum tune_txn_state {
 	TXN_REVERTED,
 	TXN_ROLLEDBACK,  /* a write failed and the earlier ones were undone */
 	TXN_RECOVERED,   /* restored by `tune recover` after a crash */
+	TXN_REPLACED,    /* a profile switch took it over: its changes are in a newer one */
 };
+
+/* Transaction ids stay far below overflow (the next id is the largest + 1). */
+#define TUNE_TXN_ID_MAX 2147483647L
 
 struct tune_change {
 	struct tune_key key;
@@ -131,6 +135,7 @@ struct tune_change {
 struct tune_txn {
 	long id;
 	char source[128];
+	char profile[128];             /* the profile applied ("" for set) */
 	long long time;
 	enum tune_txn_state state;
 	struct tune_change *ch;
@@ -155,18 +160,28 @@ struct tune_request {
  * the sysroot (so /run/locus on the real system). */
 const char *tune_state_dir(const char *dir, char *buf, size_t len);
 
-/* Load the journal (an absent file is an empty journal).  Returns 0, or a negative
- * errno after printing why (a corrupt journal is -EINVAL). */
+/* Load the journal (an absent file is an empty journal), validating every field
+ * (journal_parse).  Returns 0, or a negative errno after printing why (a corrupt journal
+ * is -EINVAL: the message names the file, how to inspect it and the --force way out). */
 int journal_load(struct tune_journal *j, const char *state_dir);
+/* Parse and validate a journal's text into j->txn/j->n (j->dir and j->path untouched).
+ * Prints nothing: returns 0, -ENOMEM, or -EINVAL with the first problem in why. */
+int journal_parse(struct tune_journal *j, const char *text, size_t len, char *why, size_t wlen);
+/* Rename a corrupt journal to JOURNAL.corrupt (after --force); prints what it did.
+ * Returns 0 or a negative errno. */
+int journal_set_aside(struct tune_journal *j);
 /*
  * For every command that writes settings or the journal: create the state directory,
  * take its writer lock (flock on STATE_DIR/lock, which records "pid N: HOLDER"), then
  * load the journal.  The lock is held until journal_free().  A second writer does not
  * wait: it gets -EBUSY after a message naming the holder's pid and command, so two
  * applies never interleave their reads, writes and journal saves.  -EACCES when the
- * directory or lock cannot be created (needs root).  Other errors as journal_load.
+ * directory or lock cannot be created (needs root).  Other errors as journal_load;
+ * with set_aside_corrupt (--force), a corrupt journal is moved aside
+ * (journal_set_aside) and an empty one is started instead.
  */
-int journal_open(struct tune_journal *j, const char *state_dir, const char *holder);
+int journal_open(struct tune_journal *j, const char *state_dir, const char *holder,
+		 bool set_aside_corrupt);
 /* Persist: write a temporary file, fsync, rename over the journal, fsync the directory.
  * Returns 0 or a negative errno after printing why. */
 int journal_save(struct tune_journal *j);
