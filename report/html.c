@@ -418,7 +418,10 @@ int report_write_html(const struct report *r, const char *path, const char *figd
 	fputs(". Medians with bootstrap confidence intervals; every number comes from the "
 	      "files, nothing was re-measured.</p>\n", o);
 
-	fputs("<nav>\n<ul>\n<li><a href=\"#summary\">Summary</a></li>\n", o);
+	fputs("<nav>\n<ul>\n", o);
+	if (r->have_fleet)
+		fputs("<li><a href=\"#fleet\">Fleet</a></li>\n", o);
+	fputs("<li><a href=\"#summary\">Summary</a></li>\n", o);
 	if (r->ab)
 		fputs("<li><a href=\"#before-after\">Before / after</a></li>\n", o);
 	fputs("<li><a href=\"#machine\">Machine</a></li>\n", o);
@@ -430,6 +433,8 @@ int report_write_html(const struct report *r, const char *path, const char *figd
 		fputs("</a></li>\n", o);
 	}
 	fputs("</ul>\n</nav>\n", o);
+	if (r->have_fleet)
+		fleet_write_html(&r->fleet, o);
 	summary(o, r);
 	if (r->ab)
 		before_after(o, r);

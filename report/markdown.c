@@ -19,7 +19,7 @@
  * gives a meaning to inside a line is backslash-escaped (no links, images, emphasis,
  * code spans, HTML or entities from a result file), control characters become spaces
  * so nothing can start a new line or block. */
-static void md(FILE *o, const char *s)
+void report_md_escape(FILE *o, const char *s)
 {
 	for (; s && *s; s++) {
 		if (strchr("|\\<>*_`[]!&~#", *s))
@@ -27,6 +27,8 @@ static void md(FILE *o, const char *s)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, o);
 	}
 }
+
+#define md report_md_escape
 
 static void md_line(void *ctx, const char *key, const char *value)
 {
@@ -112,7 +114,10 @@ int report_write_markdown(const struct report *r, const char *path, const char *
 		fputs(i ? ", " : " ", o);
 		md(o, r->files[i].name);
 	}
-	fputs(". Medians with bootstrap confidence intervals.\n\n## Capacity planning summary\n", o);
+	fputs(". Medians with bootstrap confidence intervals.\n\n", o);
+	if (r->have_fleet)
+		fleet_write_markdown(&r->fleet, o);
+	fputs("## Capacity planning summary\n", o);
 	for (size_t i = 0; i < r->nfiles; i++) {
 		fputc('\n', o);
 		if (r->nfiles > 1) {

@@ -566,6 +566,33 @@ const char *report_mark(const struct compare_pair *p)
 	return "?";
 }
 
+/* Three or more files are a fleet: which hosts differ (fleet.c). */
+static int fleet_of(struct report *r)
+{
+	const json_t **res;
+	const char **names;
+	int rc;
+
+	if (r->nfiles < 3 || r->ab)
+		return 0;
+	res = calloc(r->nfiles, sizeof(*res));
+	names = calloc(r->nfiles, sizeof(*names));
+	if (!res || !names) {
+		free(res);
+		free(names);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < r->nfiles; i++) {
+		res[i] = r->files[i].res;
+		names[i] = r->files[i].name;
+	}
+	rc = fleet_analyze(&r->fleet, res, names, r->nfiles, 0, -1);
+	r->have_fleet = rc == 0;
+	free(res);
+	free(names);
+	return rc;
+}
+
 static int load_files(struct report *r, char *const *paths, size_t n,
 		      const char *const *names)
 {
@@ -651,7 +678,7 @@ static int load_files(struct report *r, char *const *paths, size_t n,
 				return -ENOMEM;
 		}
 	}
-	return 0;
+	return fleet_of(r);
 }
 
 void report_free(struct report *r)
@@ -682,6 +709,8 @@ void report_free(struct report *r)
 		compare_result_free(&r->cmp);
 	json_decref(r->cmp_base);
 	json_decref(r->cmp_cur);
+	if (r->have_fleet)
+		fleet_free(&r->fleet);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <jansson.h>
 #include "compare.h"
+#include "fleet.h"
 #include "plot.h"
 
 struct report_file {
@@ -74,6 +75,9 @@ struct report {
 	bool ab;
 	struct compare_result cmp;  /* pairs matched by key, verdicts (report/compare.h) */
 	json_t *cmp_base, *cmp_cur; /* the copies compared (without the "source" label) */
+	/* Three or more files: which hosts differ from the fleet (fleet.h). */
+	bool have_fleet;
+	struct fleet fleet;
 };
 
 /* Load and validate every file (result_load()), merge, group by bench.  Returns 0, or
@@ -157,5 +161,10 @@ void report_print_text(const struct report *r, FILE *f);
 
 /* Write s to f with the characters special in HTML escaped (&<>"'). */
 void report_html_escape(FILE *f, const char *s);
+/* s as Markdown text (table cells, list items): markup characters escaped, newlines
+ * folded to spaces. */
+void report_md_escape(FILE *o, const char *s);
+/* s for a terminal: control characters (escape sequences, newlines) printed as '?'. */
+void report_text_escape(FILE *o, const char *s);
 
 #endif

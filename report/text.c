@@ -17,9 +17,17 @@ struct row {
 	char *c[NCOL];
 };
 
+void report_text_escape(FILE *o, const char *s)
+{
+	for (; s && *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, o);
+}
+
 static void text_line(void *ctx, const char *key, const char *value)
 {
-	fprintf((FILE *)ctx, "  %-16s %s\n", key, value);
+	fprintf((FILE *)ctx, "  %-16s ", key);
+	report_text_escape(ctx, value);
+	fputc('\n', (FILE *)ctx);
 }
 
 /* Columns on a terminal: UTF-8 continuation bytes take none (the "→" of a setting
@@ -131,6 +139,10 @@ static void print_ab(const struct report *r, FILE *f)
 
 void report_print_text(const struct report *r, FILE *f)
 {
+	if (r->have_fleet) {
+		fleet_print_text(&r->fleet, f);
+		fputc('\n', f);
+	}
 	for (size_t i = 0; i < r->nfiles; i++) {
 		fprintf(f, "Capacity planning summary (%s)\n", r->files[i].name);
 		report_capacity(&r->files[i], text_line, f);

@@ -47,8 +47,12 @@ static void report_usage(FILE *f)
 		"and DRAM latency, measured vs advertised cache sizes, TLB reach, local vs remote\n"
 		"access, peak bandwidth) and observations derived from the numbers.\n"
 		"With several files, each file is a series of its own in every figure and table\n"
-		"(label source=FILE): runs or hosts side by side (a fleet view: collect the\n"
-		"files from each host with your scheduler, e.g. Slurm or Ansible, then report).\n"
+		"(label source=FILE): runs or hosts side by side.  With three or more (one per\n"
+		"host: a fleet) the report opens with the hosts that differ: per measurement\n"
+		"each host's median against the fleet median, flagged at a robust z-score\n"
+		"(median absolute deviation) of 3.5 and a change of 10%% or more, and every\n"
+		"fingerprint key on which a host differs from most hosts; DIR/fleet.json holds\n"
+		"the same.  scripts/fleet-slurm and contrib/ansible/ collect the files.\n"
 		"--before/--after adds a table of every measurement side by side with the\n"
 		"change in %%, the ratio CI and the verdict of `locus compare`, and the settings\n"
 		"that differ between the two fingerprints; figures overlay before and after.\n"
@@ -121,6 +125,17 @@ static int write_dir(struct report *r, const char *dir, unsigned formats, bool p
 	/* The text parts first: they do not depend on gnuplot. */
 	if (report_write_csv(r, datadir) < 0)
 		return LOCUS_EXIT_FAIL;
+	if (r->have_fleet) {
+		json_t *fj = fleet_json(&r->fleet);
+
+		snprintf(path, sizeof(path), "%s/fleet.json", dir);
+		if (!fj || json_dump_file(fj, path, JSON_INDENT(2)) < 0) {
+			locus_error("report: %s: cannot write", path);
+			json_decref(fj);
+			return LOCUS_EXIT_FAIL;
+		}
+		json_decref(fj);
+	}
 	rc = report_figures(r, figdir, formats, plots);
 	if (rc < 0)
 		ret = LOCUS_EXIT_FAIL;

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fleet-write.c — the fleet analysis (fleet.c) as a person reads it: one headline that
+ * fits a screen ("12 hosts; 1 outlier: node07 bandwidth -23%, ..."), then per odd host
+ * the measurements that make it differ and the fingerprint keys set differently on
+ * it; as terminal text, HTML, Markdown and JSON.  Every string from a result file is
+ * escaped for the interpreter it goes to (HTML, Markdown) or stripped of control
+ * characters (terminal).
+ */
+#include "config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fleet.h"
+#include "report.h"
+
+/* Most flags listed per host in the tables. */
+#define TABLE_FLAGS 10
+
+#define term report_text_escape
+
+static void value(FILE *o, double v, const char *unit)
+{
+	char b[32];
+
+	fprintf(o, "%s%s%s", report_num(v, b, sizeof(b)), unit && *unit ? " " : "",
+		unit ? unit : "");
+}
+
+static void headline_to(FILE *o, const struct fleet *f, void (*esc)(FILE *, const char *))
+{
+	size_t shown = 0;
+
+	fprintf(o, "%zu hosts, %zu measurements compared (each on 3 or more hosts); ",
+		f->nhosts, f->nmeas);
+	if (!f->noutliers) {
+		fprintf(o, "no host differs from the fleet median by %.0f%% or more with a "
+			"robust z of %.1f or more, and the fingerprints agree",
+			100 * f->min_effect, f->z_threshold);
+		return;
+	}
+	fprintf(o, "%zu outlier%s: ", f->noutliers, f->noutliers == 1 ? "" : "s");
+	for (size_t i = 0; i < f->nhosts && shown < 3; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+
+		if (!h->nflags && !h->nenv)
+			continue;
+		fputs(shown++ ? "; " : "", o);
+		esc(o, h->name);
+		if (h->nflags) {
+			/* The headline names the bench and metric; the tables below have
+			 * the labels. */
+			const struct fleet_flag *fl = &h->flags[0];
+
+			fputs(" ", o);
+			esc(o, f->meas[fl->meas].bench);
+			if (strcmp(f->meas[fl->meas].metric, f->meas[fl->meas].bench)) {
+				fputs(" ", o);
+				esc(o, f->meas[fl->meas].metric);
+			}
+			fprintf(o, " %+.1f%% (%s", 100 * fl->change, fl->worse ? "worse" : "better");
+			if (h->nflags > 1)
+				fprintf(o, "; %zu measurements flagged", h->nflags);
+			fputs(")", o);
+		}
+		if (h->nenv) {
+			fputs(h->nflags ? ", fingerprint differs in " : " fingerprint differs in ", o);
+			for (size_t k = 0; k < h->nenv && k < 3; k++) {
+				fputs(k ? ", " : "", o);
+				esc(o, h->env[k].key);
+				fputs(" (", o);
+				esc(o, h->env[k].value);
+				fputs(" vs ", o);
+				esc(o, h->env[k].fleet_value);
+				fputs(")", o);
+			}
+			if (h->nenv > 3)
+				fprintf(o, " and %zu more keys", h->nenv - 3);
+		} else if (h->nflags) {
+			fputs(", same fingerprint", o);
+		}
+	}
+	if (f->noutliers > shown)
+		fprintf(o, "; %zu more", f->noutliers - shown);
+}
+
+char *fleet_headline(const struct fleet *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+
+	if (!o)
+		return NULL;
+	headline_to(o, f, term);
+	if (fclose(o)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* s word-wrapped to width columns, each line indented by indent spaces. */
+static void wrap(FILE *o, const char *s, int indent, int width)
+{
+	int col = 0;
+
+	while (*s) {
+		size_t w = strcspn(s, " ");
+
+		if (col && col + 1 + (int)w > width) {
+			fputc('\n', o);
+			col = 0;
+		}
+		if (!col)
+			col = fprintf(o, "%*s", indent, "");
+		else
+			col += fprintf(o, " ");
+		col += fprintf(o, "%.*s", (int)w, s);
+		s += w;
+		while (*s == ' ')
+			s++;
+	}
+	fputc('\n', o);
+}
+
+void fleet_print_text(const struct fleet *f, FILE *o)
+{
+	char *head = fleet_headline(f);
+
+	fputs("Fleet\n", o);
+	if (head) {
+		wrap(o, head, 2, 78);
+		free(head);
+	}
+	for (size_t i = 0; i < f->nhosts; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+
+		if (!h->nflags && !h->nenv)
+			continue;
+		fputs("\n  ", o);
+		term(o, h->name);
+		fprintf(o, " (%s):\n", h->file);
+		for (size_t k = 0; k < h->nflags && k < TABLE_FLAGS; k++) {
+			const struct fleet_flag *fl = &h->flags[k];
+			const struct fleet_meas *m = &f->meas[fl->meas];
+
+			/* The key with spaces between its labels, wrapped to 80 columns. */
+			char *kt = strdup(m->key);
+
+			if (kt) {
+				for (char *c = kt; *c; c++) {
+					if ((unsigned char)*c < 0x20 || *c == 0x7f)
+						*c = '?';
+					else if (*c == '{' || *c == ',')
+						*c = ' ';
+					else if (*c == '}' && !c[1])
+						*c = '\0';
+				}
+				wrap(o, kt, 4, 78);
+				free(kt);
+			}
+			fputs("      ", o);
+			value(o, fl->value, m->unit);
+			fputs(" vs fleet ", o);
+			value(o, m->median, m->unit);
+			fprintf(o, ": %+.1f%% (%s), robust z %+.1f\n", 100 * fl->change,
+				fl->worse ? "worse" : "better", fl->z);
+		}
+		if (h->nflags > TABLE_FLAGS)
+			fprintf(o, "    ... and %zu more measurements\n", h->nflags - TABLE_FLAGS);
+		for (size_t k = 0; k < h->nenv; k++) {
+			fputs("    fingerprint ", o);
+			term(o, h->env[k].key);
+			fputs(" = ", o);
+			term(o, h->env[k].value);
+			fputs(" (fleet: ", o);
+			term(o, h->env[k].fleet_value);
+			fputs(")\n", o);
+		}
+	}
+}
+
+void fleet_write_html(const struct fleet *f, FILE *o)
+{
+	char b1[32], b2[32];
+
+	fputs("<section id=\"fleet\">\n<h2>Fleet</h2>\n<p><strong>", o);
+	headline_to(o, f, report_html_escape);
+	fprintf(o, ".</strong></p>\n<p>Each host's median is compared with the median of "
+		"all hosts; a host is flagged on a measurement when it differs by at least "
+		"%.0f%% and its robust z-score (median absolute deviation) is at least %.1f. "
+		"Fingerprints are compared key by key against the value most hosts share.</p>\n",
+		100 * f->min_effect, f->z_threshold);
+	for (size_t i = 0; i < f->nhosts; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+
+		if (!h->nflags && !h->nenv)
+			continue;
+		fputs("<h3>", o);
+		report_html_escape(o, h->name);
+		fputs("</h3>\n", o);
+		if (h->nflags) {
+			fputs("<table>\n<tr><th>measurement</th><th>this host</th><th>fleet "
+			      "median</th><th>change</th><th>robust z</th></tr>\n", o);
+			for (size_t k = 0; k < h->nflags && k < TABLE_FLAGS; k++) {
+				const struct fleet_flag *fl = &h->flags[k];
+				const struct fleet_meas *m = &f->meas[fl->meas];
+
+				fputs("<tr><td>", o);
+				report_html_escape(o, m->key);
+				fprintf(o, "</td><td class=\"num\">%s ", report_num(fl->value, b1, 32));
+				report_html_escape(o, m->unit);
+				fprintf(o, "</td><td class=\"num\">%s ", report_num(m->median, b2, 32));
+				report_html_escape(o, m->unit);
+				fprintf(o, "</td><td class=\"num %s\">%+.1f%%</td><td class=\"num\">"
+					"%+.1f</td></tr>\n", fl->worse ? "v-worse" : "v-better",
+					100 * fl->change, fl->z);
+			}
+			fputs("</table>\n", o);
+			if (h->nflags > TABLE_FLAGS)
+				fprintf(o, "<p>... and %zu more measurements.</p>\n",
+					h->nflags - TABLE_FLAGS);
+		}
+		if (h->nenv) {
+			fputs("<table class=\"kv\">\n<tr><th>fingerprint key</th><th>this host</th>"
+			      "<th>most hosts</th></tr>\n", o);
+			for (size_t k = 0; k < h->nenv; k++) {
+				fputs("<tr><td><code>", o);
+				report_html_escape(o, h->env[k].key);
+				fputs("</code></td><td>", o);
+				report_html_escape(o, h->env[k].value);
+				fputs("</td><td>", o);
+				report_html_escape(o, h->env[k].fleet_value);
+				fputs("</td></tr>\n", o);
+			}
+			fputs("</table>\n", o);
+		}
+	}
+	fputs("</section>\n", o);
+}
+
+void fleet_write_markdown(const struct fleet *f, FILE *o)
+{
+	char b1[32], b2[32];
+
+	fputs("## Fleet\n\n**", o);
+	headline_to(o, f, report_md_escape);
+	fputs(".**\n\n", o);
+	for (size_t i = 0; i < f->nhosts; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+
+		if (!h->nflags && !h->nenv)
+			continue;
+		fputs("### ", o);
+		report_md_escape(o, h->name);
+		fputs("\n\n", o);
+		if (h->nflags) {
+			fputs("| measurement | this host | fleet median | change | robust z |\n"
+			      "|---|---:|---:|---:|---:|\n", o);
+			for (size_t k = 0; k < h->nflags && k < TABLE_FLAGS; k++) {
+				const struct fleet_flag *fl = &h->flags[k];
+				const struct fleet_meas *m = &f->meas[fl->meas];
+
+				fputs("| ", o);
+				report_md_escape(o, m->key);
+				fprintf(o, " | %s ", report_num(fl->value, b1, 32));
+				report_md_escape(o, m->unit);
+				fprintf(o, " | %s ", report_num(m->median, b2, 32));
+				report_md_escape(o, m->unit);
+				fprintf(o, " | %+.1f%% (%s) | %+.1f |\n", 100 * fl->change,
+					fl->worse ? "worse" : "better", fl->z);
+			}
+			fputs("\n", o);
+		}
+		for (size_t k = 0; k < h->nenv; k++) {
+			fputs("- fingerprint `", o);
+			/* Inside a code span only the backtick matters. */
+			for (const char *s = h->env[k].key; *s; s++)
+				fputc(*s == '`' ? '\'' : *s, o);
+			fputs("`: ", o);
+			report_md_escape(o, h->env[k].value);
+			fputs(" (most hosts: ", o);
+			report_md_escape(o, h->env[k].fleet_value);
+			fputs(")\n", o);
+		}
+		fputs("\n", o);
+	}
+}
+
+json_t *fleet_json(const struct fleet *f)
+{
+	json_t *hosts = json_array(), *outliers = json_array();
+	char *head = fleet_headline(f);
+	json_t *root = json_pack("{s:s?, s:I, s:I, s:f, s:f}", "headline", head,
+				 "hosts_compared", (json_int_t)f->nhosts,
+				 "measurements_compared", (json_int_t)f->nmeas,
+				 "z_threshold", f->z_threshold, "min_effect", f->min_effect);
+
+	free(head);
+	if (!root || !hosts || !outliers)
+		goto nomem;
+	for (size_t i = 0; i < f->nhosts; i++) {
+		const struct fleet_host *h = &f->hosts[i];
+		json_t *flags = json_array(), *env = json_array();
+		json_t *jh = json_pack("{s:s, s:s, s:I, s:o, s:o}", "name", h->name, "file",
+				       h->file, "measurements", (json_int_t)h->nmeas,
+				       "flags", flags, "env", env);
+
+		if (!jh)
+			goto nomem;
+		json_array_append_new(hosts, jh);
+		if (h->nflags || h->nenv)
+			json_array_append_new(outliers, json_string(h->name));
+		for (size_t k = 0; k < h->nflags; k++) {
+			const struct fleet_flag *fl = &h->flags[k];
+			const struct fleet_meas *m = &f->meas[fl->meas];
+
+			json_array_append_new(flags, json_pack(
+				"{s:s, s:s, s:s, s:f, s:f, s:f, s:f, s:b}", "key", m->key,
+				"bench", m->bench, "metric", m->metric, "value", fl->value,
+				"fleet_median", m->median, "change", fl->change, "z", fl->z,
+				"worse", fl->worse));
+		}
+		for (size_t k = 0; k < h->nenv; k++)
+			json_array_append_new(env, json_pack("{s:s, s:s, s:s}", "key",
+				h->env[k].key, "value", h->env[k].value, "fleet_value",
+				h->env[k].fleet_value));
+	}
+	json_object_set_new(root, "hosts", hosts);
+	json_object_set_new(root, "outliers", outliers);
+	return root;
+nomem:
+	json_decref(root);
+	json_decref(hosts);
+	json_decref(outliers);
+	return NULL;
+}
