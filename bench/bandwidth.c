@@ -36,6 +36,7 @@
 #include <strings.h>
 #include "bench.h"
 #include "log.h"
+#include "memsize.h"
 #include "parse.h"
 #include "stream.h"
 #include "team.h"
@@ -437,16 +438,14 @@ static int bw_array_bytes(struct bench_ctx *ctx, uint64_t *out)
 		size -= size % (BW_BLOCK * sizeof(double));
 		if ((rc = bench_check_memory(ctx, 3 * size)) < 0)
 			return rc;
-		if (llc && size < 4 * llc && !ctx->quick)
+		if (!memsize_ok(size, llc, MEMSIZE_BANDWIDTH_FACTOR))
 			bench_warn(ctx, "arrays of %s are smaller than 4x the last-level cache (%s): "
 				   "the figures include cache hits", format_size(size, a, sizeof(a)),
 				   format_size(llc, b, sizeof(b)));
 		*out = size;
 		return 0;
 	}
-	size = llc ? 4 * llc : 256ull << 20;
-	if (size < (16ull << 20))
-		size = 16ull << 20;
+	size = llc ? memsize_default(llc, MEMSIZE_BANDWIDTH_FACTOR, false) : 256ull << 20;
 	budget = mem_available() / 10 * 8 / 3;
 	if (budget && size > budget) {
 		bench_warn(ctx, "arrays of 4x the last-level cache (%s each) do not fit in the memory "
@@ -531,8 +530,10 @@ static const struct bench_opt bw_opts[] = {
 		  "sse2) [default: the widest this CPU has]" },
 	{ .name = "threads", .type = BOPT_INT, .def = NULL, .min = 1, .max = 4096,
 	  .help = "sweep 1..N threads (default: all CPUs of the set; above 16, powers of two)" },
-	{ .name = "size", .type = BOPT_SIZE, .def = NULL, .quick = "64M", .min = 1 << 20,
-	  .help = "bytes per array (three arrays) [default 4x the last-level cache]" },
+	/* No smaller --quick default: quick saves time with fewer samples, never by
+	 * measuring a cache as memory. */
+	{ .name = "size", .type = BOPT_SIZE, .def = NULL, .min = 1 << 20,
+	  .help = "bytes per array (three arrays) [default 4x the last-level cache, also with --quick]" },
 	{ .name = NULL },
 };
 

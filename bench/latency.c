@@ -32,6 +32,7 @@
 #include "bench.h"
 #include "chase.h"
 #include "log.h"
+#include "memsize.h"
 #include "parse.h"
 #include "timer.h"
 
@@ -41,15 +42,6 @@
 static const char *const lat_events[] = {
 	"PAPI_L1_DCM", "PAPI_L2_TCM", "PAPI_L3_TCM", "PAPI_TLB_DM", "perf::PAGE-FAULTS", NULL
 };
-
-static uint64_t pow2_ceil(uint64_t v)
-{
-	uint64_t p = 1;
-
-	while (p < v)
-		p <<= 1;
-	return p;
-}
 
 static uint64_t pow2_floor(uint64_t v)
 {
@@ -352,8 +344,8 @@ static int latency_run(struct bench_ctx *c)
 				llc = 32 << 20;
 			}
 			/* DRAM plateau: 4x the LLC is mostly misses even for a victim-friendly
-			 * replacement policy; --quick stops at 2x. */
-			max = pow2_ceil((c->quick ? 2 : 4) * llc);
+			 * replacement policy; --quick stops at 2x, the rule's minimum. */
+			max = memsize_default(llc, (c->quick ? 1 : 2) * MEMSIZE_LATENCY_FACTOR, true);
 			if (budget && max > budget / 2) {
 				max = pow2_floor(budget / 2);
 				bench_warn(c, "largest footprint limited to %s by available memory",

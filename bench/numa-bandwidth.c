@@ -30,6 +30,7 @@
 #include <strings.h>
 #include "bench.h"
 #include "log.h"
+#include "memsize.h"
 #include "numa-matrix.h"
 #include "parse.h"
 #include "stream.h"
@@ -340,9 +341,8 @@ static int nb_run(struct bench_ctx *c)
 		r.array_bytes = bench_opt_size(c, "size");
 	} else {
 		uint64_t budget = mem_available() / 10 * 8 / 3;
-		r.array_bytes = llc ? 4 * llc : 256ull << 20;
-		if (r.array_bytes < (16ull << 20))
-			r.array_bytes = 16ull << 20;
+		r.array_bytes = llc ? memsize_default(llc, MEMSIZE_BANDWIDTH_FACTOR, false)
+				    : 256ull << 20;
 		if (budget && r.array_bytes > budget) {
 			bench_warn(c, "arrays of 4x the last-level cache do not fit in the memory budget; using %s each",
 				   format_size(budget, a, sizeof(a)));
@@ -354,7 +354,7 @@ static int nb_run(struct bench_ctx *c)
 		return locus_error("bench numa-bandwidth: --size: at least 4 KiB per array"), -EINVAL;
 	if ((rc = bench_check_memory(c, 3 * r.array_bytes)) < 0)
 		return rc;
-	if (llc && r.array_bytes < 4 * llc && !c->quick)
+	if (!memsize_ok(r.array_bytes, llc, MEMSIZE_BANDWIDTH_FACTOR))
 		bench_warn(c, "arrays of %s are smaller than 4x the last-level cache (%s): the figures include cache hits",
 			   format_size(r.array_bytes, a, sizeof(a)), format_size(llc, b, sizeof(b)));
 	rc = numa_matrix_init(c, &r.m);
@@ -388,7 +388,7 @@ static const struct bench_opt nb_opts[] = {
 	  .help = "memory configurations per row: bound to each node (the matrix), interleaved over all nodes, weighted-interleaved (Linux >= 6.9), preferred on each node" },
 	{ .name = "threads", .type = BOPT_INT, .min = 1, .max = 4096,
 	  .help = "threads per row: the first N CPUs of the node (default: all of them)" },
-	{ .name = "size", .type = BOPT_SIZE, .quick = "16M", .min = 4096,
+	{ .name = "size", .type = BOPT_SIZE, .min = 4096,   /* no --quick size: see bandwidth */
 	  .help = "bytes per array (three arrays per cell) [default 4x the last-level cache, at least 16M]" },
 	{ .name = NULL },
 };

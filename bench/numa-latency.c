@@ -29,6 +29,7 @@
 #include "bench.h"
 #include "chase.h"
 #include "log.h"
+#include "memsize.h"
 #include "numa-matrix.h"
 #include "parse.h"
 
@@ -59,19 +60,12 @@ static double *nl_cell(struct nl_run *r, size_t w, int i, int j)
 	return &r->lat[(w * NUMA_MAX_NODES + (size_t)i) * NUMA_MAX_NODES + (size_t)j];
 }
 
-static json_t *nl_labels(unsigned cpu_node, unsigned mem_node, const char *page, const char *window)
+static json_t *nl_labels(const struct nl_run *r, unsigned cpu_node, unsigned mem_node,
+			 const char *page, const char *window)
 {
-	return json_pack("{s:i, s:i, s:s, s:s}", "cpu_node", (int)cpu_node, "mem_node",
-			 (int)mem_node, "page_size", page, "window", window);
-}
-
-static uint64_t pow2_ceil(uint64_t v)
-{
-	uint64_t p = 1;
-
-	while (p < v)
-		p <<= 1;
-	return p;
+	return json_pack("{s:i, s:i, s:s, s:s, s:I}", "cpu_node", (int)cpu_node, "mem_node",
+			 (int)mem_node, "page_size", page, "window", window, "footprint_bytes",
+			 (json_int_t)r->size);
 }
 
 /* One cell: memory of node m.col_node[j] measured from a CPU of m.row_node[i]. */
@@ -110,7 +104,7 @@ static int nl_run_cell(struct nl_run *r, int i, int j, int cpu)
 		size_t group = gp ? gp * NL_BASE_PAGE / r->line : 0;
 		struct chase_point pt = {
 			.metric = "latency",
-			.labels = nl_labels(rn, cn, page, r->windows[w]),
+			.labels = nl_labels(r, rn, cn, page, r->windows[w]),
 			.layout = { .nelem = r->size / r->line, .stride = r->line, .line = r->line,
 				    .group = group ? group : (gp ? 1 : 0), .chains = 1,
 				    .seed = r->seed + (uint64_t)w },
@@ -212,7 +206,7 @@ static int nl_ratios(struct nl_run *r)
 				json_object_set_new(ver, "computed_from",
 					json_string("median latency of this cell / median latency of the row's reference cell"));
 				rc = bench_record(c, "latency_ratio",
-						  nl_labels(rn, cn, r->page_label[i][j], r->windows[w]),
+						  nl_labels(r, rn, cn, r->page_label[i][j], r->windows[w]),
 						  &ratio, 1, ver);
 				if (rc < 0)
 					return rc;
@@ -254,8 +248,9 @@ static int nl_run(struct bench_ctx *c)
 			bench_warn(c, "last-level cache size unknown; assuming 32 MiB");
 			llc = 32 << 20;
 		}
-		/* 4x the LLC: mostly misses even for victim-friendly replacement. */
-		r.size = pow2_ceil(4 * llc);
+		/* 4x the LLC (twice the rule): mostly misses even for victim-friendly
+		 * replacement. */
+		r.size = memsize_default(llc, 2 * MEMSIZE_LATENCY_FACTOR, true);
 		if (budget && r.size > budget / 2) {
 			r.size = budget / 2;
 			bench_warn(c, "footprint limited to %s by available memory",
@@ -265,7 +260,7 @@ static int nl_run(struct bench_ctx *c)
 	r.size -= r.size % NL_BASE_PAGE;
 	if (r.size < NL_BASE_PAGE)
 		return locus_error("bench numa-latency: --size: at least one page (4 KiB)"), -EINVAL;
-	if (llc && r.size < 2 * llc)
+	if (!memsize_ok(r.size, llc, MEMSIZE_LATENCY_FACTOR))
 		bench_warn(c, "footprint %s is less than twice the last-level cache (%s): the matrix includes cache hits, not only memory latency",
 			   format_size(r.size, a, sizeof(a)), format_size(llc, b, sizeof(b)));
 
@@ -313,7 +308,7 @@ out_pool:
 }
 
 static const struct bench_opt nl_opts[] = {
-	{ .name = "size", .type = BOPT_SIZE, .quick = "32M", .min = 4096,
+	{ .name = "size", .type = BOPT_SIZE, .min = 4096,   /* no --quick size: never a cache */
 	  .help = "footprint of each cell's chain; default 4x the last-level cache rounded up to a power of two, within available memory" },
 	{ .name = "window", .type = BOPT_CHOICES, .def = "64",
 	  .choices = "full,1,2,4,8,16,32,64,128,256,512,1024,4096,16384",

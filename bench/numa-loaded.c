@@ -30,6 +30,7 @@
 #include "bench.h"
 #include "chase.h"
 #include "log.h"
+#include "memsize.h"
 #include "numa-matrix.h"
 #include "parse.h"
 #include "stream.h"
@@ -144,10 +145,11 @@ struct ld_run {
 	int traffic_threads;     /* asked; -1 = all the row's other CPUs */
 };
 
-static json_t *ld_labels(unsigned rn, unsigned cn, unsigned delay)
+static json_t *ld_labels(const struct ld_run *r, unsigned rn, unsigned cn, unsigned delay)
 {
-	return json_pack("{s:i, s:i, s:i}", "cpu_node", (int)rn, "mem_node", (int)cn,
-			 "delay", (int)delay);
+	return json_pack("{s:i, s:i, s:i, s:I, s:I}", "cpu_node", (int)rn, "mem_node", (int)cn,
+			 "delay", (int)delay, "footprint_bytes", (json_int_t)r->size,
+			 "traffic_bytes", (json_int_t)r->traffic_size);
 }
 
 /* The number of samples of the measurement just added. */
@@ -239,6 +241,9 @@ static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct team *tea
 	json_object_set_new(base, "traffic_bytes", json_integer((json_int_t)(nt ? r->traffic_size : 0)));
 	json_object_set_new(base, "traffic_memory", tmem ? tmem : json_null());
 	tmem = NULL;
+	/* The data shape a loaded-latency curve needs (MLC's): per delay, one latency and
+	 * one bandwidth measurement with equal labels, sample i of each from one interval. */
+	json_object_set_new(base, "pairing", json_string("sample i of metric latency and sample i of metric bandwidth with the same labels (cpu_node, mem_node, delay) were measured over the same interval"));
 	json_object_set_new(base, "delay_unit", json_string("iterations of an empty loop (about one core cycle each) after each 64-byte line read by a traffic thread (0: the STREAM read kernel at full speed)"));
 
 	for (size_t d = 0; d < r->ndelays && rc >= 0; d++) {
@@ -260,7 +265,7 @@ static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct team *tea
 		json_object_set_new(ver, "loads_per_sample", json_integer((json_int_t)s.cs.loads));
 		json_incref(ver);
 		struct bench_measure bm = {
-			.metric = "latency", .labels = ld_labels(rn, cn, r->delays[d]), .verified = ver,
+			.metric = "latency", .labels = ld_labels(r, rn, cn, r->delays[d]), .verified = ver,
 			.fn = ld_sample, .arg = &s, .events = ld_events,
 			.ops_per_sample = (double)s.cs.loads, .counters_per = "load",
 		};
@@ -289,10 +294,10 @@ static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct team *tea
 		if (nt) {
 			json_t *bv = json_deep_copy(ver);
 			json_object_set_new(bv, "computed_from", json_string("bytes read by the traffic threads during each latency sample / the sample's wall time"));
-			rc = bench_record(c, "bandwidth", ld_labels(rn, cn, r->delays[d]),
+			rc = bench_record(c, "bandwidth", ld_labels(r, rn, cn, r->delays[d]),
 					  s.gbs.v + keep, s.gbs.n - keep, bv);
 		} else {
-			bench_skip(c, ld_labels(rn, cn, r->delays[d]),
+			bench_skip(c, ld_labels(r, rn, cn, r->delays[d]),
 				   "bandwidth: node %u has no CPU in the set besides the chasing one (CPU %d): no traffic threads, the latency is unloaded",
 				   rn, cpu);
 		}
@@ -344,15 +349,6 @@ static int ld_row(struct ld_run *r, int row)
 	return rc;
 }
 
-static uint64_t pow2_ceil(uint64_t v)
-{
-	uint64_t p = 1;
-
-	while (p < v)
-		p <<= 1;
-	return p;
-}
-
 static int ld_run(struct bench_ctx *c)
 {
 	struct ld_run r = { .c = c, .traffic_threads = -1 };
@@ -388,7 +384,7 @@ static int ld_run(struct bench_ctx *c)
 		bench_warn(c, "last-level cache size unknown; assuming 32 MiB");
 		llc = 32 << 20;
 	}
-	def = pow2_ceil(4 * llc);
+	def = memsize_default(llc, MEMSIZE_BANDWIDTH_FACTOR, true);   /* both rules */
 	if (budget && def > budget / 4)
 		def = budget / 4;
 	r.size = bench_opt_str(c, "size") ? bench_opt_size(c, "size") : def;
@@ -399,9 +395,12 @@ static int ld_run(struct bench_ctx *c)
 		return locus_error("bench numa-loaded: --size and --traffic-size: at least 4 KiB"), -EINVAL;
 	if ((rc = bench_check_memory(c, r.size + r.traffic_size)) < 0)
 		return rc;
-	if (r.size < 2 * llc)
+	if (!memsize_ok(r.size, llc, MEMSIZE_LATENCY_FACTOR))
 		bench_warn(c, "chase footprint %s is less than twice the last-level cache (%s): the latencies include cache hits",
 			   format_size(r.size, a, sizeof(a)), format_size(llc, b, sizeof(b)));
+	if (!memsize_ok(r.traffic_size, llc, MEMSIZE_BANDWIDTH_FACTOR))
+		bench_warn(c, "traffic buffer %s is less than 4x the last-level cache (%s): the bandwidth includes cache hits",
+			   format_size(r.traffic_size, a, sizeof(a)), format_size(llc, b, sizeof(b)));
 
 	rc = numa_matrix_init(c, &r.m);
 	if (rc < 0)
@@ -420,14 +419,16 @@ static int ld_run(struct bench_ctx *c)
 }
 
 static const struct bench_opt ld_opts[] = {
-	{ .name = "delays", .type = BOPT_CHOICES, .def = "0,20,50,100,200,500,1000,5000", .quick = "0,200",
+	{ .name = "delays", .type = BOPT_CHOICES, .def = "0,20,50,100,200,500,1000,5000", .quick = "0,50,200,1000,5000",
 	  .choices = "0,5,10,20,50,100,200,500,1000,2000,5000,10000,20000,50000",
 	  .help = "injection delays to sweep: empty-loop iterations (about a core cycle each) after each 64-byte line a traffic thread reads (0 = full speed)" },
 	{ .name = "traffic-threads", .type = BOPT_INT, .min = 0, .max = 4096,
 	  .help = "traffic threads per row (default: every other CPU of the node in the set)" },
-	{ .name = "size", .type = BOPT_SIZE, .quick = "32M", .min = 4096,
+	/* No --quick sizes: quick saves time with fewer samples, never by chasing or
+	 * streaming through a cache. */
+	{ .name = "size", .type = BOPT_SIZE, .min = 4096,
 	  .help = "footprint of the pointer chase; default 4x the last-level cache rounded up to a power of two, within available memory" },
-	{ .name = "traffic-size", .type = BOPT_SIZE, .quick = "32M", .min = 4096,
+	{ .name = "traffic-size", .type = BOPT_SIZE, .min = 4096,
 	  .help = "bytes the traffic threads read, split between them; default as --size" },
 	{ .name = "window", .type = BOPT_CHOICE, .def = "64",
 	  .choices = "full,1,2,4,8,16,32,64,128,256,512,1024,4096,16384",

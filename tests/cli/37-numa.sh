@@ -31,8 +31,8 @@ run "$LOCUS" bench numa-latency --size 256K --window 64,full $FAST -o -
 is_rc 0 "numa-latency --size 256K exits 0"
 L="[m for m in $M if m['metric'] == 'latency']"
 R="[m for m in $M if m['metric'] == 'latency_ratio']"
-json_check "all(set(m['labels']) == {'cpu_node', 'mem_node', 'page_size', 'window'} for m in $M)" \
-	"labels are cpu_node, mem_node, page_size, window"
+json_check "all(set(m['labels']) == {'cpu_node', 'mem_node', 'page_size', 'window', 'footprint_bytes'} for m in $M)" \
+	"labels are cpu_node, mem_node, page_size, window, footprint_bytes"
 json_check "sorted((m['labels']['cpu_node'], m['labels']['mem_node'], m['labels']['window']) for m in $L) == sorted((r, c, w) for r, c in $CELLS for w in ('64', 'full'))" \
 	"one latency per cell (rows: nodes with CPUs, columns: nodes with memory) and window"
 json_check "d['skipped'] == []" "no cell skipped (no invalid placement)"
@@ -109,7 +109,9 @@ run "$LOCUS" bench numa-loaded --size 256K --traffic-size 256K --delays 0,100 $F
 is_rc 0 "numa-loaded exits 0"
 L="[m for m in $M if m['metric'] == 'latency']"
 B="[m for m in $M if m['metric'] == 'bandwidth']"
-json_check "all(set(m['labels']) == {'cpu_node', 'mem_node', 'delay'} for m in $M)" "labels are cpu_node, mem_node, delay"
+json_check "all(set(m['labels']) == {'cpu_node', 'mem_node', 'delay', 'footprint_bytes', 'traffic_bytes'} for m in $M)" "labels are cpu_node, mem_node, delay, footprint_bytes, traffic_bytes"
+json_check "sorted((tuple(sorted(m['labels'].items())), len(m['samples'])) for m in $L if m['labels']['delay'] in [b['labels']['delay'] for b in $B]) == sorted((tuple(sorted(m['labels'].items())), len(m['samples'])) for m in $B) and all('same interval' in m['verified']['pairing'] for m in $M)" \
+	"each bandwidth pairs with the latency of the same labels, sample for sample"
 json_check "all(m['verified']['placement_valid'] is True and m['verified']['mem_node_fraction'] == 1.0 and m['verified']['single_cycle'] is True for m in $M)" \
 	"the chase buffer placement verified 1.0, chain one cycle"
 json_check "all(m['verified']['traffic_memory'] is None if m['verified']['traffic_threads'] == 0 else m['verified']['traffic_memory']['mem_node_fraction'] == 1.0 for m in $M)" \
