@@ -7,6 +7,7 @@
 #include "config.h"
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,18 +27,42 @@ bool locus_quiet(void)
 
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+/* One line, always: a message often quotes what the user or a file gave (a value, a
+ * label, a file name), and a newline, a carriage return or an escape sequence in it
+ * must neither start a second line nor drive the terminal.  Control characters and
+ * DEL are shown as '?'. */
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
+	char *buf = NULL;
+	int n;
+
 	fflush(stdout);
 	fprintf(stderr, "locus: %s", prefix);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&buf, fmt, ap);
+	if (n < 0) {
+		fputs("(out of memory formatting a message)\n", stderr);
+		return;
+	}
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = *c == '\t' ? ' ' : '?';
+	fputs(buf, stderr);
 	fputc('\n', stderr);
+	free(buf);
+}
+
+static unsigned long errors;
+
+unsigned long locus_errors(void)
+{
+	return errors;
 }
 
 int locus_error(const char *fmt, ...)
 {
 	va_list ap;
 
+	errors++;
 	va_start(ap, fmt);
 	vmsg("", fmt, ap);
 	va_end(ap);

@@ -33,6 +33,10 @@ void locus_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Informational message on stderr, suppressed by --quiet. */
 void locus_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* How many errors locus_error() has printed so far (the CLI adds its "Try ... --help"
+ * pointer only when no error line said what was wrong). */
+unsigned long locus_errors(void);
+
 /* --quiet: silences warnings and info (errors are always printed). */
 void locus_set_quiet(bool quiet);
 bool locus_quiet(void);

@@ -329,6 +329,11 @@ int compare_baseline_save(const char *dir, const json_t *result, unsigned keep,
 
 	if (stored)
 		*stored = NULL;
+	/* "" + "/ID" is /ID: never write outside the directory the caller named. */
+	if (!dir || !*dir) {
+		locus_error("baseline: the baseline directory name is empty");
+		return -EINVAL;
+	}
 	if (runs_count(result) > 1)
 		return baseline_save_merged(dir, result, keep, stored, n_runs, dropped);
 	if (keep < 1)

@@ -62,12 +62,19 @@ int plot_parse_formats(const char *s, unsigned *formats)
 				found = true;
 			}
 		if (!found) {
-			locus_error("--format: '%.*s' is not one of svg, png, pdf", (int)len, p);
+			if (len == 0)
+				locus_error("--format: '%s' has an empty item; give one or more of "
+					    "svg, png, pdf, comma-separated", s);
+			else
+				locus_error("--format: '%.*s' is not one of svg, png, pdf", (int)len, p);
 			return -EINVAL;
 		}
 		p += len;
-		if (*p == ',')
-			p++;
+		if (*p == ',' && *++p == '\0') {
+			locus_error("--format: '%s' has an empty item; give one or more of svg, png, "
+				    "pdf, comma-separated", s);
+			return -EINVAL;
+		}
 	}
 	*formats = mask;
 	return 0;

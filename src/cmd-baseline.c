@@ -245,6 +245,14 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	sub = argv[optind];
 	nargs = argc - optind - 1;
+	/* An empty name is not "the current directory": 'save "" r.json' wrote /ID/. */
+	for (int i = optind + 1; i < argc; i++)
+		if (!*argv[i]) {
+			locus_error("baseline: %s: argument %d is empty; give a %s", sub, i - optind,
+				    strcmp(sub, "save") == 0 && i == optind + 2 ? "result file" :
+				    strcmp(sub, "id") == 0 ? "result file" : "baseline directory");
+			return LOCUS_EXIT_USAGE;
+		}
 	if (strcmp(sub, "save") == 0 && nargs == 2)
 		return baseline_save(argv[optind + 1], argv[optind + 2], (unsigned)keep);
 	if (strcmp(sub, "list") == 0 && nargs == 1)

@@ -336,6 +336,25 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 			    "write the JSON with -o FILE");
 		return free(runs), free(curs), LOCUS_EXIT_USAGE;
 	}
+	/* An output that is one of the inputs would be overwritten by the table. */
+	{
+		const char *outs[][2] = { { "-o", out.output }, { "--markdown", out.markdown },
+					  { "--junit", out.junit } };
+		bool clobber = false;
+
+		for (size_t k = 0; k < 3 && !clobber; k++) {
+			for (int i = optind; i < argc && !clobber; i++)
+				clobber = cmd_clobbers("compare", outs[k][0], outs[k][1], argv[i]);
+			for (size_t i = 0; i < n_runs && !clobber; i++)
+				clobber = cmd_clobbers("compare", outs[k][0], outs[k][1], runs[i]);
+			for (size_t i = 0; i < n_curs && !clobber; i++)
+				clobber = cmd_clobbers("compare", outs[k][0], outs[k][1], curs[i]);
+			if (!clobber)
+				clobber = cmd_clobbers("compare", outs[k][0], outs[k][1], out.config_path);
+		}
+		if (clobber)
+			return free(runs), free(curs), LOCUS_EXIT_USAGE;
+	}
 	if (out.config_path) {
 		rc = compare_config_load(out.config_path, &config);
 		if (rc < 0)

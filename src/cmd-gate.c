@@ -39,6 +39,7 @@
 #include "compare-config.h"
 #include "compare-options.h"
 #include "compare-output.h"
+#include "env.h"
 #include "log.h"
 #include "parse.h"
 #include "result.h"
@@ -453,6 +454,26 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 		locus_error("%s: cannot read the baseline: %s", baseline, strerror(errno));
 		return LOCUS_EXIT_USAGE;
 	}
+	/* The baseline is input: refuse a bad one before spending minutes measuring.
+	 * Loaded here with this machine's fingerprint (the run's is the same); a store
+	 * without a set for this machine is decided after the run, as before. */
+	{
+		struct compare_baseline pre = { 0 };
+		json_t *env = env_fingerprint();
+		int e = env ? compare_baseline_load(baseline, env, &pre) : -ENOMEM;
+
+		json_decref(env);
+		compare_baseline_free(&pre);
+		if (e == -EINVAL)
+			return LOCUS_EXIT_USAGE;
+		if (e == -ENOMEM)
+			return LOCUS_EXIT_FAIL;
+	}
+	if (cmd_clobbers("gate", "-o", out.output, baseline) ||
+	    cmd_clobbers("gate", "--markdown", out.markdown, baseline) ||
+	    cmd_clobbers("gate", "--junit", out.junit, baseline) ||
+	    cmd_clobbers("gate", "--keep-result", keep, baseline))
+		return LOCUS_EXIT_USAGE;
 	if (save_keep) {
 		char **ids = NULL;
 		size_t n = 0;

@@ -74,6 +74,12 @@ int complete_main(int argc, char **argv, const struct cmd *cmds, size_t ncmds);
  * a message (static buffer: one call per message). */
 const char *cmd_inert(const char *s);
 
+/* Would writing `out` (an output option's value, named `opt` in the message)
+ * overwrite the input `in`: the same file, or a file inside the input directory `in`
+ * (a baseline store)?  Prints "locus: CMD: OPT 'OUT' would overwrite the input 'IN'"
+ * and returns true; false when they are apart (or `out` is stdout or NULL). */
+bool cmd_clobbers(const char *cmd, const char *opt, const char *out, const char *in);
+
 /* Open an output destination: NULL or "-" is stdout.  Prints "locus: PATH: error" and
  * returns NULL on failure.  cmd_close_output() closes unless stdout and reports write
  * errors (returns 0 or -1). */

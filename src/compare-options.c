@@ -33,6 +33,13 @@ static int set_fail_on(const char *value, struct compare_outputs *out)
 
 	if (!copy)
 		return -ENOMEM;
+	/* strtok_r would skip empty items: "missing," and ",missing" are typos. */
+	if (!*value || *value == ',' || value[strlen(value) - 1] == ',' || strstr(value, ",,")) {
+		locus_error("--fail-on: '%s' has an empty item; allowed: inconclusive, missing "
+			    "(comma-separated)", value);
+		free(copy);
+		return -EINVAL;
+	}
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (strcmp(tok, "inconclusive") == 0) {
 			out->fail_on_inconclusive = true;

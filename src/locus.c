@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cmd.h"
 #include "log.h"
 #include "suggest.h"
@@ -72,8 +73,10 @@ static bool usage_explained;
 
 int cmd_usage_error(const char *cmd)
 {
-	if (!usage_explained)
-		fprintf(stderr, "Try 'locus %s --help'.\n", cmd);
+	/* One line per bad input (README): the pointer to --help only when nothing was
+	 * said yet. */
+	if (!usage_explained && locus_errors() == 0)
+		fprintf(stderr, "locus: %s: bad usage; see 'locus %s --help'\n", cmd, cmd);
 	usage_explained = false;
 	return LOCUS_EXIT_USAGE;
 }
@@ -127,6 +130,77 @@ const char *cmd_inert(const char *s)
 	return buf;
 }
 
+/* The words that followed a common option take_common_options() removed: such a word
+ * must not become an option's value ("compare -o -q a.json b.json" would make a.json
+ * the output and overwrite it). */
+static const char *after_common[64], *common_word[64];
+static size_t n_after_common;
+
+/* The common option that came right before word, or NULL. */
+static const char *follows_common_option(const char *word)
+{
+	for (size_t i = 0; i < n_after_common; i++)
+		if (after_common[i] == word)
+			return common_word[i];
+	return NULL;
+}
+
+static void note_after_common(const char *opt, const char *next)
+{
+	if (n_after_common < sizeof(after_common) / sizeof(after_common[0])) {
+		common_word[n_after_common] = opt;
+		after_common[n_after_common++] = next;
+	}
+}
+
+/* Options whose value names a file or directory: an empty value is refused here, once,
+ * instead of surfacing as "locus: : cannot write". */
+static bool path_option(const char *name, int c)
+{
+	static const char *const names[] = {
+		"output", "markdown", "junit", "config", "before", "after", "baseline",
+		"baseline-run", "current-run", "keep-result", NULL,
+	};
+
+	if (!name)
+		return c == 'o';
+	for (size_t i = 0; names[i]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* After getopt accepted option c with value optarg: is the value usable?  Prints one
+ * line and returns false when not. */
+static bool value_ok(const char *cmd, int c, int idx, const struct option *longopts,
+		     char **argv, int argc)
+{
+	char name[80];
+	const char *long_name = idx >= 0 ? longopts[idx].name : NULL;
+
+	if (!optarg)
+		return true;
+	if (long_name)
+		snprintf(name, sizeof(name), "--%s", long_name);
+	else
+		snprintf(name, sizeof(name), "-%c", c);
+	/* Only a value given as its own word can be the word after a common option. */
+	for (int i = 1; i < argc; i++)
+		if (argv[i] == optarg && follows_common_option(optarg)) {
+			char opt[80];
+
+			snprintf(opt, sizeof(opt), "%s", cmd_inert(follows_common_option(optarg)));
+			locus_error("%s: option '%s' is missing its value: '%s' after it is a common "
+				    "option, not a value; see 'locus %s --help'", cmd, name, opt, cmd);
+			return false;
+		}
+	if (!*optarg && path_option(long_name, c)) {
+		locus_error("%s: option '%s' needs a file name, not an empty string", cmd, name);
+		return false;
+	}
+	return true;
+}
+
 int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
 	       int *longindex)
 {
@@ -144,8 +218,12 @@ int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option
 	c = getopt_long(argc, argv, sopts, longopts, &idx);
 	if (longindex)
 		*longindex = idx;
-	if (c != '?' && c != ':')
-		return c;
+	if (c != '?' && c != ':') {
+		if (c == -1 || value_ok(cmd, c, idx, longopts, argv, argc))
+			return c;
+		usage_explained = true;
+		return '?';
+	}
 	/* The word that failed: getopt has moved optind past it (and past a missing value). */
 	const char *arg = optind - 1 >= prev && optind - 1 < argc ? argv[optind - 1] : "";
 	if (c == ':') {
@@ -166,6 +244,52 @@ int cmd_getopt(int argc, char **argv, const char *shortopts, const struct option
 	}
 	usage_explained = true;
 	return '?';
+}
+
+/* realpath of a path that may not exist yet: its directory's realpath + its name. */
+static char *real_out(const char *path)
+{
+	char *dir = strdup(path), *slash, *rd, *res = NULL;
+	const char *base;
+
+	if (!dir)
+		return NULL;
+	slash = strrchr(dir, '/');
+	if (slash) {
+		*slash = '\0';
+		base = path + (slash - dir) + 1;
+		rd = realpath(*dir ? dir : "/", NULL);
+	} else {
+		base = path;
+		rd = realpath(".", NULL);
+	}
+	if (rd && asprintf(&res, "%s/%s", strcmp(rd, "/") ? rd : "", base) < 0)
+		res = NULL;
+	free(rd);
+	free(dir);
+	return res;
+}
+
+bool cmd_clobbers(const char *cmd, const char *opt, const char *out, const char *in)
+{
+	struct stat so, si;
+	char *ro, *ri;
+	bool hit = false;
+
+	if (!out || !in || strcmp(out, "-") == 0 || stat(in, &si) < 0)
+		return false;
+	if (stat(out, &so) == 0 && so.st_dev == si.st_dev && so.st_ino == si.st_ino) {
+		hit = true;
+	} else if (S_ISDIR(si.st_mode) && (ro = real_out(out))) {
+		ri = realpath(in, NULL);
+		hit = ri && strncmp(ro, ri, strlen(ri)) == 0 && ro[strlen(ri)] == '/';
+		free(ri);
+		free(ro);
+	}
+	if (hit)
+		locus_error("%s: %s '%s' would overwrite the input '%s'; write the output "
+			    "somewhere else", cmd, opt, cmd_inert(out), in);
+	return hit;
 }
 
 FILE *cmd_open_output(const char *path)
@@ -268,6 +392,8 @@ static int take_common_options(int argc, char **argv, struct cmd_ctx *ctx, bool 
 		}
 		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			*quiet = true;
+			if (i + 1 < argc)
+				note_after_common(a, argv[i + 1]);
 			continue;
 		}
 		if (strncmp(a, "--sysroot", 9) == 0 && (a[9] == '\0' || a[9] == '=')) {
@@ -289,6 +415,9 @@ static int take_common_options(int argc, char **argv, struct cmd_ctx *ctx, bool 
 			return locus_error("%s: missing argument", name);
 		if (!**slot)
 			return locus_error("%s: empty argument", name);
+		if (i + 1 < argc)
+			note_after_common(a, argv[i + 1]);
+		continue;
 	}
 	argv[out] = NULL;
 	return out;
@@ -342,8 +471,19 @@ int main(int argc, char **argv)
 		return LOCUS_EXIT_USAGE;
 	}
 
-	if (ctx.sysroot)
+	if (ctx.sysroot) {
+		struct stat st;
+		int e = stat(ctx.sysroot, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+
+		/* Every command reads through the sysroot: a missing one would quietly
+		 * read nothing (topo, env said rc 0 with an empty machine). */
+		if (e) {
+			locus_error("--sysroot: '%s': %s; give the root of a tree holding proc/ "
+				    "and sys/", cmd_inert(ctx.sysroot), strerror(e));
+			return LOCUS_EXIT_USAGE;
+		}
 		sysfs_set_root(ctx.sysroot);
+	}
 	if (ctx.topology_spec && !(cmd->flags & CMD_NEEDS_TOPO)) {
 		locus_error("%s: --topology does not apply to this command", cmd->name);
 		return LOCUS_EXIT_USAGE;
