@@ -543,6 +543,19 @@ static const struct bench_metric bw_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure bw_figures[] = {
+	{ .kind = BFIG_BARS, .metric = "bandwidth", .x = "kernel", .series = "threads",
+	  .panel = "stores",
+	  .title = "Memory bandwidth per kernel and thread count", .xlabel = "kernel",
+	  .ylabel = "bandwidth",
+	  .caption = "Median sustained bandwidth per kernel (bars grouped by thread count), "
+		"with 95% CI; bytes are counted without the write-allocate traffic. One "
+		"figure per store kind. Where more threads stop helping, the memory "
+		"system is the limit, not the cores." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_bandwidth_info = {
 	.name = "bandwidth",
 	.summary = "STREAM-style memory bandwidth: read, write, copy, scale, add, triad; regular and nt stores",
@@ -555,5 +568,12 @@ const struct bench_info bench_bandwidth_info = {
 		"read-for-ownership of each destination line that regular stores cause.",
 	.opts = bw_opts,
 	.metrics = bw_metrics,
+	.headline = "bandwidth",
+	.figures = bw_figures,
+	.explain = "STREAM-style kernels (read, write, copy, scale, add, triad) sweep arrays "
+		"much larger than the last-level cache with pinned threads that "
+		"first-touch their own part. Bandwidth grows with threads until the "
+		"memory controllers saturate; non-temporal stores avoid the "
+		"read-for-ownership traffic of regular stores.",
 	.run = bw_run,
 };

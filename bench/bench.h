@@ -53,14 +53,56 @@ struct bench_metric {
 	bool higher_is_better;
 };
 
+/*
+ * How a report shows a bench: one figure.  The descriptor carries these and the result
+ * file carries them too ("benches": {NAME: {..., "figures": [...]}}, lib/result.h), so
+ * `locus report` draws any result, from this version of locus or another, without a
+ * table of bench names of its own.  Strings are plain words (the report escapes them).
+ */
+enum bench_fig_kind {
+	BFIG_END = 0,  /* terminates the list */
+	BFIG_LINES,    /* metric against the numeric label x, one line per series */
+	BFIG_BARS,     /* grouped bars: categories from label x, one bar per series */
+	BFIG_MATRIX,   /* node x node matrix: rows from label `rows`, columns from label x */
+	BFIG_CURVE,    /* metric (y) against metric x of the same labels, one curve per series
+			* (MLC's loaded latency: latency against bandwidth, points = delays) */
+};
+
+struct bench_figure {
+	enum bench_fig_kind kind;
+	const char *metric;     /* the metric drawn (y; the cells of a matrix) */
+	const char *x;          /* LINES: numeric label; BARS: category label; MATRIX: column
+				 * label; CURVE: the metric on x */
+	const char *rows;       /* MATRIX: row label */
+	const char *series;     /* labels naming the series, comma-separated; NULL = every
+				 * label that varies */
+	const char *panel;      /* a label splitting the figure into one per value (small
+				 * multiples), or NULL */
+	const char *filter;     /* "key=value": only measurements with that label value */
+	bool logy;              /* y on a log scale (values spanning decades) */
+	bool cache_markers;     /* the topology's cache sizes as vertical markers */
+	const char *knee_metric, *knee_label; /* detected knees (bytes) drawn as markers */
+	const char *bar_note;   /* BARS: a counter written above each bar when measured */
+	const char *title, *xlabel, *ylabel, *caption;
+};
+
 struct bench_ctx;
 
 struct bench_info {
 	const char *name;
 	const char *summary;      /* one line for `locus bench list` */
 	const char *description;  /* a paragraph for `locus bench NAME --help`: what it shows */
+	/* Two or three sentences for a report reader: what the bench demonstrates and why
+	 * (the opening of its section; no option names). */
+	const char *explain;
 	const struct bench_opt *opts;       /* terminated by { .name = NULL } */
 	const struct bench_metric *metrics; /* terminated by { .name = NULL } */
+	/* The metric a reader looks at first (before/after reports name it); NULL = the
+	 * first of metrics. */
+	const char *headline;
+	/* How a report shows it: terminated by { .kind = BFIG_END }; NULL = a generic
+	 * figure.  Travels in the result file (bench_describe()). */
+	const struct bench_figure *figures;
 	/* The labels that record a system setting the bench ran under (read from the
 	 * machine, not chosen by an option), NULL-terminated; may be NULL.  E.g.
 	 * overcommit's "mode" (vm.overcommit_memory).  Every measurement carrying one of
@@ -76,6 +118,11 @@ struct bench_info {
 	 * -EPROTO verification failed -> exit 5; other -> exit 1). */
 	int (*run)(struct bench_ctx *ctx);
 };
+
+/* What the result file says about a bench: {summary, description, headline, metrics:
+ * [{name, unit, higher_is_better}], figures: [{kind, metric, x, ...}]} (new reference;
+ * NULL on ENOMEM).  src/cmd-bench.c stores it under the result's "benches". */
+json_t *bench_describe(const struct bench_info *b);
 
 /* The registry, generated from bench/benches.def. */
 extern const struct bench_info *const bench_registry[];

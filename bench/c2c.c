@@ -325,6 +325,20 @@ static const struct bench_metric c2c_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure c2c_figures[] = {
+	{ .kind = BFIG_MATRIX, .metric = "latency", .rows = "cpu_a", .x = "cpu_b",
+	  .title = "Core-to-core latency", .xlabel = "CPU", .ylabel = "one-way latency",
+	  .caption = "Median one-way hand-off latency of a modified cache line between two "
+		"CPUs (rows and columns); CPU 0 is top left." },
+	{ .kind = BFIG_BARS, .metric = "latency", .x = "relation",
+	  .title = "Core-to-core latency by what the CPUs share", .xlabel = "what the two CPUs share",
+	  .ylabel = "one-way latency",
+	  .caption = "Median one-way hand-off latency per relation of the two CPUs, with 95% "
+		"CI." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_c2c_info = {
 	.name = "c2c",
 	.summary = "core-to-core latency: a modified cache line bounced between two CPUs",
@@ -339,6 +353,12 @@ const struct bench_info bench_c2c_info = {
 		"sched_getcpu() and every round trip is checked to have been answered.",
 	.opts = c2c_opts,
 	.metrics = c2c_metrics,
+	.headline = "latency",
+	.figures = c2c_figures,
+	.explain = "Two threads pass a modified cache line back and forth, so each hand-off "
+		"is a cache-to-cache transfer between their cores. The latency depends on "
+		"what the two CPUs share: a core (SMT), an L2, an L3, a NUMA node, or "
+		"nothing but the interconnect.",
 	.supported = c2c_supported,
 	.run = c2c_run,
 };

@@ -663,6 +663,18 @@ static const struct bench_metric fs_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure fs_figures[] = {
+	{ .kind = BFIG_BARS, .metric = "ops_per_sec", .x = "layout", .filter = "scope=aggregate",
+	  .title = "False sharing: counter layout x thread placement", .xlabel = "counter layout",
+	  .ylabel = "increments per second, all threads",
+	  .caption = "Aggregate throughput of threads incrementing their own counters, per "
+		"memory layout and placement, with 95% CI. Packed counters share a cache "
+		"line and lose to padded ones; the shared layout is the true-sharing "
+		"reference." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_falseshare_info = {
 	.name = "falseshare",
 	.summary = "false sharing: per-thread counters packed in one line vs padded, by placement",
@@ -680,6 +692,12 @@ const struct bench_info bench_falseshare_info = {
 		"its thread's count; the workers' context switches and migrations are recorded.",
 	.opts = fs_opts,
 	.metrics = fs_metrics,
+	.headline = "ops_per_sec",
+	.figures = fs_figures,
+	.explain = "Each thread increments its own counter; packed counters sit in one cache "
+		"line, padded ones in separate lines. When the line is shared the cores "
+		"pass it back and forth on every write, so throughput collapses even "
+		"though no data is actually shared.",
 	.supported = fs_supported,
 	.run = fs_run,
 };

@@ -199,6 +199,17 @@ static const struct bench_metric fork_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure fork_figures[] = {
+	{ .kind = BFIG_BARS, .metric = "fork_latency", .x = "page_size", .series = "resident_bytes",
+	  .logy = true,
+	  .title = "fork() latency by page size and resident memory", .xlabel = "page size of the parent's memory",
+	  .ylabel = "fork + exit + wait",
+	  .caption = "Median time of fork() and the child's exit, per page size of the "
+		"parent's resident memory and its size, with 95% CI, on a log scale." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_fork_info = {
 	.name = "fork",
 	.summary = "fork()+exit latency against resident memory with 4K, THP and hugetlb pages",
@@ -212,6 +223,12 @@ const struct bench_info bench_fork_info = {
 		"pool are skipped with the command that reserves pages.",
 	.opts = fork_opts,
 	.metrics = fork_metrics,
+	.headline = "fork_latency",
+	.figures = fork_figures,
+	.explain = "fork() copies the parent's page tables, so its cost grows with the "
+		"memory the parent has resident, and shrinks with larger pages: one "
+		"huge-page entry maps 512 times what a 4 KiB entry maps. The figure shows "
+		"what a fork from a large process costs with each page size.",
 	.supported = NULL,
 	.run = fork_run,
 };

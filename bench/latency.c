@@ -452,6 +452,19 @@ static const struct bench_metric latency_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure latency_figures[] = {
+	{ .kind = BFIG_LINES, .metric = "latency", .x = "footprint_bytes", .logy = true,
+	  .cache_markers = true, .knee_metric = "cache_size", .knee_label = "level",
+	  .title = "Memory latency staircase", .xlabel = "footprint (working set)",
+	  .ylabel = "latency per dependent load",
+	  .caption = "Median latency of a dependent random walk against its footprint, with "
+		"95% CI; grey lines are the cache sizes the topology reports, red lines "
+		"the knees found in the curve. Look for one plateau per cache level and "
+		"the jump to DRAM after the last-level cache." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_latency_info = {
 	.name = "latency",
 	.summary = "load-to-use latency vs footprint: the cache staircase, inferred cache sizes",
@@ -470,6 +483,13 @@ const struct bench_info bench_latency_info = {
 		"/proc/self/smaps; results carry the page size obtained.",
 	.opts = latency_opts,
 	.metrics = latency_metrics,
+	.headline = "latency",
+	.figures = latency_figures,
+	.explain = "A chain of dependent loads over a random cyclic permutation measures the "
+		"true latency of each level of the memory hierarchy, because no load can "
+		"start before the previous one finished. As the footprint outgrows each "
+		"cache the latency steps up, and the steps reveal the effective cache "
+		"sizes and the DRAM latency.",
 	.supported = NULL,
 	.run = latency_run,
 };

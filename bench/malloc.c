@@ -320,6 +320,17 @@ static const struct bench_metric ma_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure ml_figures[] = {
+	{ .kind = BFIG_BARS, .metric = "pair_time", .x = "size_bytes", .series = "threshold",
+	  .title = "malloc + free cost by size and mmap threshold", .xlabel = "allocation size",
+	  .ylabel = "time per malloc/free pair",
+	  .caption = "Median time of one malloc/free pair (touching the block), per allocation "
+		"size and mmap threshold, with 95% CI. Sizes above the threshold go to "
+		"mmap and pay a system call and page faults on every pair." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_malloc_info = {
 	.name = "malloc",
 	.summary = "malloc/free cost and page faults on both sides of glibc's mmap threshold",
@@ -334,6 +345,12 @@ const struct bench_info bench_malloc_info = {
 		"verified with mallinfo2 while a block is held.",
 	.opts = ma_opts,
 	.metrics = ma_metrics,
+	.headline = "pair_time",
+	.figures = ml_figures,
+	.explain = "glibc serves small allocations from its heap and large ones with mmap, "
+		"and the boundary (M_MMAP_THRESHOLD) decides whether each malloc/free "
+		"pair costs a system call and page faults. The bars compare sizes on both "
+		"sides of the threshold, with the default and a raised threshold.",
 	.supported = ma_supported,
 	.run = ma_run,
 };

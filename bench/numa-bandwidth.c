@@ -398,6 +398,16 @@ static const struct bench_metric nb_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure nb_figures[] = {
+	{ .kind = BFIG_MATRIX, .metric = "bandwidth", .rows = "cpu_node", .x = "mem_node",
+	  .filter = "policy=bind", .panel = "kernel",
+	  .title = "NUMA bandwidth matrix", .xlabel = "memory node", .ylabel = "bandwidth",
+	  .caption = "Median bandwidth for each CPU node (rows) and memory node (columns), one "
+		"matrix per kernel; node 0 is top left and the diagonal is local memory." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_numa_bandwidth_info = {
 	.name = "numa-bandwidth",
 	.summary = "NUMA bandwidth matrix: read/copy/triad from the CPUs of node i on memory of node j, and under interleave/preferred",
@@ -413,5 +423,11 @@ const struct bench_info bench_numa_bandwidth_info = {
 		"(bind/preferred) or nodes (interleave), kernel, threads.",
 	.opts = nb_opts,
 	.metrics = nb_metrics,
+	.headline = "bandwidth",
+	.figures = nb_figures,
+	.explain = "Threads on the CPUs of each NUMA node stream through memory bound to "
+		"each node, and through memory interleaved over the nodes. The matrix "
+		"shows how much of the local bandwidth survives across the interconnect, "
+		"and whether interleaving helps a bandwidth-bound job.",
 	.run = nb_run,
 };

@@ -330,6 +330,16 @@ static const struct bench_metric nl_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure nl_figures[] = {
+	{ .kind = BFIG_MATRIX, .metric = "latency", .rows = "cpu_node", .x = "mem_node",
+	  .title = "NUMA latency matrix", .xlabel = "memory node", .ylabel = "latency",
+	  .caption = "Median dependent-load latency for each CPU node (rows) and memory node "
+		"(columns); node 0 is top left and the diagonal is local memory. The "
+		"off-diagonal cells are the cost of remote memory." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_numa_latency_info = {
 	.name = "numa-latency",
 	.summary = "NUMA latency matrix: CPUs of node i chasing pointers in memory bound to node j",
@@ -346,5 +356,11 @@ const struct bench_info bench_numa_latency_info = {
 		"latency; --cpunodebind / --membind restrict the rows / columns.",
 	.opts = nl_opts,
 	.metrics = nl_metrics,
+	.headline = "latency",
+	.figures = nl_figures,
+	.explain = "A pointer chase runs on the CPUs of each NUMA node over memory bound to "
+		"each node, so every cell of the matrix is one (CPU node, memory node) "
+		"pair. The diagonal is local memory; the off-diagonal cells show what a "
+		"remote access costs, which SLIT distances only estimate.",
 	.run = nl_run,
 };

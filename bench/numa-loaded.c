@@ -446,6 +446,18 @@ static const struct bench_metric ld_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure nld_figures[] = {
+	{ .kind = BFIG_CURVE, .metric = "latency", .x = "bandwidth", .series = "cpu_node,mem_node",
+	  .title = "Loaded latency: latency against bandwidth", .xlabel = "traffic bandwidth",
+	  .ylabel = "latency under load",
+	  .caption = "Median chase latency against the traffic bandwidth achieved at each "
+		"injection delay, one curve per (CPU node, memory node) pair. Where the "
+		"curve turns up, the memory system is near saturation: latency-sensitive "
+		"work should stay below that bandwidth." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_numa_loaded_info = {
 	.name = "numa-loaded",
 	.summary = "loaded latency: pointer-chase latency vs traffic bandwidth per NUMA node pair, over an injection-delay sweep",
@@ -461,5 +473,12 @@ const struct bench_info bench_numa_loaded_info = {
 		"unloaded latency.  Labels cpu_node, mem_node, delay.",
 	.opts = ld_opts,
 	.metrics = ld_metrics,
+	.headline = "latency",
+	.figures = nld_figures,
+	.explain = "A pointer chase measures latency while other threads generate memory "
+		"traffic at a rate set by an injection delay, for each pair of CPU node "
+		"and memory node. Plotting latency against the bandwidth achieved gives "
+		"Intel MLC's loaded-latency curve: flat while the memory system has "
+		"headroom, then a steep climb near its limit.",
 	.run = ld_run,
 };

@@ -306,6 +306,16 @@ static const struct bench_metric oc_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure oc_figures[] = {
+	{ .kind = BFIG_BARS, .metric = "bytes", .x = "kind", .series = "mode", .logy = true,
+	  .title = "Largest mapping and total commit allowed", .xlabel = "what was measured",
+	  .ylabel = "bytes allowed",
+	  .caption = "The largest single anonymous mapping and the total commit the kernel "
+		"allowed under each vm.overcommit_memory mode, on a log scale." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_overcommit_info = {
 	.name = "overcommit",
 	.summary = "largest anonymous mapping and total commit allowed under vm.overcommit_*",
@@ -321,6 +331,12 @@ const struct bench_info bench_overcommit_info = {
 		"the remaining commit for an instant.",
 	.opts = oc_opts,
 	.metrics = oc_metrics,
+	.headline = "bytes",
+	.figures = oc_figures,
+	.explain = "The kernel decides how much anonymous memory a process may map from "
+		"vm.overcommit_memory and its ratio or byte limit. The bench finds the "
+		"largest single mapping and the total commit allowed, which is what a "
+		"service's memory reservation can count on.",
 	.setting_labels = oc_setting_labels,
 	.supported = NULL,
 	.run = oc_run,

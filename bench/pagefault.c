@@ -385,6 +385,24 @@ static const struct bench_metric pf_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure pf_figures[] = {
+	{ .kind = BFIG_BARS, .metric = "gib_time", .x = "page_size", .series = "touch", .logy = true,
+	  .title = "Cost of touching 1 GiB, per page size", .xlabel = "page size",
+	  .ylabel = "time per GiB touched",
+	  .caption = "Median time to touch one GiB for the first time (page faults: allocate "
+		"and zero) and a second time (no faults), per page size, with 95% CI, on "
+		"a log scale. Per GiB, fewer and larger pages win: this is the figure to "
+		"compare page sizes on." },
+	{ .kind = BFIG_BARS, .metric = "minor_faults", .x = "page_size", .series = "touch",
+	  .filter = "touch=first", .logy = true,
+	  .title = "Page faults per GiB touched", .xlabel = "page size",
+	  .ylabel = "minor faults per GiB",
+	  .caption = "Minor faults taken to touch one GiB for the first time, per page size, "
+		"on a log scale: 262144 with 4 KiB pages, 512 with 2 MiB pages." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_pagefault_info = {
 	.name = "pagefault",
 	.summary = "first-touch cost (page faults) with 4K, THP, 2M and 1G pages; second touch for contrast",
@@ -402,6 +420,13 @@ const struct bench_info bench_pagefault_info = {
 		"with an empty pool are skipped with the command that reserves pages.",
 	.opts = pf_opts,
 	.metrics = pf_metrics,
+	.headline = "gib_time",
+	.figures = pf_figures,
+	.explain = "Touching freshly mapped memory makes the kernel allocate and zero a page "
+		"at each first touch: the cost depends on how many faults it takes, so "
+		"huge pages (one fault per 2 MiB) are far cheaper per GiB than 4 KiB "
+		"pages. The second touch of the same memory shows what access costs once "
+		"no fault is left.",
 	.supported = NULL,
 	.run = pf_run,
 };

@@ -1023,6 +1023,16 @@ static const struct bench_metric rc_metrics[] = {
 
 static const char *const rc_setting_labels[] = { "swappiness", NULL };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure rc_figures[] = {
+	{ .kind = BFIG_BARS, .metric = "access_p99", .x = "swappiness",
+	  .title = "Access latency under reclaim by swappiness", .xlabel = "vm.swappiness",
+	  .ylabel = "99th percentile access time per chunk",
+	  .caption = "99th percentile time to access one chunk of the working set while the "
+		"cgroup reclaims, per vm.swappiness, with 95% CI." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_reclaim_info = {
 	.name = "reclaim",
 	.summary = "allocation/access latency and swap-outs vs file reclaim under a cgroup v2 memory.max",
@@ -1048,6 +1058,12 @@ const struct bench_info bench_reclaim_info = {
 		"memory controller, no --sysroot; otherwise skipped with the reason.",
 	.opts = rc_opts,
 	.metrics = rc_metrics,
+	.headline = "access_p99",
+	.figures = rc_figures,
+	.explain = "A process runs in a cgroup whose memory.max is below its working set, so "
+		"the kernel must reclaim: drop file pages or swap out anonymous ones, "
+		"which vm.swappiness balances. Allocation and access latencies, swap-outs "
+		"and refaults show what that choice costs the process.",
 	.setting_labels = rc_setting_labels,
 	.supported = NULL,
 	.run = rc_run,

@@ -439,6 +439,17 @@ static const struct bench_metric rowcol_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure rc_figures[] = {
+	{ .kind = BFIG_LINES, .metric = "time_per_element", .x = "n", .series = "order",
+	  .title = "Row-major vs column-major traversal", .xlabel = "matrix side N (elements)",
+	  .ylabel = "time per element",
+	  .caption = "Median time per element for each traversal order against the matrix "
+		"side, with 95% CI. Column order falls behind once a column of cache "
+		"lines no longer fits in the cache; tiling recovers row-order speed." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_rowcol_info = {
 	.name = "rowcol",
 	.summary = "sum an N×N matrix in row-major, column-major and tiled order, N from L1 to ≫ LLC",
@@ -452,6 +463,12 @@ const struct bench_info bench_rowcol_info = {
 		"Counters: L1/L2/L3 and data-TLB misses per element.",
 	.opts = rowcol_opts,
 	.metrics = rowcol_metrics,
+	.headline = "time_per_element",
+	.figures = rc_figures,
+	.explain = "The same N x N matrix is summed in row order (sequential addresses), "
+		"column order (a stride of one row per access) and in tiles. The gap "
+		"between the curves is the cost of using one element per cache line "
+		"fetched instead of all of them.",
 	.supported = NULL,
 	.run = rowcol_run,
 };

@@ -372,6 +372,18 @@ static const struct bench_metric tlb_metrics[] = {
 	{ .name = NULL },
 };
 
+/* How a report shows it (bench.h struct bench_figure; carried in the result file). */
+static const struct bench_figure tlb_figures[] = {
+	{ .kind = BFIG_LINES, .metric = "latency", .x = "footprint_bytes", .series = "page_size,chain",
+	  .logy = true, .knee_metric = "tlb_reach", .knee_label = "page_size",
+	  .title = "TLB reach per page size", .xlabel = "footprint (working set)",
+	  .ylabel = "latency per dependent load",
+	  .caption = "Latency against footprint, one curve per page size and chain; red lines "
+		"mark the detected TLB reach. Larger pages push the knee to the right: "
+		"the same number of TLB entries covers more memory." },
+	{ .kind = BFIG_END },
+};
+
 const struct bench_info bench_tlb_info = {
 	.name = "tlb",
 	.summary = "TLB reach: access latency vs working set for 4K, THP, 2M and 1G pages",
@@ -389,6 +401,13 @@ const struct bench_info bench_tlb_info = {
 		"pages; --reserve-hugepages (root) reserves them and gives them back.",
 	.opts = tlb_opts,
 	.metrics = tlb_metrics,
+	.headline = "latency",
+	.figures = tlb_figures,
+	.explain = "The same random walks run over memory backed by 4 KiB pages, transparent "
+		"huge pages and hugetlb pages, once touching one line per page and once "
+		"every line of each page. Where the page-stride chain slows down while "
+		"the all-lines chain does not, the TLB has run out of entries: that "
+		"footprint is the TLB reach for the page size.",
 	.supported = NULL,
 	.run = tlb_run,
 };

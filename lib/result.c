@@ -289,6 +289,71 @@ static int check_measurement(const char *path, size_t i, json_t *m)
 	return 0;
 }
 
+/* The optional "benches" object: what each bench is and how a report shows it
+ * (bench_describe() in bench/registry.c).  Readers rely on the types below; keys they
+ * do not know (a newer locus) are allowed and ignored. */
+static int check_benches(const char *path, json_t *bs)
+{
+	static const char *const str_keys[] = { "summary", "description", "explain", "headline",
+						 NULL };
+	static const char *const fig_str[] = {
+		"metric", "x", "rows", "series", "panel", "filter", "knee_metric", "knee_label",
+		"bar_note", "title", "xlabel", "ylabel", "caption", NULL
+	};
+	static const char *const kinds[] = { "lines", "bars", "matrix", "curve", NULL };
+	const char *name, *k;
+	json_t *d, *f, *v, *b;
+	size_t i;
+
+	if (!bs)
+		return 0;
+	if (!json_is_object(bs))
+		return bad(path, "field 'benches' is not an object (bench name -> description)");
+	json_object_foreach(bs, name, d) {
+		if (!json_is_object(d))
+			return bad(path, "benches.%s is not an object", name);
+		for (i = 0; str_keys[i]; i++) {
+			v = json_object_get(d, str_keys[i]);
+			if (v && !json_is_string(v))
+				return bad(path, "benches.%s.%s is not a string", name, str_keys[i]);
+		}
+		v = json_object_get(d, "metrics");
+		if (v && !json_is_array(v))
+			return bad(path, "benches.%s.metrics is not an array", name);
+		v = json_object_get(d, "figures");
+		if (v && !json_is_array(v))
+			return bad(path, "benches.%s.figures is not an array", name);
+		json_array_foreach(v, i, f) {
+			const char *kind = json_string_value(json_object_get(f, "kind"));
+			bool known = false;
+
+			if (!json_is_object(f))
+				return bad(path, "benches.%s.figures[%zu] is not an object", name, i);
+			for (size_t j = 0; kind && kinds[j]; j++)
+				known |= strcmp(kind, kinds[j]) == 0;
+			if (!known)
+				return bad(path, "benches.%s.figures[%zu].kind: '%s' is not one of "
+					   "lines, bars, matrix, curve", name, i, kind ? kind : "(absent)");
+			for (size_t j = 0; fig_str[j]; j++) {
+				json_t *s = json_object_get(f, fig_str[j]);
+
+				if (s && !json_is_string(s))
+					return bad(path, "benches.%s.figures[%zu].%s is not a string",
+						   name, i, fig_str[j]);
+			}
+			json_object_foreach(f, k, b)
+				if ((!strcmp(k, "logy") || !strcmp(k, "cache_markers")) &&
+				    !json_is_boolean(b))
+					return bad(path, "benches.%s.figures[%zu].%s is not a boolean",
+						   name, i, k);
+			if (!json_is_string(json_object_get(f, "metric")))
+				return bad(path, "benches.%s.figures[%zu]: missing field 'metric'",
+					   name, i);
+		}
+	}
+	return 0;
+}
+
 json_t *result_load(const char *path)
 {
 	json_error_t err;
@@ -340,6 +405,8 @@ json_t *result_load(const char *path)
 			goto fail;
 		}
 	}
+	if (check_benches(path, json_object_get(r, "benches")) < 0)
+		goto fail;
 	for (const char *const *k = (const char *const[]){ "skipped", "warnings", NULL }; *k; k++) {
 		v = json_object_get(r, *k);
 		if (v && !json_is_array(v)) {

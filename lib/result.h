@@ -5,7 +5,13 @@
  *     "topology": {...}, "created": "ISO-8601 UTC",
  *     "measurements": [ { bench, metric, unit, higher_is_better, labels, samples,
  *                         summary, verified, counters, counters_unavailable, repeat } ],
- *     "skipped": [ { bench, labels, reason } ], "warnings": [ "..." ] }
+ *     "skipped": [ { bench, labels, reason } ], "warnings": [ "..." ],
+ *     "benches": { NAME: { summary, description, headline, metrics: [...],
+ *                          figures: [ { kind, metric, x, ... } ] } } }
+ *
+ * "benches" (optional; files before it still load) is what each bench is and how a
+ * report shows it, from the bench's descriptor (bench/bench.h struct bench_figure):
+ * the report renders a file from any locus version without a table of bench names.
  *
  * One flat list of measurements, each keyed by (bench, metric, labels): that key is what
  * comparison matches on, so labels hold every parameter that makes a measurement a

@@ -31,6 +31,7 @@ static const char css[] =
 	"figcaption{font-size:.9em;color:#444;margin-top:.4em}\n"
 	".explain{font-size:1.02em}\n"
 	".note{color:#8a5a00}\n.skip{color:#555}\n.missing{color:#a00}\n"
+	".fignote{border-left:3px solid #bbb;padding-left:.6em;color:#333}\n"
 	".v-worse{color:#b00;font-weight:bold}\n.v-better{color:#070;font-weight:bold}\n"
 	".v-unsure{color:#8a5a00}\n"
 	"code{background:#f4f4f4;padding:0 .2em}\n"
@@ -249,13 +250,13 @@ static void bench_notes(FILE *o, const struct report_bench *b)
 	fputs("<h3>Skips and warnings</h3>\n<ul>\n", o);
 	for (size_t i = 0; i < b->nskips; i++) {
 		json_t *s = b->skips[i];
-		char *lt = report_json_text(json_object_get(s, "labels"));
+		char *lt = report_labels_text(NULL, s, NULL);
 
 		fputs("<li class=\"skip\">skipped", o);
-		if (lt && strcmp(lt, "{}")) {
-			fputs(" <code>", o);
+		if (lt && *lt) {
+			fputs(" (", o);
 			E(lt);
-			fputs("</code>", o);
+			fputs(")", o);
 		}
 		fputs(": ", o);
 		E(json_string_value(json_object_get(s, "reason")));
@@ -476,6 +477,11 @@ int report_write_html(const struct report *r, const char *path, const char *figd
 		fputs("</p>\n", o);
 		for (size_t k = 0; k < b->nfigs; k++)
 			figure(o, r, &b->figs[k], figdir, idx++);
+		for (size_t k = 0; k < b->nfig_notes; k++) {
+			fputs("<p class=\"fignote\">", o);
+			E(b->fig_notes[k]);
+			fputs("</p>\n", o);
+		}
 		side_by_side(o, r, b);
 		if (b->n)
 			bench_table(o, b);

@@ -170,6 +170,10 @@ int report_write_markdown(const struct report *r, const char *path, const char *
 				fprintf(o, " (not drawn: the gnuplot script is %s/%s.gp)", figrel, f->name);
 			fputs("*\n\n", o);
 		}
+		for (size_t k = 0; k < b->nfig_notes; k++) {
+			md(o, b->fig_notes[k]);
+			fputs("\n\n", o);
+		}
 		if (common && *common) {
 			fputs("Same for every row: ", o);
 			md(o, common);
@@ -233,10 +237,14 @@ int report_write_markdown(const struct report *r, const char *path, const char *
 		if (b->nskips || b->nnotes)
 			fputs("\n### Skips and warnings\n\n", o);
 		for (size_t k = 0; k < b->nskips; k++) {
-			char *lt = report_json_text(json_object_get(b->skips[k], "labels"));
+			char *lt = report_labels_text(NULL, b->skips[k], NULL);
 
-			fputs("- skipped ", o);
-			md(o, lt);
+			fputs("- skipped", o);
+			if (lt && *lt) {
+				fputs(" (", o);
+				md(o, lt);
+				fputs(")", o);
+			}
 			fputs(": ", o);
 			md(o, json_string_value(json_object_get(b->skips[k], "reason")));
 			fputc('\n', o);

@@ -225,6 +225,8 @@ struct plot_figure *plot_figure_new(enum plot_kind kind, const char *name, const
 	if (!f)
 		return NULL;
 	f->kind = kind;
+	f->ymin = NAN;
+	f->ymax = NAN;
 	f->yscale = 1.0;
 	f->name = xstrdup(name);
 	f->title = xstrdup(title);
@@ -693,20 +695,26 @@ static void markers(FILE *o, const struct plot_figure *f)
 	}
 }
 
-static void terminal(FILE *o, unsigned fmt, const struct plot_caps *caps)
+static void terminal(FILE *o, const struct plot_figure *f, unsigned fmt,
+		     const struct plot_caps *caps)
 {
+	int w = f->width > 0 ? f->width : 900, h = f->height > 0 ? f->height : 480;
+
 	switch (fmt) {
 	case PLOT_SVG:
-		fputs("set terminal svg size 900,480 noenhanced font 'sans,11' background '#ffffff'\n", o);
+		fprintf(o, "set terminal svg size %d,%d noenhanced font 'sans,11' background '#ffffff'\n", w, h);
 		break;
 	case PLOT_PNG:
 		if (caps && caps->png_gd)
-			fputs("set terminal png size 1200,640 noenhanced background '#ffffff'\n", o);
+			fprintf(o, "set terminal png size %d,%d noenhanced background '#ffffff'\n",
+				w * 4 / 3, h * 4 / 3);
 		else
-			fputs("set terminal pngcairo size 1200,640 noenhanced font 'sans,11' background '#ffffff'\n", o);
+			fprintf(o, "set terminal pngcairo size %d,%d noenhanced font 'sans,11' background '#ffffff'\n",
+				w * 4 / 3, h * 4 / 3);
 		break;
 	case PLOT_PDF:
-		fputs("set terminal pdfcairo size 9in,4.8in noenhanced font 'sans,10'\n", o);
+		fprintf(o, "set terminal pdfcairo size %.2fin,%.2fin noenhanced font 'sans,10'\n",
+			w / 100.0, h / 100.0);
 		break;
 	}
 }
@@ -744,6 +752,21 @@ static void bar_notes(FILE *o, const struct plot_figure *f)
 		}
 }
 
+/* The y range: explicit bounds where the figure sets them (clipped error bars, a log
+ * axis starting below the smallest bar), else from 0 (linear) or the data (log). */
+static void y_range(FILE *o, const struct plot_figure *f, bool from_zero)
+{
+	char lo[40] = "*", hi[40] = "*";
+
+	if (isfinite(f->ymin))
+		snprintf(lo, sizeof(lo), "%.9g", f->ymin);
+	else if (from_zero)
+		snprintf(lo, sizeof(lo), "0");
+	if (isfinite(f->ymax))
+		snprintf(hi, sizeof(hi), "%.9g", f->ymax);
+	fprintf(o, "set yrange [%s:%s]\n", lo, hi);
+}
+
 static void write_plot_cmd(FILE *o, const struct plot_figure *f, const char *src);
 
 /* The whole script, reading the data from src ("'NAME.dat'" or "$data"). */
@@ -768,15 +791,17 @@ static void write_script(FILE *o, const struct plot_figure *f, const char *src,
 			fprintf(o, "set logscale x %d\n", f->xbytes ? 2 : 10);
 		if (f->logy)
 			fputs("set logscale y\n", o);
-		else
-			fputs("set yrange [0:*]\n", o);
+		y_range(o, f, !f->logy);
 		x_axis(o, f);
 		markers(o, f);
 		break;
 	case PLOT_BARS:
 		fputs("set style data histogram\nset style histogram errorbars gap 1 lw 1\n"
-		      "set style fill solid 0.75 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
+		      "set style fill solid 0.75 border -1\nset boxwidth 0.9\n"
 		      "set xtics scale 0\n", o);
+		if (f->logy)
+			fputs("set logscale y\n", o);
+		y_range(o, f, !f->logy);
 		if (f->ncats > 5)
 			fputs("set xtics rotate by -30\n", o);
 		tics(o, "xtics", f->cats, f->ncats);
@@ -788,8 +813,10 @@ static void write_script(FILE *o, const struct plot_figure *f, const char *src,
 		gq(o, f->ylabel);
 		fputs("\nset ylabel ", o);
 		gq(o, f->rowlabel ? f->rowlabel : "CPU node");
-		fprintf(o, "\nset xrange [-0.5:%zu.5]\nset yrange [-0.5:%zu.5]\n",
+		/* Row 0 at the top: node 0 top left, the diagonal running down to the right. */
+		fprintf(o, "\nset xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\n",
 			f->ncats ? f->ncats - 1 : 0, f->nrows ? f->nrows - 1 : 0);
+		fputs("set size ratio -1\n", o);
 		tics(o, "xtics", f->cats, f->ncats);
 		tics(o, "ytics", f->rows, f->nrows);
 		break;
@@ -801,7 +828,7 @@ static void write_script(FILE *o, const struct plot_figure *f, const char *src,
 			continue;
 		/* The terminal comes before the first plot: gnuplot's default terminal
 		 * may try to open a window. */
-		terminal(o, fmt, caps);
+		terminal(o, f, fmt, caps);
 		fprintf(o, "set output '%s.%s'\n", f->name, formats_tab[i].name);
 		if (first)
 			write_plot_cmd(o, f, src);
@@ -836,7 +863,8 @@ static void write_plot_cmd(FILE *o, const struct plot_figure *f, const char *src
 		 * drew nothing for the 1x1 matrices of a one-node machine. */
 		fprintf(o, "%s using 1:2:(0.5):(0.5):3 with boxxyerror fs solid 1.0 noborder "
 			"lc palette, \\\n     %s using 1:2:(strcol(3) eq 'NaN' ? "
-			"'' : sprintf('%%.3g', $3)) with labels font ',10'", src, src);
+			"'' : sprintf('%s', $3)) with labels font ',11'", src, src,
+			f->cellfmt[0] ? f->cellfmt : "%.3g");
 		break;
 	}
 	fputc('\n', o);

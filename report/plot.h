@@ -52,7 +52,8 @@ const char *plot_format_missing(const struct plot_caps *caps, unsigned format);
 enum plot_kind {
 	PLOT_LINES,    /* y against numeric x, one line per series, CI error bars */
 	PLOT_BARS,     /* grouped bars: categories on x, one bar per series, CI error bars */
-	PLOT_HEATMAP,  /* cells (column, row) -> value, annotated with the value */
+	PLOT_HEATMAP,  /* cells (column, row) -> value, annotated with the value; row 0 at
+			* the top (node 0 top left, as numactl and MLC print matrices) */
 };
 
 struct plot_point {
@@ -95,6 +96,9 @@ struct plot_figure {
 	size_t ncells;
 	struct plot_marker *mk;
 	size_t nmk;
+	int width, height;     /* SVG size in pixels; 0 = 900 x 480 */
+	double ymin, ymax;     /* y range in plotted units; NAN = automatic (0 or data) */
+	char cellfmt[16];      /* heatmap: printf format of the cell labels; "" = %.3g */
 };
 
 /* A new, empty figure (strings copied; name is sanitised to [A-Za-z0-9_-] and cut to

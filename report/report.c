@@ -1,15 +1,13 @@
 /*
- * report.c — loading result files into the report model, and the figures.
+ * report.c — loading result files into the report model.
  *
- * What each benchmark's figure shows is data, not code: the `views` table below says,
- * per benchmark, which metric is plotted, against which label (x for lines, the
- * category for bars), which measurements are kept, and the words around it (title,
- * axis labels, caption, the two-sentence explanation).  Every label that varies among
- * the plotted measurements and is not the x label becomes part of the series name, so
- * page sizes, kernels, placements or result files (label "source") each get their own
- * line or bar without a special case.  A benchmark missing from the table gets a
- * generic figure; any measurement labelled cpu_node and mem_node (NUMA matrices) gets
- * an annotated heatmap.
+ * Every file given is validated and merged; measurements, skips and warnings are
+ * grouped per benchmark, and each benchmark takes what it is and how it is shown (its
+ * description, headline metric and figures) from the result file's "benches" object,
+ * which the bench's own descriptor wrote (bench/bench.h).  A file from before that
+ * object existed gets the description this locus knows (report_fill_descriptions(),
+ * called by the CLI with the bench registry), else generic words: report/ holds no
+ * table of bench names.  Figures are built in figures.c.
  */
 #include "config.h"
 #include <errno.h>
@@ -22,117 +20,6 @@
 #include "report.h"
 #include "result.h"
 #include "stats.h"
-
-static const struct report_view views[] = {
-	{
-		.bench = "latency", .metric = "latency", .kind = PLOT_LINES,
-		.x = "footprint_bytes", .xbytes = true, .logy = true, .cache_markers = true,
-		.knee_metric = "cache_size", .knee_label = "level",
-		.title = "Memory latency staircase",
-		.xlabel = "footprint (working set, bytes, log scale)",
-		.ylabel = "latency per dependent load",
-		.caption = "Median latency of a dependent random walk against its footprint, with "
-			   "95% CI; grey lines are the cache sizes the topology reports, red lines "
-			   "the knees found in the curve. Look for one plateau per cache level and "
-			   "the jump to DRAM after the last-level cache.",
-		.explain = "A chain of dependent loads over a random cyclic permutation measures "
-			   "the true latency of each level of the memory hierarchy, because no "
-			   "load can start before the previous one finished. As the footprint "
-			   "outgrows each cache the latency steps up, and the steps reveal the "
-			   "effective cache sizes and DRAM latency.",
-	},
-	{
-		.bench = "tlb", .metric = "latency", .kind = PLOT_LINES,
-		.x = "footprint_bytes", .xbytes = true, .logy = true,
-		.knee_metric = "tlb_reach", .knee_label = "page_size",
-		.title = "TLB reach per page size",
-		.xlabel = "footprint (bytes, log scale)",
-		.ylabel = "latency per dependent load",
-		.caption = "Latency against footprint, one curve per page size and chain; red "
-			   "lines mark the detected TLB reach. Larger pages push the knee to the "
-			   "right: the same number of TLB entries covers more memory.",
-		.explain = "The same random walks run over memory backed by 4 KiB pages, "
-			   "transparent huge pages and hugetlb pages, once touching one line per "
-			   "page and once every line of each page. Where the page-stride chain "
-			   "slows down while the all-lines chain does not, the TLB has run out of "
-			   "entries: that footprint is the TLB reach for the page size.",
-	},
-	{
-		.bench = "rowcol", .metric = "time_per_element", .kind = PLOT_LINES,
-		.x = "n",
-		.title = "Row-major vs column-major traversal",
-		.xlabel = "matrix side N (elements)",
-		.ylabel = "time per element",
-		.caption = "Median time per element for each traversal order against the matrix "
-			   "side, with 95% CI. Column order falls behind once a column of cache "
-			   "lines no longer fits in the cache; tiling recovers row-order speed.",
-		.explain = "The same N x N matrix is summed in row order (sequential addresses), "
-			   "column order (a stride of one row per access) and in tiles. The gap "
-			   "between the curves is the cost of using one element per cache line "
-			   "fetched instead of all of them.",
-	},
-	{
-		.bench = "branch", .metric = "time_per_element", .kind = PLOT_BARS,
-		.x = "data", .bar_note = "mispredict_rate",
-		.title = "Branch prediction: data pattern x code variant",
-		.xlabel = "input data",
-		.ylabel = "time per element",
-		.caption = "Median time per element for branchy and branchless code on sorted, "
-			   "random and periodic data, with 95% CI (and the branch mispredict rate "
-			   "above each bar when counters were available). Only the branchy code on "
-			   "unpredictable (random) data should stand out.",
-		.explain = "A loop sums the elements above a threshold, once with a real "
-			   "conditional branch and once without one. On random data the branch "
-			   "predictor guesses wrong half of the time and the branchy loop pays a "
-			   "pipeline flush for each miss, while the branchless loop does not care "
-			   "about the data.",
-	},
-	{
-		.bench = "falseshare", .metric = "ops_per_sec", .kind = PLOT_BARS,
-		.x = "layout", .filter = "scope=aggregate",
-		.title = "False sharing: counter layout x thread placement",
-		.xlabel = "counter layout",
-		.ylabel = "increments per second, all threads",
-		.caption = "Aggregate throughput of threads incrementing their own counters, per "
-			   "memory layout and placement, with 95% CI. Packed counters share a "
-			   "cache line and lose to padded ones; the shared layout is the "
-			   "true-sharing reference.",
-		.explain = "Each thread increments its own counter; packed counters sit in one "
-			   "cache line, padded ones in separate lines. When the line is shared the "
-			   "cores pass it back and forth on every write, so throughput collapses "
-			   "even though no data is actually shared.",
-	},
-	{
-		.bench = "bandwidth", .metric = "bandwidth", .kind = PLOT_LINES,
-		.x = "threads",
-		.title = "Memory bandwidth vs threads (STREAM kernels)",
-		.xlabel = "threads",
-		.ylabel = "bandwidth",
-		.caption = "Median sustained bandwidth per kernel and store type against the "
-			   "number of threads, with 95% CI; bytes are counted without the "
-			   "write-allocate traffic. Look for where adding threads stops helping: "
-			   "that is the memory system's limit, not the cores'.",
-		.explain = "STREAM-style kernels (read, write, copy, scale, add, triad) sweep "
-			   "arrays much larger than the last-level cache with pinned threads that "
-			   "first-touch their own part. Bandwidth grows with threads until the "
-			   "memory controllers saturate; non-temporal stores avoid the "
-			   "read-for-ownership traffic of regular stores.",
-	},
-};
-#define NR_VIEWS (sizeof(views) / sizeof(views[0]))
-
-static const struct report_view generic_view = {
-	.bench = NULL, .kind = PLOT_LINES,
-	.caption = "Median with 95% CI for each measurement of this benchmark.",
-	.explain = "This benchmark has no dedicated description in this version of locus. "
-		   "Its measurements are shown as recorded: medians with their confidence "
-		   "intervals, one series per combination of parameters.",
-};
-
-/* Labels tried, in order, as the x axis of a benchmark without a view. */
-static const char *const generic_x[] = {
-	"footprint_bytes", "size_bytes", "size", "bytes", "n", "threads", "stride_bytes", NULL
-};
 
 /* ------------------------------------------------------------ small helpers */
 
@@ -239,8 +126,8 @@ char *report_labels_text(const struct report_bench *b, const json_t *m, const ch
 			continue;
 		if (b && b->n > 1 && label_constant(b, k))
 			continue;
-		t = report_json_text(v);
-		fprintf(o, "%s%s=%s", first ? "" : ", ", k, t ? t : "?");
+		t = report_label_words(k, v);
+		fprintf(o, "%s%s", first ? "" : ", ", t ? t : "?");
 		free(t);
 		first = false;
 	}
@@ -267,8 +154,8 @@ char *report_common_labels(const struct report_bench *b)
 
 		if (!label_constant(b, k))
 			continue;
-		t = report_json_text(v);
-		fprintf(o, "%s%s=%s", first ? "" : ", ", k, t ? t : "?");
+		t = report_label_words(k, v);
+		fprintf(o, "%s%s", first ? "" : ", ", t ? t : "?");
 		free(t);
 		first = false;
 	}
@@ -302,7 +189,30 @@ char *report_counters_text(const json_t *m)
 
 const char *report_explain(const struct report_bench *b)
 {
-	return b->view && b->view->explain ? b->view->explain : generic_view.explain;
+	static const char *const keys[] = { "explain", "description", "summary", NULL };
+
+	for (size_t i = 0; keys[i]; i++) {
+		const char *t = json_string_value(json_object_get(b->desc, keys[i]));
+
+		if (t && *t)
+			return t;
+	}
+	return "This result file does not say what the benchmark is (it predates "
+	       "descriptions in result files, and this locus does not know the benchmark). "
+	       "Its measurements are shown as recorded: medians with their confidence "
+	       "intervals, one series per combination of parameters.";
+}
+
+void report_fill_descriptions(struct report *r, json_t *(*describe)(const char *name))
+{
+	for (size_t i = 0; i < r->nbenches; i++) {
+		struct report_bench *b = &r->benches[i];
+
+		if (b->desc || !describe)
+			continue;
+		b->own_desc = describe(b->name);
+		b->desc = b->own_desc;
+	}
 }
 
 /* ------------------------------------------------------------ machine summary */
@@ -440,9 +350,6 @@ static struct report_bench *bench_get(struct report *r, const char *name)
 	nb->name = strdup(name);
 	if (!nb->name)
 		return NULL;
-	for (size_t i = 0; i < NR_VIEWS; i++)
-		if (strcmp(views[i].bench, name) == 0)
-			nb->view = &views[i];
 	r->nbenches++;
 	return nb;
 }
@@ -648,6 +555,20 @@ static int load_files(struct report *r, char *const *paths, size_t n,
 			    measurement_notes(b, m) < 0)
 				return -ENOMEM;
 		}
+		/* What each bench is and how to show it: the first file that says so. */
+		{
+			const char *bn;
+			json_t *d;
+
+			json_object_foreach(json_object_get(f->res, "benches"), bn, d) {
+				struct report_bench *b = bench_get(r, bn);
+
+				if (!b)
+					return -ENOMEM;
+				if (!b->desc)
+					b->desc = d;
+			}
+		}
 		json_array_foreach(json_object_get(f->res, "skipped"), k, s) {
 			const char *bn = json_string_value(json_object_get(s, "bench"));
 			struct report_bench *b = bench_get(r, bn ? bn : "(unknown)");
@@ -700,6 +621,10 @@ void report_free(struct report *r)
 		free(b->notes);
 		for (size_t k = 0; k < b->nfigs; k++)
 			plot_figure_free(b->figs[k].fig);
+		for (size_t k = 0; k < b->nfig_notes; k++)
+			free(b->fig_notes[k]);
+		free(b->fig_notes);
+		json_decref(b->own_desc);
 	}
 	free(r->benches);
 	for (size_t i = 0; i < r->nwarnings; i++)
@@ -712,481 +637,6 @@ void report_free(struct report *r)
 	if (r->have_fleet)
 		fleet_free(&r->fleet);
 	memset(r, 0, sizeof(*r));
-}
-
-/* ------------------------------------------------------------ figures */
-
-/* A measurement passes "key=value" when its label has that text. */
-static bool passes(const json_t *m, const char *filter)
-{
-	char key[64];
-	const char *eq;
-	char *t;
-	bool ok;
-
-	if (!filter)
-		return true;
-	eq = strchr(filter, '=');
-	snprintf(key, sizeof(key), "%.*s", (int)(eq - filter), filter);
-	t = report_json_text(json_object_get(json_object_get(m, "labels"), key));
-	ok = t && strcmp(t, eq + 1) == 0;
-	free(t);
-	return ok;
-}
-
-/* The measurements of b that the figure plots. */
-static size_t select_meas(const struct report_bench *b, const char *metric, const char *filter,
-			  json_t ***out)
-{
-	size_t n = 0;
-
-	*out = calloc(b->n ? b->n : 1, sizeof(**out));
-	if (!*out)
-		return 0;
-	for (size_t i = 0; i < b->n; i++)
-		if (strcmp(mstr(b->meas[i], "metric"), metric) == 0 && passes(b->meas[i], filter) &&
-		    isfinite(report_summary(b->meas[i], "median")))
-			(*out)[n++] = b->meas[i];
-	return n;
-}
-
-static bool varies(json_t **ms, size_t n, const char *key)
-{
-	json_t *first = json_object_get(json_object_get(ms[0], "labels"), key);
-
-	for (size_t i = 1; i < n; i++) {
-		json_t *v = json_object_get(json_object_get(ms[i], "labels"), key);
-
-		if (!v != !first || (v && !json_equal(v, first)))
-			return true;
-	}
-	return false;
-}
-
-/* Is label key a function of label x among ms (equal x, equal key)?  Such a label
- * (rowcol's footprint_bytes for a given n) describes the point, not the series. */
-static bool determined_by(json_t **ms, size_t n, const char *key, const char *x)
-{
-	for (size_t i = 0; i < n; i++) {
-		json_t *li = json_object_get(ms[i], "labels");
-		json_t *xi = json_object_get(li, x), *ki = json_object_get(li, key);
-
-		for (size_t j = i + 1; j < n; j++) {
-			json_t *lj = json_object_get(ms[j], "labels");
-			json_t *kj = json_object_get(lj, key);
-
-			if (!json_equal(xi, json_object_get(lj, x)))
-				continue;
-			if (!ki != !kj || (ki && !json_equal(ki, kj)))
-				return false;
-		}
-	}
-	return true;
-}
-
-/* Series name: the labels that vary among ms, except x and what x determines (or, for
- * heatmaps, except both axes x and x2). */
-static char *series_name(json_t **ms, size_t n, const json_t *m, const char *x,
-			 const char *x2, const char *fallback)
-{
-	json_t *v;
-	const char *k;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *o = open_memstream(&buf, &len);
-	bool first = true;
-
-	if (!o)
-		return NULL;
-	json_object_foreach(json_object_get(m, "labels"), k, v) {
-		char *t;
-
-		if ((x && !strcmp(k, x)) || (x2 && !strcmp(k, x2)) || !varies(ms, n, k))
-			continue;
-		if (x && !x2 && determined_by(ms, n, k, x))
-			continue;
-		t = report_json_text(v);
-		fprintf(o, "%s%s=%s", first ? "" : " ", k, t ? t : "?");
-		free(t);
-		first = false;
-	}
-	if (first)
-		fputs(fallback, o);
-	fclose(o);
-	/* One varying label: its value alone reads better ("branchy", not "variant=branchy"). */
-	if (buf && !first && !strchr(buf, ' ') && strchr(buf, '='))
-		memmove(buf, strchr(buf, '=') + 1, strlen(strchr(buf, '=') + 1) + 1);
-	return buf;
-}
-
-static int series_index(struct plot_figure *f, const char *title)
-{
-	for (size_t i = 0; i < f->ns; i++)
-		if (strcmp(f->s[i].title, title) == 0)
-			return (int)i;
-	return plot_series_add(f, title);
-}
-
-static int cmp_point(const void *a, const void *b)
-{
-	double x = ((const struct plot_point *)a)->x, y = ((const struct plot_point *)b)->x;
-
-	return (x > y) - (x < y);
-}
-
-/* Values in k/M/G units when they are large: "ops/s" becomes "Gops/s". */
-static void choose_scale(struct plot_figure *f, const char *unit, const char *ylabel)
-{
-	double max = 0;
-	const char *pfx = "";
-	char buf[512];
-
-	for (size_t i = 0; i < f->ns; i++)
-		for (size_t k = 0; k < f->s[i].n; k++)
-			if (fabs(f->s[i].p[k].y) > max)
-				max = fabs(f->s[i].p[k].y);
-	for (size_t k = 0; k < f->ncells; k++)
-		if (fabs(f->cells[k].z) > max)
-			max = fabs(f->cells[k].z);
-	if (strstr(unit, "bytes")) {
-		max = 0;
-	}
-	if (max >= 1e10) {
-		f->yscale = 1e9;
-		pfx = "G";
-	} else if (max >= 1e7) {
-		f->yscale = 1e6;
-		pfx = "M";
-	} else if (max >= 1e4) {
-		f->yscale = 1e3;
-		pfx = "k";
-	}
-	snprintf(buf, sizeof(buf), "%s (%s%s)", ylabel, pfx, unit);
-	free(f->ylabel);
-	f->ylabel = strdup(buf);
-}
-
-static double label_num(const json_t *m, const char *key)
-{
-	json_t *v = json_object_get(json_object_get(m, "labels"), key);
-
-	if (json_is_number(v))
-		return json_number_value(v);
-	if (json_is_string(v)) {
-		char *end;
-		double d = strtod(json_string_value(v), &end);
-
-		if (end != json_string_value(v) && *end == '\0')
-			return d;
-	}
-	return NAN;
-}
-
-/* Cache sizes of the first file's topology, one per level (data/unified). */
-static void add_cache_markers(struct plot_figure *f, const json_t *topo)
-{
-	json_t *c;
-	size_t i;
-	bool seen[8] = { false };
-
-	json_array_foreach(json_object_get(topo, "caches"), i, c) {
-		long long lvl = json_integer_value(json_object_get(c, "level"));
-		const char *ty = json_string_value(json_object_get(c, "type"));
-		char lab[64], b[32];
-
-		if (lvl < 1 || lvl > 7 || seen[lvl] || (ty && !strcmp(ty, "instruction")))
-			continue;
-		seen[lvl] = true;
-		snprintf(lab, sizeof(lab), "L%lld%s %s", lvl, lvl == 1 ? "d" : "",
-			 plot_bytes((double)json_integer_value(json_object_get(c, "size_bytes")),
-				    b, sizeof(b)));
-		plot_marker_add(f, (double)json_integer_value(json_object_get(c, "size_bytes")),
-				lab, false);
-	}
-}
-
-static void add_knee_markers(struct plot_figure *f, const struct report_bench *b,
-			     const struct report_view *v)
-{
-	for (size_t i = 0; i < b->n; i++) {
-		const json_t *m = b->meas[i];
-		double x = report_summary(m, "median");
-		char lab[128], bb[32], *name;
-
-		if (strcmp(mstr(m, "metric"), v->knee_metric) || !(x > 0))
-			continue;
-		name = report_json_text(json_object_get(json_object_get(m, "labels"), v->knee_label));
-		snprintf(lab, sizeof(lab), "knee %s %s", name ? name : "", plot_bytes(x, bb, sizeof(bb)));
-		free(name);
-		plot_marker_add(f, x, lab, true);
-	}
-}
-
-static const char *first_metric(const struct report_bench *b)
-{
-	return b->n ? mstr(b->meas[0], "metric") : "";
-}
-
-/* The main figure of b, or NULL when there is nothing to plot. */
-static struct plot_figure *main_figure(struct report *r, struct report_bench *b)
-{
-	const struct report_view *v = b->view ? b->view : &generic_view;
-	const char *metric = v->metric ? v->metric : first_metric(b);
-	const char *x = v->x, *unit;
-	enum plot_kind kind = v->kind;
-	struct plot_figure *f;
-	json_t **ms;
-	size_t n = select_meas(b, metric, v->filter, &ms);
-	char title[256], xl[256];
-	bool logx = false;
-
-	if (n == 0) {
-		free(ms);
-		return NULL;
-	}
-	unit = mstr(ms[0], "unit");
-	if (!b->view) {
-		/* Generic: the first numeric label that varies is x; else bars. */
-		x = NULL;
-		for (size_t i = 0; generic_x[i] && !x; i++)
-			if (varies(ms, n, generic_x[i]) && isfinite(label_num(ms[0], generic_x[i])))
-				x = generic_x[i];
-		kind = x ? PLOT_LINES : PLOT_BARS;
-		if (!x) {
-			json_t *lv;
-			const char *k;
-
-			json_object_foreach(json_object_get(ms[0], "labels"), k, lv)
-				if (!x && strcmp(k, "source") && varies(ms, n, k))
-					x = k;
-		}
-		snprintf(title, sizeof(title), "%s: %s", b->name, metric);
-		snprintf(xl, sizeof(xl), "%s", x ? x : "");
-	}
-	f = plot_figure_new(kind, b->name, b->view ? v->title : title,
-			    b->view ? v->xlabel : xl, b->view ? v->ylabel : metric, v->caption);
-	if (!f) {
-		free(ms);
-		return NULL;
-	}
-	if (kind == PLOT_LINES) {
-		double lo = INFINITY, hi = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			double xv = label_num(ms[i], x);
-
-			if (isfinite(xv)) {
-				lo = fmin(lo, xv);
-				hi = fmax(hi, xv);
-			}
-		}
-		logx = lo > 0 && hi / lo >= 16;
-		f->logx = logx;
-		f->logy = v->logy;
-		f->xbytes = v->xbytes || (x && strstr(x, "bytes"));
-	}
-	for (size_t i = 0; i < n; i++) {
-		char *sn = series_name(ms, n, ms[i], x, NULL, "median (95% CI)");
-		int si = sn ? series_index(f, sn) : -ENOMEM;
-		double y = report_summary(ms[i], "median");
-		double lo = report_summary(ms[i], "ci_low"), hi = report_summary(ms[i], "ci_high");
-
-		if (si >= 0) {
-			if (kind == PLOT_LINES) {
-				double xv = label_num(ms[i], x);
-
-				if (isfinite(xv))
-					plot_point_add(f, (size_t)si, xv, y, lo, hi);
-			} else {
-				char *cat = x ? report_json_text(json_object_get(
-							json_object_get(ms[i], "labels"), x))
-					      : strdup(metric);
-
-				json_t *nv = v->bar_note ? json_object_get(json_object_get(ms[i],
-						"counters"), v->bar_note) : NULL;
-
-				if (cat && plot_bar_add(f, (size_t)si, cat, y, lo, hi) == 0 &&
-				    json_is_number(nv)) {
-					char note[64];
-
-					if (strstr(v->bar_note, "rate"))
-						snprintf(note, sizeof(note), "%.1f%%",
-							 100 * json_number_value(nv));
-					else
-						snprintf(note, sizeof(note), "%.3g", json_number_value(nv));
-					plot_bar_note(f, (size_t)si, cat, note);
-				}
-				free(cat);
-			}
-		}
-		free(sn);
-	}
-	for (size_t i = 0; i < f->ns; i++)
-		if (kind == PLOT_LINES)
-			qsort(f->s[i].p, f->s[i].n, sizeof(*f->s[i].p), cmp_point);
-	if (v->cache_markers && r->nfiles)
-		add_cache_markers(f, json_object_get(r->files[0].res, "topology"));
-	if (v->knee_metric)
-		add_knee_markers(f, b, v);
-	choose_scale(f, unit, f->ylabel);
-	free(ms);
-	if (plot_figure_size(f) == 0) {
-		plot_figure_free(f);
-		return NULL;
-	}
-	return f;
-}
-
-/* Label pairs that make a matrix: (row, column) and their axis names. */
-static const struct {
-	const char *row, *col, *row_name, *col_name;
-} matrix_axes[] = {
-	{ "cpu_node", "mem_node", "CPU node", "memory node" },
-	{ "src_node", "dst_node", "source node", "destination node" },
-	{ "cpu_a", "cpu_b", "CPU", "CPU" },
-	{ "core_a", "core_b", "core", "core" },
-};
-
-/* Annotated heatmaps for every metric of b measured per (cpu_node, mem_node) or another
- * pair of matrix_axes (c2c: cpu_a x cpu_b). */
-static void matrix_figures(struct report_bench *b)
-{
-	for (size_t i = 0; i < b->n && b->nfigs < 3; i++) {
-		const char *metric = mstr(b->meas[i], "metric");
-		json_t *l = json_object_get(b->meas[i], "labels"), **ms;
-		struct plot_figure *f;
-		char name[256], title[256], cap[512];
-		size_t n, done = 0, ax;
-		const char *rowk, *colk;
-
-		for (ax = 0; ax < sizeof(matrix_axes) / sizeof(matrix_axes[0]); ax++)
-			if (json_object_get(l, matrix_axes[ax].row) &&
-			    json_object_get(l, matrix_axes[ax].col))
-				break;
-		if (ax == sizeof(matrix_axes) / sizeof(matrix_axes[0]))
-			continue;
-		rowk = matrix_axes[ax].row;
-		colk = matrix_axes[ax].col;
-		for (size_t k = 0; k < b->nfigs; k++)
-			if (b->figs[k].fig->kind == PLOT_HEATMAP &&
-			    strstr(b->figs[k].fig->title, metric))
-				done = 1;
-		if (done)
-			continue;
-		n = select_meas(b, metric, NULL, &ms);
-		snprintf(name, sizeof(name), "%s-%s-matrix", b->name, metric);
-		snprintf(title, sizeof(title), "%s: %s by %s and %s", b->name, metric,
-			 matrix_axes[ax].row_name, matrix_axes[ax].col_name);
-		snprintf(cap, sizeof(cap), "Median %s for each %s (rows) and %s (columns); the "
-			 "diagonal is local. Look for how much worse the off-diagonal (remote) "
-			 "cells are, and for groups of cells that are alike.", metric,
-			 matrix_axes[ax].row_name, matrix_axes[ax].col_name);
-		f = plot_figure_new(PLOT_HEATMAP, name, title, matrix_axes[ax].col_name, metric, cap);
-		if (f) {
-			f->rowlabel = strdup(matrix_axes[ax].row_name);
-			if (!f->rowlabel) {
-				plot_figure_free(f);
-				f = NULL;
-			}
-		}
-		for (size_t k = 0; f && k < n; k++) {
-			json_t *lk = json_object_get(ms[k], "labels");
-			char *c, *rw, *s0, *sk;
-			bool same;
-
-			/* Other labels varying (e.g. several sizes): keep the first combination. */
-			s0 = series_name(ms, n, ms[0], rowk, colk, "");
-			sk = series_name(ms, n, ms[k], rowk, colk, "");
-			same = s0 && sk && !strcmp(s0, sk);
-			free(s0);
-			free(sk);
-			if (!same)
-				continue;
-			c = report_json_text(json_object_get(lk, colk));
-			rw = report_json_text(json_object_get(lk, rowk));
-			if (c && rw)
-				plot_cell_add(f, c, rw, report_summary(ms[k], "median"));
-			free(c);
-			free(rw);
-		}
-		if (f && n) {
-			plot_heatmap_sort(f);
-			choose_scale(f, mstr(ms[0], "unit"), metric);
-			b->figs[b->nfigs++].fig = f;
-		} else {
-			plot_figure_free(f);
-		}
-		free(ms);
-	}
-}
-
-int report_figures(struct report *r, const char *figdir, unsigned formats, bool plots)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < r->nbenches; i++) {
-		struct report_bench *b = &r->benches[i];
-		struct plot_figure *f = main_figure(r, b);
-
-		/* A benchmark without a view whose data is a matrix: the heatmap says it all. */
-		matrix_figures(b);
-		if (f && b->nfigs && !b->view) {
-			plot_figure_free(f);
-			f = NULL;
-		}
-		if (f) {
-			memmove(&b->figs[1], &b->figs[0], b->nfigs * sizeof(b->figs[0]));
-			b->figs[0].fig = f;
-			b->figs[0].made = 0;
-			b->nfigs++;
-		}
-	}
-	formats |= PLOT_SVG;
-	{
-		size_t nf = 0;
-
-		for (size_t i = 0; i < r->nbenches; i++)
-			nf += r->benches[i].nfigs;
-		if (nf == 0)
-			return 0; /* nothing to draw: gnuplot is not needed */
-	}
-	if (!plots) {
-		/* No gnuplot run, but the scripts and data are still worth having. */
-		for (size_t i = 0; i < r->nbenches; i++)
-			for (size_t k = 0; k < r->benches[i].nfigs; k++) {
-				struct report_fig *rf = &r->benches[i].figs[k];
-				int e = plot_render(rf->fig, figdir, formats, NULL, &rf->made);
-
-				if (e < 0 && e != -ENOENT && rc == 0)
-					rc = e;
-			}
-		return rc;
-	}
-	if (plot_probe(&r->caps) == 0) {
-		for (unsigned fm = PLOT_SVG; fm <= PLOT_PDF; fm <<= 1) {
-			const char *why = (formats & fm) ? plot_format_missing(&r->caps, fm) : NULL;
-
-			if (why) {
-				locus_error("report: %s figures cannot be produced: %s",
-					    plot_format_name(fm), why);
-				rc = -EIO;
-			}
-		}
-	} else {
-		rc = -ENOENT;
-	}
-	r->have_caps = true;
-	for (size_t i = 0; i < r->nbenches; i++) {
-		struct report_bench *b = &r->benches[i];
-
-		for (size_t k = 0; k < b->nfigs; k++) {
-			int e = plot_render(b->figs[k].fig, figdir, formats, &r->caps, &b->figs[k].made);
-
-			if (e < 0 && e != -ENOENT && rc == 0)
-				rc = e;
-		}
-	}
-	return rc;
 }
 
 /* ------------------------------------------------------------ side by side */

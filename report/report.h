@@ -27,22 +27,7 @@ struct report_file {
 	json_t *res;              /* the loaded result (owned) */
 };
 
-/* How a benchmark is shown: one row of the table in report.c. */
-struct report_view {
-	const char *bench;        /* NULL = the generic fallback */
-	const char *metric;       /* the metric plotted; NULL = the first one in the file */
-	enum plot_kind kind;
-	const char *x;            /* lines: numeric label for x; bars: category label */
-	const char *filter;       /* "key=value": only these measurements are plotted */
-	bool xbytes;              /* x is a size in bytes */
-	bool logy;                /* y on a log scale (latencies spanning decades) */
-	bool cache_markers;       /* L1/L2/L3 sizes of the topology as vertical markers */
-	const char *knee_metric;  /* measurements of detected knees (bytes), drawn as markers */
-	const char *knee_label;   /* the label naming each knee */
-	const char *bar_note;     /* bars: a counter written above each bar when measured */
-	const char *title, *xlabel, *ylabel, *caption;
-	const char *explain;      /* two sentences: what the benchmark demonstrates */
-};
+#define REPORT_MAX_FIGS 8
 
 struct report_fig {
 	struct plot_figure *fig;
@@ -57,9 +42,14 @@ struct report_bench {
 	size_t nskips;
 	char **notes;             /* warnings, unavailable counters, failed checks (deduplicated) */
 	size_t nnotes;
-	const struct report_view *view;
-	struct report_fig figs[4];
+	/* What the bench is and how it is shown: "benches".NAME of the first file that
+	 * has it (borrowed), or own_desc from report_fill_descriptions(); NULL = generic. */
+	const json_t *desc;
+	json_t *own_desc;
+	struct report_fig figs[REPORT_MAX_FIGS];
 	size_t nfigs;
+	char **fig_notes;         /* sentences standing in for a figure that would mislead */
+	size_t nfig_notes;        /* (a 1x1 "matrix" of a one-node machine) */
 };
 
 struct report {
@@ -112,11 +102,11 @@ int report_figures(struct report *r, const char *figdir, unsigned formats, bool 
 
 /* ---------------------------------------------------------------- shared helpers */
 
-/* Labels of m as "k=v, k=v" in file order, leaving out skip_key (may be NULL) and, when
+/* Labels of m in words ("page size 4K, footprint 256 MiB") in file order, leaving out skip_key (may be NULL) and, when
  * b is given, the labels that are the same for every measurement of b.  Malloc'd
  * ("" when none); NULL on ENOMEM. */
 char *report_labels_text(const struct report_bench *b, const json_t *m, const char *skip_key);
-/* Labels that are the same for every measurement of bench b: "k=v, ...", malloc'd. */
+/* Labels that are the same for every measurement of bench b, in words, malloc'd. */
 char *report_common_labels(const struct report_bench *b);
 /* A number for tables: 4 significant digits, "-" for NaN/absent.  Returns buf. */
 char *report_num(double v, char *buf, size_t len);
@@ -126,8 +116,33 @@ double report_summary(const json_t *m, const char *key);
 char *report_counters_text(const json_t *m);
 /* A JSON value as short text (strings bare, others compact JSON), malloc'd. */
 char *report_json_text(const json_t *v);
-/* The two-sentence explanation of a benchmark (generic text when unknown). */
+/* What a benchmark demonstrates, from its description (explain, else description,
+ * else summary; generic words when the file and this locus know nothing of it). */
 const char *report_explain(const struct report_bench *b);
+/* Benches whose files carry no description (older files): describe(name) returns one
+ * (a new reference, or NULL when unknown), e.g. bench_describe() of the registry. */
+void report_fill_descriptions(struct report *r, json_t *(*describe)(const char *name));
+
+/* ------------------------------------------------------------ units (units.c) */
+
+/* The unit to show values up to `max` of `unit` in, and the divisor: ns -> µs/ms/s,
+ * bytes -> KiB/MiB/GiB, GB/s -> MB/s below 1, other units a k/M/G prefix as a word
+ * ("M ops/s"); never a prefix on a prefixed unit.  Returns buf. */
+const char *report_scale_unit(const char *unit, double max, double *div, char *buf,
+			      size_t len);
+/* A number with about 4 significant digits and no exponent ("-" for NaN).  buf. */
+char *report_fmt(double v, char *buf, size_t len);
+/* A value with its unit, scaled: "25.47 ms", "2.35 GiB", "450 M ops/s".  Returns buf. */
+char *report_value(double v, const char *unit, char *buf, size_t len);
+/* Bytes as "16 MiB".  Returns buf. */
+char *report_bytes(double bytes, char *buf, size_t len);
+/* Whether a label holds a size in bytes (footprint_bytes, size_bytes, threshold). */
+bool report_label_is_bytes(const char *key);
+/* Label key and value in words: "footprint" / "256 MiB" / "footprint 256 MiB"
+ * (malloc'd, NULL on ENOMEM). */
+char *report_label_key(const char *key);
+char *report_label_value(const char *key, const json_t *v);
+char *report_label_words(const char *key, const json_t *v);
 /* Machine summary lines for file f: "Key: value" pairs, called once per line. */
 void report_machine(const struct report_file *f,
 		    void (*line)(void *ctx, const char *key, const char *value), void *ctx);

@@ -183,6 +183,17 @@ static int run_one(const struct bench_info *b, struct cmd_ctx *ctx, struct run_o
 	rep.reps = (unsigned)ro->reps;
 	c.rep = rep;
 	c.cpus = ro->place.cpus ? hwloc_bitmap_dup(ro->place.cpus) : topo_allowed_cpus(&ctx->topo);
+	/* What the bench is and how to show it travels with its data (lib/result.h), so a
+	 * report of this file needs no knowledge of this bench. */
+	{
+		json_t *bs = json_object_get(result, "benches");
+
+		if (!bs) {
+			bs = json_object();
+			json_object_set_new(result, "benches", bs);
+		}
+		json_object_set_new(bs, b->name, bench_describe(b));
+	}
 
 	why = b->supported ? b->supported(&c) : NULL;
 	if (why) {

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bench.h"
 #include "cmd.h"
 #include "log.h"
 #include "plot.h"
@@ -152,6 +153,14 @@ static int write_dir(struct report *r, const char *dir, unsigned formats, bool p
 	return ret;
 }
 
+/* A bench this locus has, described as a result file would describe it. */
+static json_t *describe_known(const char *name)
+{
+	const struct bench_info *b = bench_find(name);
+
+	return b ? bench_describe(b) : NULL;
+}
+
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	enum { OPT_NO_PLOTS = 256, OPT_BEFORE, OPT_AFTER };
@@ -226,6 +235,8 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		report_free(&r);
 		return rc == -EINVAL ? LOCUS_EXIT_USAGE : LOCUS_EXIT_FAIL;
 	}
+	/* Files from before results carried descriptions: what this locus knows. */
+	report_fill_descriptions(&r, describe_known);
 	if (text) {
 		report_print_text(&r, stdout);
 		if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -77,7 +77,7 @@ else
 	is_rc 1 "report without gnuplot exits 1"
 fi
 for f in index.html report.md data/rowcol.csv data/latency.csv data/numa.csv \
-	figures/latency.gp figures/latency.dat figures/numa-latency-matrix.gp; do
+	figures/latency.gp figures/latency.dat figures/numa.gp; do
 	[ -s "$R/$f" ]
 	ok $? "report writes $f"
 done
@@ -173,12 +173,12 @@ if [ $HAVE_GNUPLOT = 1 ]; then
 	for f in "$R"/figures/*.svg; do
 		python3 -c 'import sys, xml.etree.ElementTree as ET; ET.parse(sys.argv[1])' "$f" || n=$((n + 1))
 	done
-	[ $n -eq 0 ] && [ -s "$R/figures/latency.svg" ] && [ -s "$R/figures/numa-latency-matrix.svg" ]
+	[ $n -eq 0 ] && [ -s "$R/figures/latency.svg" ] && [ -s "$R/figures/numa.svg" ]
 	ok $? "every figure is drawn as SVG and parses as XML"
-	[ -s "$R/figures/c2c-latency-matrix.svg" ] && grep -q '>110<' "$R/figures/c2c-latency-matrix.svg"
+	[ -s "$R/figures/c2c.svg" ] && grep -q '>110<' "$R/figures/c2c.svg"
 	ok $? "a matrix (cpu_a x cpu_b) becomes an annotated heatmap"
 	grep -q 'Memory latency staircase' "$R/figures/latency.svg" &&
-		grep -q 'L2 2M' "$R/figures/latency.svg"
+		grep -q 'L2 2 MiB' "$R/figures/latency.svg"
 	ok $? "latency figure has its title and the cache-size markers"
 	if [ -e "$R/figures/latency.png" ]; then
 		python3 - "$R/figures/latency.png" <<'PY'
@@ -257,7 +257,7 @@ has_out '^Capacity planning summary \(report-small.json\)' "capacity summary per
 has_out 'Peak bandwidth +[0-9.]+ GB/s' "capacity summary: peak bandwidth"
 has_out 'Cache sizes +L1 48K advertised' "capacity summary: advertised vs measured cache sizes"
 has_out 'remote memory is 1\.7x slower than local' "capacity summary: remote/local observation from the NUMA matrix"
-has_out 'source=report-numa.json' "several files: each measurement is labelled with its file"
+has_out 'source report-numa.json' "several files: each measurement is labelled with its file"
 grep -q '<section id="summary">' "$R/index.html" && grep -q '^## Capacity planning summary' "$R/report.md"
 ok $? "the capacity summary is in index.html and report.md"
 
@@ -268,7 +268,7 @@ cp "$FIXTURES/results/faster.json" "$T_TMP/h2/run.json"
 run "$LOCUS" report --text "$T_TMP/h1/run.json" "$T_TMP/h2/run.json"
 is_rc 0 "fleet: two hosts' files exit 0"
 has_out "side by side \(median per file\)" "fleet: a side-by-side table per benchmark"
-has_out "latency +page_size=4K, footprint_bytes=1073741824 +100\.1 +80\.06 +ns" \
+has_out "latency +page size 4K, footprint 1 GiB +100\.1 +80\.06 +ns" \
 	"fleet: one row per measurement, one column per host"
 has_out "h1/run.json +.*h2/run.json" "fleet: files with the same base name are told apart by path"
 grep -q 'Side by side (median per file)' "$R/index.html"
@@ -297,7 +297,7 @@ run "$LOCUS" bench rowcol --reps 3 --warmup 0 --n 16,24 -o "$T_TMP/fresh.json"
 if [ $rc -eq 0 ]; then
 	run "$LOCUS" report --no-plots --text "$T_TMP/fresh.json" -o "$T_TMP/fresh"
 	is_rc 0 "report of a fresh rowcol run exits 0"
-	has_out 'order=col, n=24' "the fresh run's measurements are in the tables"
+	has_out 'order col, n 24' "the fresh run's measurements are in the tables"
 	[ "$(grep -c '' "$T_TMP/fresh/data/rowcol.csv")" -eq 7 ]
 	ok $? "the fresh run's CSV has a header and 6 rows"
 else

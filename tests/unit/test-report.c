@@ -145,7 +145,7 @@ int main(void)
 		{
 			char *t = report_labels_text(NULL, r.benches[0].meas[0], NULL);
 
-			is_str(t, "k=v", "labels as text");
+			is_str(t, "k v", "labels in words");
 			free(t);
 		}
 		report_free(&r);
