@@ -70,6 +70,8 @@ struct bw_pool {
 	double ea, eb, ec;      /* what every element of a, b, c must hold now */
 	char check;             /* BW_CMD_CHECK: which array */
 	struct samples ns;      /* per call: elapsed ns of the pass */
+	struct samples skew;    /* per call: last worker's start - first worker's start, ns */
+	struct samples slowest; /* per call: the slowest worker's own interval / the pass */
 	unsigned calls, bad_sums, moved;
 };
 
@@ -146,7 +148,7 @@ static int bw_pool_start(struct bw_pool *p)
 static int bw_sample(void *arg, double *sample)
 {
 	struct bw_pool *p = arg;
-	uint64_t first = UINT64_MAX, last = 0;
+	uint64_t first = UINT64_MAX, last = 0, last_start = 0, longest = 0;
 	double ns, sum = 0, want;
 	int rc;
 
@@ -157,6 +159,10 @@ static int bw_sample(void *arg, double *sample)
 			first = p->w[i].t0;
 		if (p->w[i].t1 > last)
 			last = p->w[i].t1;
+		if (p->w[i].t0 > last_start)
+			last_start = p->w[i].t0;
+		if (p->w[i].t1 - p->w[i].t0 > longest)
+			longest = p->w[i].t1 - p->w[i].t0;
 		sum += p->w[i].sum;
 		if (!p->ctx->topo->fake && p->w[i].cpu_end != p->team.cpu_got[i])
 			p->moved++;
@@ -169,7 +175,9 @@ static int bw_sample(void *arg, double *sample)
 	ns = timer_ticks_to_ns(last - first);
 	if (ns <= 0)
 		return -EIO;
-	if ((rc = samples_push(&p->ns, ns)) < 0)
+	if ((rc = samples_push(&p->ns, ns)) < 0 ||
+	    (rc = samples_push(&p->skew, timer_ticks_to_ns(last_start - first))) < 0 ||
+	    (rc = samples_push(&p->slowest, timer_ticks_to_ns(longest) / ns)) < 0)
 		return rc;
 	*sample = (double)(p->impl->reads + p->impl->writes) * (double)p->n * sizeof(double) / ns;
 	return 0;
@@ -215,6 +223,8 @@ static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, const struct str
 	p->impl = e;
 	p->calls = 0;
 	p->ns.n = 0;
+	p->skew.n = 0;
+	p->slowest.n = 0;
 	json_object_set_new(verified, "bytes_per_pass", json_real(bytes));
 	json_object_set_new(verified, "bytes_per_pass_rfo", json_real(rfo));
 	json_incref(verified);    /* completed below with the validation */
@@ -250,6 +260,13 @@ static int bw_measure(struct bench_ctx *ctx, struct bw_pool *p, const struct str
 	}
 	/* sched_getcpu() at the end of every pass, every thread. */
 	json_object_set_new(verified, "moved_threads", json_integer((json_int_t)moved));
+	/* How the pass was timed (first start to last end) against the workers' own
+	 * intervals: the start skew left after the spinning barrier, and the share of the
+	 * pass the slowest worker was busy (1.0: per-pass and per-worker timing agree). */
+	json_object_set_new(verified, "start_skew_ns_median",
+			    json_real(stats_median(p->skew.v, p->skew.n)));
+	json_object_set_new(verified, "slowest_worker_share_median",
+			    json_real(stats_median(p->slowest.v, p->slowest.n)));
 	json_object_set_new(verified, "ok", json_boolean(bad == 0));
 	if (bad) {
 		bench_warn(ctx, "%s (%s, %s stores, %d threads): validation failed: %llu wrong %s",
@@ -368,6 +385,8 @@ out:
 	json_decref(common);
 	if (p) {
 		samples_free(&p->ns);
+		samples_free(&p->skew);
+		samples_free(&p->slowest);
 		free(p->w);
 		free(p);
 	}

@@ -72,6 +72,8 @@ json_check "all(abs(r['samples'][i] / b['samples'][i] - r['verified']['bytes_per
 json_check "all(len(m['verified']['cpus']) == m['labels']['threads'] and m['verified']['cpus'] == m['verified']['cpus_asked'] for m in $M)" \
 	"every thread got the CPU it was pinned to"
 json_check "all(m['verified']['moved_threads'] == 0 for m in $M)" "no thread found off its CPU"
+json_check "all(m['verified']['start_skew_ns_median'] >= 0 and 0 < m['verified']['slowest_worker_share_median'] <= 1.0 + 1e-9 for m in $M) and all(m['verified']['start_skew_ns_median'] == 0 for m in $M if m['labels']['threads'] == 1)" \
+	"per-pass timing checked against the workers' own intervals (start skew, slowest worker's share)"
 json_check "all(m['verified']['memory']['page_size_ok'] is True and m['verified']['memory_ok'] is True for m in $M)" \
 	"the arrays' memory is verified"
 json_check "all(m['verified']['stream_rule_4x_llc'] == (m['verified']['llc_bytes'] == 0 or 1048576 >= 4 * m['verified']['llc_bytes']) for m in $M)" \
@@ -101,6 +103,14 @@ fi
 run "$LOCUS" bench bandwidth --isa mmx --size 1M --reps 1
 is_rc 2 "an unknown instruction set exits 2"
 one_line_err "'mmx'" "the bad instruction set is named with the allowed ones"
+
+# The crosscheck scripts a user reruns (their runs take minutes: only their options here).
+for x in bandwidth latency; do
+	run "$top_srcdir/scripts/crosscheck/$x" --rounds x
+	is_rc 2 "crosscheck/$x: a bad --rounds exits 2"
+	run "$top_srcdir/scripts/crosscheck/$x" --help
+	has_out 'interleaved' "crosscheck/$x --help says what it does"
+done
 
 run "$LOCUS" bench bandwidth --threads $((ncpu + 1)) --size 1M --reps 1
 is_rc 2 "more threads than CPUs exits 2"
