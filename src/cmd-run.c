@@ -2,19 +2,13 @@
  * cmd-run.c — `locus run [PLACEMENT] [--report] [--json] -- COMMAND ARGS...`.
  *
  * numactl for locus users: launch a program with CPU affinity and a memory policy set
- * between fork and exec (the same options and checks as `locus bench`, placement.c),
+ * between fork and exec (the same options and checks as `locus bench`, bench/placement.c),
  * and propagate its exit status (128 + signal when killed).  With --report it says
  * what the program actually got, because asking is not getting: the per-node numastat
  * deltas over its run (system-wide counters), its pages per node from
- * /proc/PID/numa_maps, the CPU it last ran on and its allowed CPUs/nodes.
- *
- * Why ptrace: a process's memory is gone once it has exited — a zombie has no mm, so
- * waitid(WNOWAIT) is too late for numa_maps (it still gives /proc/PID/stat).  With
- * --report the child is PTRACE_SEIZEd with PTRACE_O_TRACEEXIT, which stops it at
- * exit before its memory is released; numa_maps and stat are read then and the child
- * is detached.  Where ptrace is refused (seccomp, yama scope 3) the report says the
- * pages are unavailable and why, and the CPU is read from the zombie.
- * /proc/PID is read directly, not through the --sysroot: it describes our own child.
+ * /proc/PID/numa_maps, the CPU it last ran on and its allowed CPUs/nodes.  Starting,
+ * waiting and sampling at exit (with ptrace, and why) are lib/spawn.c's, shared with
+ * `locus bench command`.
  */
 #include "config.h"
 #include <errno.h>
@@ -23,14 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 #include "cmd.h"
 #include "log.h"
 #include "numastat.h"
 #include "placement.h"
+#include "spawn.h"
 
 enum { O_REPORT = 256, O_JSON };
 
@@ -66,125 +59,8 @@ static void usage_run(FILE *f)
 		"\n" PLACEMENT_HELP "\n" CMD_COMMON_HELP);
 }
 
-/* What the child got, sampled at its exit. */
-struct run_sample {
-	bool have_maps;          /* numa_maps read while the memory still existed */
-	const char *maps_why;    /* else: why not */
-	json_t *pages;           /* {"nodeN": {pages, bytes, anon_bytes}} */
-	long long total_pages;
-	int last_cpu;            /* -1 unknown */
-	char allowed[256], mems_allowed[256];
-};
-
-/* Sum numa_maps' "N<node>=<pages>" per node, with each mapping's kernelpagesize_kB. */
-static json_t *parse_numa_maps(FILE *f, long long *total)
-{
-	json_t *nodes = json_object();
-	char *line = NULL;
-	size_t cap = 0;
-
-	*total = 0;
-	while (getline(&line, &cap, f) > 0) {
-		long long kb = 4, cnt[64] = { 0 };
-		bool anon = false, file = false, any = false;
-		char *save = NULL;
-		for (char *t = strtok_r(line, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
-			int node;
-			long long n;
-			if (sscanf(t, "kernelpagesize_kB=%lld", &n) == 1)
-				kb = n;
-			else if (strncmp(t, "anon=", 5) == 0)
-				anon = true;
-			else if (strncmp(t, "file=", 5) == 0)
-				file = true;
-			else if (sscanf(t, "N%d=%lld", &node, &n) == 2 && node >= 0 && node < 64) {
-				cnt[node] += n;
-				any = true;
-			}
-		}
-		if (!any)
-			continue;
-		for (int i = 0; i < 64; i++) {
-			char key[16];
-			json_t *o;
-			if (!cnt[i])
-				continue;
-			snprintf(key, sizeof(key), "node%d", i);
-			if (!(o = json_object_get(nodes, key))) {
-				o = json_pack("{s:I, s:I, s:I}", "pages", (json_int_t)0, "bytes",
-					      (json_int_t)0, "anon_bytes", (json_int_t)0);
-				json_object_set_new(nodes, key, o);
-			}
-			json_object_set_new(o, "pages", json_integer(
-				json_integer_value(json_object_get(o, "pages")) + cnt[i]));
-			json_object_set_new(o, "bytes", json_integer(
-				json_integer_value(json_object_get(o, "bytes")) + cnt[i] * kb * 1024));
-			if (anon && !file)
-				json_object_set_new(o, "anon_bytes", json_integer(
-					json_integer_value(json_object_get(o, "anon_bytes")) + cnt[i] * kb * 1024));
-			*total += cnt[i];
-		}
-	}
-	free(line);
-	return nodes;
-}
-
-/* Field 39 (processor) of /proc/PID/stat, and the allowed lists from status. */
-static void sample_cpus(pid_t pid, struct run_sample *s)
-{
-	char path[64], buf[4096], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if ((f = fopen(path, "re"))) {
-		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-		buf[n] = '\0';
-		fclose(f);
-		/* The command name may hold spaces and parentheses: count after the last ')'. */
-		if ((p = strrchr(buf, ')'))) {
-			char *save = NULL;
-			int field = 2;
-			for (char *t = strtok_r(p + 1, " ", &save); t; t = strtok_r(NULL, " ", &save))
-				if (++field == 39) {
-					s->last_cpu = atoi(t);
-					break;
-				}
-		}
-	}
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if ((f = fopen(path, "re"))) {
-		while (fgets(buf, sizeof(buf), f)) {
-			buf[strcspn(buf, "\n")] = '\0';
-			if (strncmp(buf, "Cpus_allowed_list:", 18) == 0)
-				snprintf(s->allowed, sizeof(s->allowed), "%s", buf + 18 + strspn(buf + 18, " \t"));
-			else if (strncmp(buf, "Mems_allowed_list:", 18) == 0)
-				snprintf(s->mems_allowed, sizeof(s->mems_allowed), "%s",
-					 buf + 18 + strspn(buf + 18, " \t"));
-		}
-		fclose(f);
-	}
-}
-
-static void sample_exit(pid_t pid, struct run_sample *s)
-{
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/numa_maps", (int)pid);
-	if (!(f = fopen(path, "re"))) {
-		s->maps_why = errno == ENOENT ? "no /proc/PID/numa_maps (kernel without NUMA support)"
-					      : "cannot read /proc/PID/numa_maps";
-	} else {
-		json_decref(s->pages);
-		s->pages = parse_numa_maps(f, &s->total_pages);
-		s->have_maps = true;
-		fclose(f);
-	}
-	sample_cpus(pid, s);
-}
-
 static json_t *report_json(char **cmdv, pid_t pid, int status, const struct placement *pl,
-			   const struct run_sample *s, json_t *numastat)
+			   const struct spawn_result *s, json_t *numastat)
 {
 	json_t *cmd = json_array(), *nodes = json_null();
 	char buf[256];
@@ -279,46 +155,23 @@ static void report_text(FILE *f, const json_t *r)
 		fprintf(f, "  numastat: unavailable (no sys/devices/system/node/node*/numastat)\n");
 }
 
-/* Child side of the fork: wait for the tracer (when reporting), apply, exec.  Errors go
- * to the parent through the close-on-exec pipe as "errno step". */
-static void __attribute__((noreturn)) child(int go_fd, int err_fd, const struct placement *pl,
-					    char **cmdv)
+static int apply_placement(void *arg, const char **step)
 {
-	const char *step = "exec";
-	char c, msg[128];
-	int e;
-
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
-	if (go_fd >= 0) {
-		while (read(go_fd, &c, 1) < 0 && errno == EINTR)
-			;
-		close(go_fd);
-	}
-	e = -placement_apply_self(pl, &step);
-	if (e == 0) {
-		execvp(cmdv[0], cmdv);
-		e = errno;
-		step = "exec";
-	}
-	snprintf(msg, sizeof(msg), "%d %s", e, step);
-	if (write(err_fd, msg, strlen(msg)) < 0)
-		_exit(1);
-	_exit(strcmp(step, "exec") ? 1 : e == ENOENT ? 127 : 126);
+	return placement_apply_self(arg, step);
 }
 
 int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct placement pl = PLACEMENT_INIT;
-	struct run_sample s = { .last_cpu = -1, .maps_why = "not sampled" };
+	struct spawn_opts so = SPAWN_OPTS_INIT;
+	struct spawn_result s = { .last_cpu = -1 };
 	struct numastat before = { 0 }, after = { 0 };
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	const char *output = NULL, *trace_why = NULL;
-	bool report = false, json = false, traced = false;
-	int c, rc = LOCUS_EXIT_USAGE, go[2] = { -1, -1 }, errp[2] = { -1, -1 }, status = 0;
+	const char *output = NULL;
+	bool report = false, json = false;
+	int c, rc = LOCUS_EXIT_USAGE;
 	json_t *nst = NULL, *rep = NULL;
 	char **cmdv;
-	pid_t pid;
 
 	/* Same rule as the dispatcher: -h before "--" means help (the topology was not
 	 * loaded then). */
@@ -376,105 +229,34 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 
 	rc = LOCUS_EXIT_FAIL;
-	if (pipe2(errp, O_CLOEXEC) < 0 || (report && pipe2(go, O_CLOEXEC) < 0)) {
-		locus_error("run: pipe: %s", strerror(errno));
-		goto out;
-	}
 	if (report && numastat_read(&before) < 0)
 		goto out;
-	fflush(NULL);
 	/* Like a shell: ^C and ^\ are for the program; we stay to report and propagate. */
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
-	pid = fork();
-	if (pid < 0) {
-		locus_error("run: fork: %s", strerror(errno));
-		goto restore;
+	so.argv = cmdv;
+	so.before_exec = apply_placement;
+	so.arg = &pl;
+	so.sample_exit = report;
+	c = spawn_run(&so, &s);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (c < 0) {
+		locus_error("run: %s: %s", cmdv[0], strerror(-c));
+		goto out;
 	}
-	if (pid == 0) {
-		close(errp[0]);
-		if (go[1] >= 0)
-			close(go[1]);
-		child(go[0], errp[1], &pl, cmdv);
-	}
-	close(errp[1]);
-	errp[1] = -1;
-	if (report) {
-		close(go[0]);
-		go[0] = -1;
-		if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)PTRACE_O_TRACEEXIT) == 0)
-			traced = true;
+	if (!s.started) {
+		if (strcmp(s.step, "exec") == 0)
+			locus_error("run: %s: cannot execute: %s", cmdv[0], strerror(s.err));
 		else
-			trace_why = errno == EPERM ? "ptrace is not permitted here (needed to read numa_maps at exit)"
-						   : "ptrace failed (needed to read numa_maps at exit)";
-		if (write(go[1], "g", 1) < 0)
-			locus_warn("run: cannot release the child: %s", strerror(errno));
-		close(go[1]);
-		go[1] = -1;
+			locus_error("run: %s: %s", s.step, strerror(s.err));
+		report = false; /* the program never ran */
 	}
-	{
-		char msg[128];
-		ssize_t n;
-		while ((n = read(errp[0], msg, sizeof(msg) - 1)) < 0 && errno == EINTR)
-			;
-		if (n > 0) {
-			int e = 0, off = 0;
-			msg[n] = '\0';
-			sscanf(msg, "%d %n", &e, &off);
-			if (strcmp(msg + off, "exec") == 0)
-				locus_error("run: %s: cannot execute: %s", cmdv[0], strerror(e));
-			else
-				locus_error("run: %s: %s", msg + off, strerror(e));
-			report = false; /* the program never ran */
-		}
-	}
-	for (;;) {
-		siginfo_t si = { 0 };
-		int st;
-
-		if (waitid(P_PID, pid, &si, WEXITED | WNOWAIT) < 0) {
-			if (errno == EINTR)
-				continue;
-			locus_error("run: waitid: %s", strerror(errno));
-			goto restore;
-		}
-		if (si.si_code == CLD_TRAPPED || si.si_code == CLD_STOPPED) {
-			/* A ptrace stop: consume it, sample at exit, pass signals on. */
-			if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st))
-				continue;
-			if (st >> 16 == PTRACE_EVENT_EXIT) {
-				sample_exit(pid, &s);
-				ptrace(PTRACE_DETACH, pid, NULL, NULL);
-			} else if (st >> 16 == PTRACE_EVENT_STOP) {
-				/* A group-stop (^Z, SIGSTOP): stay stopped but let SIGCONT
-				 * through; any other PTRACE_EVENT_STOP (the end of one):
-				 * resume. */
-				int sig = WSTOPSIG(st);
-				if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
-					ptrace(PTRACE_LISTEN, pid, NULL, NULL);
-				else
-					ptrace(PTRACE_CONT, pid, NULL, NULL);
-			} else {
-				ptrace(PTRACE_CONT, pid, NULL, (void *)(long)WSTOPSIG(st));
-			}
-			continue;
-		}
-		/* Exited; a zombie until reaped: its stat still has the last CPU. */
-		if (report && s.last_cpu < 0)
-			sample_cpus(pid, &s);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		status = st;
-		break;
-	}
-	rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	rc = spawn_exit_code(s.status);
 	if (report) {
-		if (!s.have_maps)
-			s.maps_why = traced ? "the program's memory was gone before it could be read"
-					    : trace_why;
 		if (numastat_read(&after) == 0 && before.nr > 0)
 			nst = numastat_delta_json(&before, &after);
-		rep = report_json(cmdv, pid, status, &pl, &s, nst);
+		rep = report_json(cmdv, s.pid, s.status, &pl, &s, nst);
 		FILE *f = output ? cmd_open_output(output) : stderr;
 		if (!f) {
 			rc = rc ? rc : LOCUS_EXIT_FAIL;
@@ -489,19 +271,10 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 				rc = LOCUS_EXIT_FAIL;
 		}
 	}
-restore:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
 out:
-	for (int i = 0; i < 2; i++) {
-		if (go[i] >= 0)
-			close(go[i]);
-		if (errp[i] >= 0)
-			close(errp[i]);
-	}
 	json_decref(rep);
 	json_decref(nst);
-	json_decref(s.pages);
+	spawn_result_free(&s);
 	numastat_free(&before);
 	numastat_free(&after);
 	placement_free(&pl);

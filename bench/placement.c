@@ -1,7 +1,8 @@
 /*
  * placement.c — parsing, validation and application of the placement options.
  *
- * Moved out of cmd-bench.c so that `locus run` takes exactly the same options with
+ * Moved out of cmd-bench.c (and on into bench/, so that `locus bench command` applies
+ * it in its children too) so that `locus run` takes exactly the same options with
  * exactly the same checks (see placement.h).  The topology holds the whole machine,
  * also what the cgroup/cpuset does not allow (topo.h): CPUs and memory nodes asked
  * for are checked against what is allowed here, and refused saying so.
