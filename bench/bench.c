@@ -186,6 +186,10 @@ int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, co
 		return 0;
 	case BOPT_STR:
 		return *v ? 0 : (locus_error("%s: empty value", what), -EINVAL);
+	case BOPT_LIST:
+		if (strchr(v, '\n'))
+			return locus_error("%s: a value may not hold a newline", what), -EINVAL;
+		return *v ? 0 : (locus_error("%s: empty value", what), -EINVAL);
 	case BOPT_INT:
 		return parse_long(what, v, o->min || o->max ? o->min : LONG_MIN,
 				  o->min || o->max ? o->max : LONG_MAX, &l);

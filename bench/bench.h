@@ -35,6 +35,9 @@ enum bench_opt_type {
 	BOPT_FLAG,      /* no argument; value "1" when given */
 	BOPT_STR,       /* free text (a path, a fraction): bench_opt_str(); the bench checks it
 			 * in run() and refuses a bad value with one line and -EINVAL */
+	BOPT_LIST,      /* free text, repeatable: bench_opt_str() gives every occurrence in
+			 * command-line order, separated by newlines (a value holding a
+			 * newline is refused) */
 };
 
 struct bench_opt {
@@ -117,6 +120,9 @@ struct bench_info {
 	 * or a negative errno (-EINVAL bad options, -E2BIG too much memory -> exit 2;
 	 * -EPROTO verification failed -> exit 5; other -> exit 1). */
 	int (*run)(struct bench_ctx *ctx);
+	/* The bench runs the user's program, given after "--" (ctx->command): `locus bench
+	 * all` leaves it out, having no program to give it. */
+	bool takes_command;
 };
 
 /* What the result file says about a bench: {summary, description, headline, metrics:
@@ -139,6 +145,8 @@ struct bench_ctx {
 	struct mem_policy policy;    /* from --membind/--interleave/...; mode DEFAULT if none */
 	const char **values;         /* option values as text, index = position in info->opts */
 	const bool *given;           /* given[i]: option i was on the command line */
+	char **command;              /* takes_command: the program and its arguments
+				      * (NULL-terminated), or NULL when none was given */
 	void *priv;                  /* for the bench's own use */
 };
 

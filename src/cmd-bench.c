@@ -69,7 +69,8 @@ static void usage_bench(FILE *f, const struct bench_info *b)
 			common_help);
 		return;
 	}
-	fprintf(f, "Usage: locus bench %s [OPTIONS]\n\n%s\n\n%s\n", b->name, b->summary,
+	fprintf(f, "Usage: locus bench %s [OPTIONS]%s\n\n%s\n\n%s\n", b->name,
+		b->takes_command ? " [--] CMD [ARGS...]" : "", b->summary,
 		b->description ? b->description : "");
 	if (b->opts && b->opts[0].name) {
 		fprintf(f, "Options of %s:\n", b->name);
@@ -78,10 +79,13 @@ static void usage_bench(FILE *f, const struct bench_info *b)
 			if (o->type != BOPT_FLAG)
 				snprintf(arg, sizeof(arg), " %s",
 					 o->type == BOPT_SIZE ? "SIZE" : o->type == BOPT_SIZES ? "SIZES"
-					 : o->type == BOPT_INT ? "N" : o->type == BOPT_STR ? "VALUE" : "CHOICE");
+					 : o->type == BOPT_INT ? "N"
+					 : o->type == BOPT_STR || o->type == BOPT_LIST ? "VALUE" : "CHOICE");
 			fprintf(f, "      --%s%s\n          %s", o->name, arg, o->help);
 			if (o->choices)
 				fprintf(f, " (%s)", o->choices);
+			if (o->type == BOPT_LIST)
+				fprintf(f, " (repeatable)");
 			if (o->def)
 				fprintf(f, " [default %s%s%s]", o->def, o->quick ? ", --quick " : "",
 					o->quick ? o->quick : "");
@@ -166,11 +170,12 @@ static int exit_for(int rc)
 
 /* Run one bench into `result`.  Returns a negative errno, 0, or 1 when skipped. */
 static int run_one(const struct bench_info *b, struct cmd_ctx *ctx, struct run_opts *ro,
-		   const char **values, const bool *given, json_t *result)
+		   const char **values, const bool *given, char **command, json_t *result)
 {
 	struct bench_ctx c = {
 		.info = b, .topo = &ctx->topo, .result = result, .quick = ro->quick,
 		.no_sentinel = ro->no_sentinel, .values = values, .given = given, .policy = ro->place.policy,
+		.command = command,
 	};
 	struct repeat_opts rep = REPEAT_OPTS_DEFAULT;
 	const char *why;
@@ -264,6 +269,7 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 	struct run_opts ro = { .place = PLACEMENT_INIT };
 	struct option *longopts = NULL;
 	const char **values = NULL;
+	char **lists = NULL, **command = NULL;
 	bool *given = NULL, all = false;
 	int nopts = 0, c, rc = LOCUS_EXIT_USAGE, rc2, worst = 0;
 	json_t *result = NULL;
@@ -308,7 +314,8 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 	longopts = calloc(NR_COMMON + (size_t)nopts + 1, sizeof(*longopts));
 	values = calloc((size_t)nopts + 1, sizeof(*values));
 	given = calloc((size_t)nopts + 1, sizeof(*given));
-	if (!longopts || !values || !given) {
+	lists = calloc((size_t)nopts + 1, sizeof(*lists));
+	if (!longopts || !values || !given || !lists) {
 		rc = LOCUS_EXIT_FAIL;
 		goto out;
 	}
@@ -319,7 +326,9 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 			NULL, O_BENCH_BASE + i };
 
 	int idx;
-	while ((c = cmd_getopt(argc, argv, "ho:", longopts, &idx)) != -1) {
+	/* A bench that runs a program stops at it ("+"), so that its options stay its own. */
+	while ((c = cmd_getopt(argc, argv, b && b->takes_command ? "+ho:" : "ho:", longopts,
+			       &idx)) != -1) {
 		/* Name the option as the user gave it (--cpus, not its alias --physcpubind). */
 		const char *what = idx >= 0 ? longopts[idx].name : NULL;
 		char wbuf[64];
@@ -375,6 +384,16 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 				const char *v = o->type == BOPT_FLAG ? "1" : optarg;
 				if (bench_opt_validate(b, o, v) < 0)
 					goto out;
+				if (o->type == BOPT_LIST) {
+					/* every occurrence, newline-separated */
+					char **l = &lists[c - O_BENCH_BASE], *n = NULL;
+					if (asprintf(&n, "%s%s%s", *l ? *l : "", *l ? "\n" : "", v) < 0) {
+						rc = LOCUS_EXIT_FAIL;
+						goto out;
+					}
+					free(*l);
+					v = *l = n;
+				}
 				values[c - O_BENCH_BASE] = v;
 				given[c - O_BENCH_BASE] = true;
 				break;
@@ -383,7 +402,9 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 			goto out;
 		}
 	}
-	if (optind < argc) {
+	if (optind < argc && b && b->takes_command) {
+		command = argv + optind;
+	} else if (optind < argc) {
 		locus_error("bench: unexpected argument '%s'", argv[optind]);
 		rc = cmd_usage_error("bench");
 		goto out;
@@ -413,6 +434,8 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 		int skipped_all = 1;
 		list = all ? bench_registry : one;
 		for (; *list; list++) {
+			if (all && (*list)->takes_command)
+				continue; /* no program to give it */
 			const char **v = values;
 			bool *g = given;
 			const char **dv = NULL;
@@ -427,7 +450,7 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 				g = dg;
 			}
 			resolve_defaults(*list, v, g, ro.quick);
-			int r = run_one(*list, ctx, &ro, v, g, result);
+			int r = run_one(*list, ctx, &ro, v, g, command, result);
 			free(dv);
 			free(dg);
 			if (r == 0)
@@ -462,6 +485,9 @@ out:
 	free(longopts);
 	free(values);
 	free(given);
+	for (int i = 0; lists && i < nopts; i++)
+		free(lists[i]);
+	free(lists);
 	placement_free(&ro.place);
 	json_decref(ro.placement_args);
 	return rc;

@@ -138,10 +138,19 @@ static char *run_bench(const struct bench_cmd *b, int run, int *status)
 		argv[n++] = (char *)b->sysroot;
 	}
 	argv[n++] = "bench";
-	for (int i = 0; i < b->nargs; i++)
-		argv[n++] = b->args[i];
-	argv[n++] = "-o";      /* last, so it wins over an -o among the bench's arguments */
-	argv[n++] = out;
+	/* -o goes last, so it wins over an -o among the bench's arguments — but before a
+	 * "--", after which come the arguments of the program `bench command` runs. */
+	{
+		int dd = 0;
+		while (dd < b->nargs && strcmp(b->args[dd], "--"))
+			dd++;
+		for (int i = 0; i < dd; i++)
+			argv[n++] = b->args[i];
+		argv[n++] = "-o";
+		argv[n++] = out;
+		for (int i = dd; i < b->nargs; i++)
+			argv[n++] = b->args[i];
+	}
 	argv[n] = NULL;
 
 	locus_info("gate: run %d: locus bench%s%s ...", run, b->nargs ? " " : "",

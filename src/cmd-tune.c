@@ -640,10 +640,18 @@ static int ab_run_bench(int argc, char **argv, const struct cmd_ctx *ctx, const 
 	}
 	if (locus_quiet())
 		av[n++] = (char *)"--quiet";
-	for (int i = 0; i < argc; i++)
-		av[n++] = argv[i];
-	av[n++] = (char *)"-o";
-	av[n++] = (char *)out;
+	/* -o before a "--": what follows it is the program of `bench command`. */
+	{
+		int dd = 0;
+		while (dd < argc && strcmp(argv[dd], "--"))
+			dd++;
+		for (int i = 0; i < dd; i++)
+			av[n++] = argv[i];
+		av[n++] = (char *)"-o";
+		av[n++] = (char *)out;
+		for (int i = dd; i < argc; i++)
+			av[n++] = argv[i];
+	}
 	av[n] = NULL;
 	/* Signals blocked across fork, so that the handler always knows the child. */
 	sigset_t block, old;
@@ -745,7 +753,7 @@ static int do_ab(int argc, char **argv, const struct opts *o, const struct cmd_c
 		locus_error("tune ab: give the benchmark after '--': -- bench NAME [OPTIONS]");
 		return LOCUS_EXIT_USAGE;
 	}
-	for (int i = 0; i < argc; i++)
+	for (int i = 0; i < argc && strcmp(argv[i], "--"); i++) /* not the program's own */
 		if (strcmp(argv[i], "-o") == 0 || strncmp(argv[i], "--output", 8) == 0 ||
 		    strcmp(argv[i], "--json") == 0) {
 			locus_error("tune ab: '%s': the rounds' outputs are chosen by tune ab (-o DIR)",
