@@ -35,6 +35,37 @@
 #define OVERHEAD_PAIRS 2001
 
 bool timer_use_tsc_;
+double timer_inject_;
+
+/*
+ * A real, calibrated slowdown for measuring what the gate catches (scripts/
+ * gate-calibration): with LOCUS_INJECT_SLOWDOWN=10 every timer_now() first spins for
+ * 10% of the time since this thread's previous timer_now().  A timed region is
+ * bracketed by two reads, so the second one lengthens the region by 10% with real
+ * work on the CPU (the noise of the spin is real noise, the sentinel is not slowed:
+ * it is code that got slower, not the host); loops that read the clock to stop after
+ * a duration do 10% less work in it.  Scaling the samples afterwards would model none
+ * of that.
+ */
+uint64_t timer_inject_wait_(uint64_t now)
+{
+	static __thread uint64_t last;
+	uint64_t t = now;
+
+	if (last && now > last) {
+		uint64_t until = now + (uint64_t)((double)(now - last) * timer_inject_);
+
+		while ((t = timer_raw_()) < until)
+			__asm__ __volatile__("" ::: "memory");
+	}
+	last = t;
+	return t;
+}
+
+double timer_injected(void)
+{
+	return timer_inject_;
+}
 
 static double ticks_hz = 1e9;
 static double ns_per_tick = 1.0;
@@ -205,6 +236,17 @@ int timer_init(bool force_clock)
 	measure_overhead();
 	initialised = true;
 	initialised_clock = want_clock;
+	env = getenv("LOCUS_INJECT_SLOWDOWN");
+	if (env && *env) {
+		char *end;
+		double pct = strtod(env, &end);
+
+		if (*end || !(pct >= 0 && pct <= 1000)) {
+			locus_error("timer: LOCUS_INJECT_SLOWDOWN=%s: expected a percentage 0..1000", env);
+			return -EINVAL;
+		}
+		timer_inject_ = pct / 100.0;
+	}
 	return 0;
 }
 

@@ -30,6 +30,10 @@ struct timer_info {
 int timer_init(bool force_clock);
 
 extern bool timer_use_tsc_;
+/* Calibration only (LOCUS_INJECT_SLOWDOWN=PCT, read by timer_init): a real slowdown of
+ * every timed region, see timer_inject_wait_(). 0 = off. */
+extern double timer_inject_;
+uint64_t timer_inject_wait_(uint64_t now);
 
 static inline uint64_t timer_clock_ns_(void)
 {
@@ -38,8 +42,7 @@ static inline uint64_t timer_clock_ns_(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Current time in ticks.  Serialising enough for benchmark boundaries (lfence; rdtsc). */
-static inline uint64_t timer_now(void)
+static inline uint64_t timer_raw_(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
 	if (timer_use_tsc_) {
@@ -50,6 +53,19 @@ static inline uint64_t timer_now(void)
 #endif
 	return timer_clock_ns_();
 }
+
+/* Current time in ticks.  Serialising enough for benchmark boundaries (lfence; rdtsc). */
+static inline uint64_t timer_now(void)
+{
+	uint64_t t = timer_raw_();
+
+	if (__builtin_expect(timer_inject_ > 0, 0))
+		t = timer_inject_wait_(t);
+	return t;
+}
+
+/* The slowdown injected (LOCUS_INJECT_SLOWDOWN, as a fraction), 0 when none. */
+double timer_injected(void);
 
 double timer_ticks_to_ns(uint64_t ticks);
 /* Ticks per second (the TSC frequency, or 1e9). */

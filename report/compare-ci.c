@@ -185,6 +185,7 @@ void compare_write_markdown(FILE *f, const struct compare_result *r,
 	if (r->n_cur_runs > 1)
 		fprintf(f, "Current: %zu runs (samples pooled; %s)\n\n", r->n_cur_runs, compare_cur_runs_note);
 	compare_print_detectable(f, r, out, "", "\n\n");
+	compare_print_blind(f, r, "> ", "\n\n");
 	if (r->n_pairs) {
 		fprintf(f, "| | Measurement | Change | %d%% CI | p | Baseline | Current |%s Verdict |\n",
 			compare_ci_percent(r), r->n_base_runs > 1 ? " Run spread |" : "");
@@ -287,7 +288,8 @@ void compare_print_github(FILE *f, const struct compare_result *r,
 		const char *level;
 		FILE *m;
 
-		if (q->verdict == VERDICT_UNCHANGED)
+		/* blind pairs are said once below, not as one warning each */
+		if (q->verdict == VERDICT_UNCHANGED || (compare_pair_only_blind(q) && !compare_pair_fails(q, out)))
 			continue;
 		level = compare_pair_fails(q, out) ? "error" :
 			q->verdict == VERDICT_INCONCLUSIVE ? "warning" : "notice";
@@ -302,6 +304,19 @@ void compare_print_github(FILE *f, const struct compare_result *r,
 		gh_command(f, level, q->verdict == VERDICT_REGRESSED ? "locus: performance regression" :
 			   q->verdict == VERDICT_IMPROVED ? "locus: performance improvement" :
 			   "locus: inconclusive comparison", buf);
+		free(buf);
+	}
+	{
+		size_t len2;
+		FILE *m = open_memstream(&buf, &len2);
+
+		if (!m)
+			return;
+		compare_print_blind(m, r, "", "");
+		fclose(m);
+		if (*buf)
+			gh_command(f, out->fail_on_blind ? "error" : "warning",
+				   "locus: measurements too noisy for the threshold", buf);
 		free(buf);
 	}
 	for (size_t i = 0; i < r->n_only_base; i++) {

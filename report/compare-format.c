@@ -129,6 +129,90 @@ void compare_print_detectable(FILE *f, const struct compare_result *r,
 		200.0 * out->threshold, post);
 }
 
+bool compare_pair_blind(const struct compare_pair *p)
+{
+	return p->n_base && p->n_cur && !p->incomparable && !(p->detectable <= p->threshold + 1e-12);
+}
+
+bool compare_pair_only_blind(const struct compare_pair *p)
+{
+	double up = 1.0 + p->threshold;
+
+	return p->verdict == VERDICT_INCONCLUSIVE && compare_pair_blind(p) && isfinite(p->ratio) &&
+	       p->ratio < up && p->ratio > 1.0 / up;
+}
+
+size_t compare_blind_summary(const struct compare_result *r, size_t *n_blind,
+			     double *med, double *worst)
+{
+	double *v = malloc((r->n_pairs ? r->n_pairs : 1) * sizeof(*v));
+	size_t n = 0, k = 0;
+
+	*n_blind = 0;
+	*med = *worst = NAN;
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		const struct compare_pair *p = &r->pairs[i];
+
+		if (!p->n_base || !p->n_cur || p->incomparable)
+			continue;
+		n++;
+		if (compare_pair_blind(p)) {
+			(*n_blind)++;
+			if (v)
+				v[k++] = p->detectable;
+		}
+	}
+	if (k) {
+		double *sv = stats_sorted_copy(v, k);
+
+		if (sv) {
+			*med = stats_quantile_sorted(sv, k, 0.5);
+			*worst = sv[k - 1];
+			if (isinf(*worst) && k > 1 && isinf(sv[k / 2]))
+				*med = INFINITY;
+			free(sv);
+		}
+	}
+	free(v);
+	return n;
+}
+
+void compare_print_blind(FILE *f, const struct compare_result *r, const char *pre,
+			 const char *post)
+{
+	double med, worst, t = r->n_pairs ? r->pairs[0].threshold : COMPARE_DEFAULT_THRESHOLD;
+	size_t blind, n = compare_blind_summary(r, &blind, &med, &worst);
+
+	if (!blind)
+		return;
+	fprintf(f, "%sSensitivity: %zu of %zu measurements can see a change of the threshold "
+		"(%g%%); the other %zu are too noisy for it", pre, n - blind, n, t * 100.0, blind);
+	if (isfinite(med))
+		fprintf(f, " and could confirm changes from %.0f%% (median of them)", med * 100.0);
+	else
+		fprintf(f, ", most of them with too few samples to be significant at all");
+	fprintf(f, ".  Their \"inconclusive\" means \"could not see\", not \"changed\".%s", post);
+}
+
+double compare_peak_of(const json_t *m)
+{
+	const json_t *pk = json_object_get(json_object_get(m, "summary"), "peak");
+	bool hib = json_is_true(json_object_get(m, "higher_is_better"));
+	double best = NAN;
+	size_t i;
+	json_t *x;
+
+	if (json_is_number(pk))
+		return json_number_value(pk);
+	json_array_foreach(json_object_get(m, "samples"), i, x) {
+		double v = json_number_value(x);
+
+		if (isnan(best) || (hib ? v > best : v < best))
+			best = v;
+	}
+	return best;
+}
+
 /* What a current side of several runs means (`locus gate --runs`). */
 const char compare_cur_runs_note[] =
 	"at the run level the median of their medians is tested as one run (one "
@@ -179,6 +263,10 @@ void compare_pair_line(FILE *f, const struct compare_pair *q)
 			(q->family > 1 ? ", normal approximation" : "normal approximation"),
 		compare_fmt_val(vb, sizeof(vb), q->median_base, q->unit),
 		compare_fmt_val(vc, sizeof(vc), q->median_cur, q->unit), q->n_base, q->n_cur);
+	if (q->base && q->cur && isfinite(compare_peak_of(q->base)) && isfinite(compare_peak_of(q->cur)))
+		fprintf(f, ", peak %s -> %s",
+			compare_fmt_val(vb, sizeof(vb), compare_peak_of(q->base), q->unit),
+			compare_fmt_val(vc, sizeof(vc), compare_peak_of(q->cur), q->unit));
 	if (q->base_runs > 1) {
 		char sp[40];
 
@@ -209,5 +297,9 @@ int compare_exit_code(const struct compare_result *r, const struct compare_outpu
 			return LOCUS_EXIT_REGRESSED;
 	if (out->fail_on_missing && r->n_only_base)
 		return LOCUS_EXIT_REGRESSED;
+	if (out->fail_on_blind)
+		for (size_t i = 0; i < r->n_pairs; i++)
+			if (compare_pair_blind(&r->pairs[i]))
+				return LOCUS_EXIT_REGRESSED;
 	return 0;
 }

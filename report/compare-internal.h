@@ -60,6 +60,23 @@ size_t compare_detectable_summary(const struct compare_result *r, double thresho
 void compare_print_detectable(FILE *f, const struct compare_result *r,
 			      const struct compare_outputs *out, const char *pre,
 			      const char *post);
+/* Sensitivity over the pairs with samples on both sides: how many are blind to their
+ * threshold (detectable > threshold) and the median / worst detectable change among
+ * the blind ones (INFINITY when a pair cannot be significant at all).  Returns how
+ * many pairs were counted. */
+size_t compare_blind_summary(const struct compare_result *r, size_t *n_blind,
+			     double *med, double *worst);
+/* A blind pair: its detectable change is above its threshold. */
+bool compare_pair_blind(const struct compare_pair *p);
+/* An inconclusive pair that is only blind (its change is within the threshold): said
+ * once in the sensitivity sentence, not per measurement. */
+bool compare_pair_only_blind(const struct compare_pair *p);
+/* The sensitivity sentence between pre and post, once per comparison (nothing when no
+ * pair is blind). */
+void compare_print_blind(FILE *f, const struct compare_result *r, const char *pre,
+			 const char *post);
+/* The peak (summary.peak, else the best sample) of a measurement; NAN if none. */
+double compare_peak_of(const json_t *m);
 const char *compare_base_name(const struct compare_outputs *out);
 const char *compare_cur_name(const struct compare_outputs *out);
 /* The CI level of the comparison in percent. */

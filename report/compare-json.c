@@ -51,6 +51,10 @@ static json_t *pair_json(const struct compare_pair *q)
 	json_object_set_new(o, "current_runs", json_integer((json_int_t)q->cur_runs));
 	json_object_set_new(o, "run_current", json_num(q->run_current));
 	json_object_set_new(o, "run_detectable", json_num(q->run_detectable));
+	json_object_set_new(o, "detectable", json_num(q->detectable));
+	json_object_set_new(o, "blind", json_boolean(compare_pair_blind(q)));
+	json_object_set_new(o, "peak_baseline", json_num(compare_peak_of(q->base)));
+	json_object_set_new(o, "peak_current", json_num(compare_peak_of(q->cur)));
 	json_object_set_new(o, "run_median_best", json_num(q->run_median_best));
 	json_object_set_new(o, "run_median_worst", json_num(q->run_median_worst));
 	json_object_set_new(o, "run_spread", json_num(q->run_spread));
@@ -95,6 +99,14 @@ json_t *compare_to_json(const struct compare_result *r, const struct compare_out
 				"{s:o, s:o, s:o, s:I, s:I}", "best", json_num(best), "median",
 				json_num(med), "worst", json_num(worst), "measurements", (json_int_t)n,
 				"within_twice_threshold", (json_int_t)ok));
+	}
+	{
+		double med, worst;
+		size_t blind, n = compare_blind_summary(r, &blind, &med, &worst);
+
+		json_object_set_new(o, "sensitivity", json_pack("{s:I, s:I, s:o}",
+			"measurements", (json_int_t)n, "blind", (json_int_t)blind,
+			"blind_detectable_median", json_num(med)));
 	}
 	if (r->n_base_runs == 1)
 		json_object_set_new(o, "warning", json_string(compare_single_run_note));

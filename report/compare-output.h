@@ -20,6 +20,8 @@ struct compare_outputs {
 	bool no_correction;           /* --correction none, shown in the summary */
 	bool fail_on_inconclusive;    /* inconclusive counts as failing (exit 6) */
 	bool fail_on_missing;         /* a baseline measurement missing from current fails */
+	bool fail_on_blind;           /* a measurement that cannot see its threshold fails */
+	bool allow_option_mismatch;   /* compare runs whose run.options differ */
 	bool strict_env;              /* a fingerprint difference is an error (exit 2) */
 	bool json;                    /* the main output is JSON instead of the table */
 	bool github;                  /* also print GitHub workflow annotations */

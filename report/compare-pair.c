@@ -94,15 +94,6 @@ static void pair_decide_runs(struct compare_pair *p)
 						 p->run_ratio_best, p->threshold, &p->reason);
 }
 
-/* A family of one. */
-static void pair_decide(struct compare_pair *p)
-{
-	pair_decide_pooled(p);
-	p->run_p_adj = run_p_raw(p);
-	p->run_family = run_testable(p) ? 1 : 0;
-	pair_decide_runs(p);
-}
-
 /* Can this pair be significant at all?  Those that cannot are no part of the family
  * the p-values are adjusted over (Tarone). */
 static bool pair_testable(const struct compare_pair *p)
@@ -110,6 +101,29 @@ static bool pair_testable(const struct compare_pair *p)
 	return !p->incomparable && p->n_base >= COMPARE_MIN_SAMPLES &&
 	       p->n_cur >= COMPARE_MIN_SAMPLES && isfinite(p->ratio) && !isnan(p->mw.p) &&
 	       stat_mw_min_p(p->n_base, p->n_cur) < p->alpha;
+}
+
+/* After the rules: no "unchanged" beside a change beyond the threshold, and what the
+ * pair could see at all (the smallest p its sample counts allow, times the family
+ * Holm may multiply it by, must stay below alpha). */
+static void pair_finish(struct compare_pair *p)
+{
+	bool can = pair_testable(p) &&
+		   stat_mw_min_p(p->n_base, p->n_cur) * (double)(p->family ? p->family : 1) < p->alpha;
+
+	p->verdict = compare_guard_change(p->verdict, p->ratio, p->threshold, &p->reason);
+	p->detectable = compare_detectable(p->ratio, p->ci_low, p->ci_high, p->run_detectable,
+					   can, p->threshold);
+}
+
+/* A family of one. */
+static void pair_decide(struct compare_pair *p)
+{
+	pair_decide_pooled(p);
+	p->run_p_adj = run_p_raw(p);
+	p->run_family = run_testable(p) ? 1 : 0;
+	pair_decide_runs(p);
+	pair_finish(p);
 }
 
 void compare_adjust(struct compare_pair *pairs, size_t n, enum compare_correction c)
@@ -164,6 +178,7 @@ void compare_adjust(struct compare_pair *pairs, size_t n, enum compare_correctio
 		if (run_testable(&pairs[i]))
 			pairs[i].run_family = c == COMPARE_HOLM ? m : 1;
 		pair_decide_runs(&pairs[i]);
+		pair_finish(&pairs[i]);
 	}
 	free(v);
 }

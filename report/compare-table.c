@@ -43,6 +43,7 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 	if (r->n_cur_runs > 1)
 		fprintf(f, "Current: %zu runs, samples pooled; %s\n", r->n_cur_runs, compare_cur_runs_note);
 	compare_print_detectable(f, r, out, "", "\n");
+	compare_print_blind(f, r, "", "\n");
 	fputc('\n', f);
 	snprintf(cil, sizeof(cil), "%d%% CI", compare_ci_percent(r));
 	fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  ", "VERDICT", "CHANGE",

@@ -35,9 +35,25 @@ const char *compare_verdict_name(enum compare_verdict v)
 
 /* The reasons of rules 3 and 5: the ones rule 7 can settle (compared by address). */
 static const char ci_no_change_reason[] =
-	"significant, but the CI of the ratio includes no change";
+	"too noisy to tell: significant, but the CI of the ratio includes no change";
 static const char ci_straddles_reason[] =
-	"CI straddles the threshold: a regression can be neither confirmed nor ruled out";
+	"too noisy to tell: the CI straddles the threshold, a regression can be neither "
+	"confirmed nor ruled out";
+/* rule 5 when the whole CI is past the threshold: the rank test (after the correction
+ * for multiple comparisons) is what falls short, not the interval */
+static const char ci_beyond_reason[] =
+	"too noisy to tell: the CI lies beyond the threshold, but the rank test is not "
+	"significant (after the correction for multiple comparisons)";
+static const char improvement_unconfirmed_reason[] =
+	"too noisy to tell: an improvement beyond the threshold that the test cannot confirm";
+const char compare_unconfirmed_reason[] =
+	"too noisy to tell: a change beyond the threshold that the test cannot confirm";
+
+/* Rule 3 or 5: the pooled test could not decide, the run level may settle it. */
+static bool undecided_reason(const char *r)
+{
+	return r == ci_no_change_reason || r == ci_straddles_reason || r == ci_beyond_reason;
+}
 
 enum compare_verdict compare_decide(size_t n_base, size_t n_cur, double p, double ratio,
 				    double ci_low, double ci_high, double alpha,
@@ -69,7 +85,10 @@ enum compare_verdict compare_decide(size_t n_base, size_t n_cur, double p, doubl
 		why = "significant and at least the threshold";
 	} else if (ci_high >= up) {
 		v = VERDICT_INCONCLUSIVE;
-		why = ci_straddles_reason;
+		why = ci_low >= up ? ci_beyond_reason : ci_straddles_reason;
+	} else if (ratio <= down) {
+		v = VERDICT_INCONCLUSIVE;
+		why = improvement_unconfirmed_reason;
 	} else {
 		v = VERDICT_UNCHANGED;
 		why = p < alpha ? "significant but smaller than the threshold" : "not significant";
@@ -129,6 +148,9 @@ int compare_run_test(const double *medians, size_t k, double cur, bool higher_is
 static const char run_test_not_significant_reason[] =
 	"significant against the pooled runs, but not against the baseline's run-to-run "
 	"variation (run-level t test)";
+static const char run_test_noisy_reason[] =
+	"too noisy to tell: beyond the threshold, but not significant against the "
+	"baseline's run-to-run variation (run-level t test)";
 static const char run_test_small_reason[] =
 	"significant, but smaller than the threshold against the median of the baseline "
 	"runs' medians";
@@ -146,9 +168,10 @@ enum compare_verdict compare_decide_run_test(enum compare_verdict pooled, size_t
 
 	if (runs < COMPARE_RUN_TEST_MIN_RUNS)
 		return pooled;
-	if (pooled == VERDICT_INCONCLUSIVE && reason &&
-	    (*reason == ci_no_change_reason || *reason == ci_straddles_reason)) {
-		if (!isnan(run_p) && !isnan(mid_ratio) && (!(run_p < alpha) || !(mid_ratio >= up))) {
+	if (pooled == VERDICT_INCONCLUSIVE && reason && undecided_reason(*reason)) {
+		/* unchanged only when the change itself is within the threshold: a p-value
+		 * above alpha does not rule a regression out */
+		if (!isnan(run_p) && !isnan(mid_ratio) && mid_ratio < up && mid_ratio > down) {
 			v = VERDICT_UNCHANGED;
 			why = run_test_undecided_reason;
 		}
@@ -159,8 +182,15 @@ enum compare_verdict compare_decide_run_test(enum compare_verdict pooled, size_t
 			v = VERDICT_INCONCLUSIVE;
 			why = "a baseline run's median is zero or negative: the run-level test is undefined";
 		} else if (!(run_p < alpha)) {
-			v = VERDICT_UNCHANGED;
-			why = run_test_not_significant_reason;
+			/* a change beyond the threshold that the runs cannot confirm is too noisy
+			 * to tell, never "unchanged" */
+			if (reg ? mid_ratio >= up : mid_ratio <= down) {
+				v = VERDICT_INCONCLUSIVE;
+				why = run_test_noisy_reason;
+			} else {
+				v = VERDICT_UNCHANGED;
+				why = run_test_not_significant_reason;
+			}
 		} else if (reg ? !(mid_ratio >= up) : !(mid_ratio <= down)) {
 			v = VERDICT_UNCHANGED;
 			why = run_test_small_reason;
@@ -189,8 +219,7 @@ enum compare_verdict compare_decide_runs(enum compare_verdict pooled, size_t run
 
 	if (runs < 2)
 		return pooled;
-	if (pooled == VERDICT_INCONCLUSIVE && reason &&
-	    (*reason == ci_no_change_reason || *reason == ci_straddles_reason)) {
+	if (pooled == VERDICT_INCONCLUSIVE && reason && undecided_reason(*reason)) {
 		/* the within-run CI cannot decide, but rule 7 can rule a regression out */
 		if (!isnan(worst_ratio) && !(worst_ratio >= up)) {
 			v = VERDICT_UNCHANGED;
@@ -216,5 +245,37 @@ bool compare_reason_is_run_level(const char *reason)
 {
 	return reason == within_runs_reason || reason == within_runs_undecided_reason ||
 	       reason == run_test_not_significant_reason || reason == run_test_small_reason ||
-	       reason == run_test_undecided_reason;
+	       reason == run_test_undecided_reason || reason == run_test_noisy_reason;
+}
+
+enum compare_verdict compare_guard_change(enum compare_verdict v, double ratio,
+					  double threshold, const char **reason)
+{
+	double up = 1.0 + threshold, down = 1.0 / (1.0 + threshold);
+
+	if (v != VERDICT_UNCHANGED || !isfinite(ratio) || (ratio < up && ratio > down))
+		return v;
+	if (reason)
+		*reason = compare_unconfirmed_reason;
+	return VERDICT_INCONCLUSIVE;
+}
+
+double compare_detectable(double ratio, double ci_low, double ci_high, double run_detectable,
+			  bool can_be_significant, double threshold)
+{
+	double d;
+
+	if (!can_be_significant || !(ci_low > 0.0) || !isfinite(ci_high) || !isfinite(ratio))
+		return INFINITY;
+	/* Shifting the current side by a factor x moves the ratio and its CI by x: a
+	 * regression is confirmed once the CI's low end clears 1 and the ratio the
+	 * threshold.  For a pair with no change (ratio 1, CI about symmetric on the log
+	 * scale) that is x = 1/lo = sqrt(hi/lo); the half-width is used for every pair so
+	 * the figure describes the noise, not the change. */
+	d = sqrt(ci_high / ci_low) - 1.0;
+	if (d < threshold)
+		d = threshold;
+	if (isfinite(run_detectable) && run_detectable > d)
+		d = run_detectable;
+	return d;
 }

@@ -20,8 +20,17 @@
  *   4. improved      p < alpha  AND  r <= 1/(1 + t)  AND  hi < 1;
  *   5. inconclusive  hi >= 1 + t
  *                    (a regression of at least the threshold can be neither confirmed
- *                    nor ruled out: the CI straddles the threshold);
+ *                    nor ruled out: the CI straddles the threshold — or, when lo >= 1 + t
+ *                    too, the CI lies beyond it but p >= alpha: the reason says which);
+ *   5b. inconclusive r <= 1/(1 + t) without rule 4 (an improvement the test cannot
+ *                    confirm);
  *   6. unchanged     everything else.
+ *
+ * Every inconclusive reason of rules 3, 5, 5b and of the run level starts "too noisy to
+ * tell".  And whatever the rules below decide, a pair whose shown change r is beyond
+ * the threshold (r >= 1 + t or r <= 1/(1 + t)) is never "unchanged":
+ * compare_guard_change() makes it inconclusive — a change the test cannot confirm is
+ * not evidence of no change.
  *
  * Improvement uses 1/(1+t) so that the two thresholds are symmetric on a log scale
  * (a 5% threshold means x1.05 worse or x1/1.05 better).
@@ -162,6 +171,21 @@ int compare_run_test(const double *medians, size_t k, double cur, bool higher_is
 enum compare_verdict compare_decide_run_test(enum compare_verdict pooled, size_t runs,
 					     double run_p, double mid_ratio, double alpha,
 					     double threshold, const char **reason);
+
+/* The final guard: UNCHANGED with a ratio beyond the threshold becomes INCONCLUSIVE
+ * ("too noisy to tell: a change beyond the threshold that the test cannot confirm",
+ * compare_unconfirmed_reason); any other verdict is returned as is. */
+enum compare_verdict compare_guard_change(enum compare_verdict v, double ratio,
+					  double threshold, const char **reason);
+extern const char compare_unconfirmed_reason[];
+
+/* The smallest regression (relative, >= threshold) this pair could confirm: the
+ * pooled CI's half-width on the log scale (sqrt(hi/lo) - 1), or the run-level
+ * run_detectable when that is larger; INFINITY when the pair cannot be significant at
+ * all (too few samples for alpha after the correction) or has no CI.  A pair whose
+ * detectable change is above the threshold is "blind" to it (--fail-on blind). */
+double compare_detectable(double ratio, double ci_low, double ci_high, double run_detectable,
+			  bool can_be_significant, double threshold);
 
 /* True when `reason` is one a run-level rule (7-9) gave: the table shows those, since
  * they explain why a significant pooled result did not become the verdict. */

@@ -587,3 +587,66 @@ char *compare_fingerprint_text(const json_t *env)
 	}
 	return buf;
 }
+
+/* One option's values differ: "--NAME (A vs B)" into buf. */
+static const char *option_diff(const char *prefix, const char *name, const json_t *x,
+			       const json_t *y, char *buf, size_t len)
+{
+	char *a = x && !json_is_null(x) ? compare_compact(x) : NULL;
+	char *b = y && !json_is_null(y) ? compare_compact(y) : NULL;
+	char opt[128];
+	size_t i;
+
+	/* run.options keys are the option names with '_' for '-' */
+	snprintf(opt, sizeof(opt), "%s%s", prefix, name);
+	for (i = 0; opt[i]; i++)
+		if (opt[i] == '_')
+			opt[i] = '-';
+	snprintf(buf, len, "--%s (%s vs %s)", opt, a ? a : "default", b ? b : "default");
+	free(a);
+	free(b);
+	return buf;
+}
+
+static const char *objects_differ(const char *prefix, const json_t *a, const json_t *b,
+				  char *buf, size_t len)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)a, k, v) {
+		const json_t *w = json_object_get(b, k);
+
+		if (json_is_object(v) && json_is_object(w) && strcmp(k, "bench_options") == 0) {
+			if (objects_differ("", v, w, buf, len))
+				return buf;
+			continue;
+		}
+		if (!(w ? json_equal(v, (json_t *)w) : json_is_null(v) ||
+		      (json_is_object(v) && !json_object_size(v)) ||
+		      (json_is_array(v) && !json_array_size(v))))
+			return option_diff(prefix, k, v, w, buf, len);
+	}
+	json_object_foreach((json_t *)b, k, v)
+		if (!json_object_get(a, k) && !json_is_null(v) &&
+		    !(json_is_object(v) && !json_object_size(v)) &&
+		    !(json_is_array(v) && !json_array_size(v)))
+			return option_diff(prefix, k, NULL, v, buf, len);
+	return NULL;
+}
+
+const char *compare_option_mismatch(const json_t *a, const json_t *b, char *buf, size_t len)
+{
+	const json_t *ra = json_object_get(a, "run"), *rb = json_object_get(b, "run");
+	const json_t *oa = json_object_get(ra, "options"), *ob = json_object_get(rb, "options");
+	const json_t *ca = json_object_get(ra, "command"), *cb = json_object_get(rb, "command");
+
+	if (!json_is_object(oa) || !json_is_object(ob))
+		return NULL;
+	if (json_is_string(ca) && json_is_string(cb) && !json_equal((json_t *)ca, (json_t *)cb)) {
+		snprintf(buf, len, "the benchmark (bench %s vs bench %s)", json_string_value(ca),
+			 json_string_value(cb));
+		return buf;
+	}
+	return objects_differ("", oa, ob, buf, len);
+}

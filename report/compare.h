@@ -98,6 +98,9 @@ struct compare_pair {
 				       * over run_family pairs, raw for rule 3/5
 				       * inconclusives; NAN when the test does not apply */
 	size_t run_family;            /* pairs the run-level p was adjusted over (0: none) */
+	double detectable;            /* the smallest regression (relative, >= threshold)
+				       * this pair could confirm (compare_detectable());
+				       * INFINITY when it cannot be significant at all */
 };
 
 struct compare_env_diff {
@@ -162,6 +165,13 @@ int compare_env(const json_t *env_base, const json_t *env_cur,
 		struct compare_env_diff **out, size_t *n);
 void compare_env_diffs_free(struct compare_env_diff *d, size_t n);
 
+
+/* The first run option (run.options, recorded by `locus bench`) on which results a and
+ * b differ, as "--NAME (A vs B)" in buf (values as compact JSON, "default" for null);
+ * NULL when they agree or either lacks run.options (files from before they were
+ * recorded).  Runs measured with different options (--quick vs --reps 12, another
+ * --size) are different experiments: comparing or pooling them mixes two questions. */
+const char *compare_option_mismatch(const json_t *a, const json_t *b, char *buf, size_t len);
 
 /* The fingerprint id of an "env" object: 16 lowercase hex digits of a 64-bit FNV-1a
  * hash over env_critical_keys and their compact JSON values (absent = null).  The

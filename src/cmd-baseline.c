@@ -50,6 +50,9 @@ static void baseline_usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  --keep K             save: keep the newest K runs, 1..%u (default %u)\n"
+		"  --allow-option-mismatch\n"
+		"                       save: pool a run made with other run options (--quick,\n"
+		"                       --reps, sizes, ...) than the saved ones (refused: exit 2)\n"
 		"  -h, --help           this help\n"
 		"\n"
 		CMD_COMMON_HELP
@@ -60,9 +63,9 @@ static void baseline_usage(FILE *f)
 		COMPARE_MAX_KEEP, COMPARE_DEFAULT_KEEP);
 }
 
-static int baseline_save(const char *dir, const char *file, unsigned keep)
+static int baseline_save(const char *dir, const char *file, unsigned keep, bool allow)
 {
-	char id[17], *stored = NULL, *text;
+	char id[17], *stored = NULL, *text, why[512];
 	json_t *r = result_load(file);
 	const json_t *env;
 	size_t n = 0, dropped = 0;
@@ -75,6 +78,33 @@ static int baseline_save(const char *dir, const char *file, unsigned keep)
 		locus_warn("baseline: %s has no environment fingerprint; it can only be matched by "
 			   "other results without one", file);
 	compare_fingerprint_id(env, id);
+	if (!allow) {
+		/* the runs of one set are pooled: they must answer the same question */
+		struct compare_baseline have = { 0 };
+		const char *bad = NULL;
+		char **ids = NULL;
+		size_t *counts = NULL, nids = 0;
+		bool any = false;
+
+		if (compare_baseline_ids(dir, &ids, &counts, &nids) == 0)
+			for (size_t i = 0; i < nids; i++)
+				any |= strcmp(ids[i], id) == 0 && counts[i] > 0;
+		for (size_t i = 0; i < nids; i++)
+			free(ids[i]);
+		free(ids);
+		free(counts);
+		if (any && compare_baseline_load(dir, env, &have) == 0)
+			for (size_t i = 0; i < have.n && !bad; i++)
+				bad = compare_option_mismatch(have.runs[i], r, why, sizeof(why));
+		compare_baseline_free(&have);
+		if (bad) {
+			locus_error("baseline: %s was made with other options than the runs saved for "
+				    "this machine: %s; they would be pooled as one baseline (save it in "
+				    "another store, or pass --allow-option-mismatch)", file, why);
+			json_decref(r);
+			return LOCUS_EXIT_USAGE;
+		}
+	}
 	rc = compare_baseline_save(dir, r, keep, &stored, &n, &dropped);
 	if (rc < 0) {
 		json_decref(r);
@@ -216,11 +246,13 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	static const struct option opts[] = {
 		{ "keep", required_argument, NULL, 'k' },
+		{ "allow-option-mismatch", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sub;
 	long keep = COMPARE_DEFAULT_KEEP;
+	bool allow = false;
 	int c, nargs;
 
 	static const char *const subs[] = { "save", "list", "id" };
@@ -231,6 +263,9 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 		case 'k':
 			if (parse_long("--keep", optarg, 1, COMPARE_MAX_KEEP, &keep) < 0)
 				return LOCUS_EXIT_USAGE;
+			break;
+		case 'A':
+			allow = true;
 			break;
 		case 'h':
 			baseline_usage(stdout);
@@ -254,7 +289,7 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 			return LOCUS_EXIT_USAGE;
 		}
 	if (strcmp(sub, "save") == 0 && nargs == 2)
-		return baseline_save(argv[optind + 1], argv[optind + 2], (unsigned)keep);
+		return baseline_save(argv[optind + 1], argv[optind + 2], (unsigned)keep, allow);
 	if (strcmp(sub, "list") == 0 && nargs == 1)
 		return baseline_list(argv[optind + 1]);
 	if (strcmp(sub, "id") == 0 && nargs <= 1)

@@ -421,7 +421,8 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 		goto out;
 	}
 
-	timer_init(getenv("LOCUS_TIMER") && strcmp(getenv("LOCUS_TIMER"), "clock") == 0);
+	if (timer_init(getenv("LOCUS_TIMER") && strcmp(getenv("LOCUS_TIMER"), "clock") == 0) == -EINVAL)
+		goto out;
 	result = result_new(env_fingerprint(), topo_json(&ctx->topo));
 	if (!result) {
 		rc = LOCUS_EXIT_FAIL;
@@ -429,6 +430,20 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	json_object_set_new(result, "run", json_pack("{s:b, s:s, s:o}", "quick", ro.quick,
 		"command", all ? "all" : b->name, "options", run_options_json(&ro, b, values, given)));
+	if (timer_injected() > 0) {
+		/* not a run option: calibration compares injected runs with plain ones */
+		json_object_set_new(json_object_get(result, "run"), "injected_slowdown",
+				    json_real(timer_injected()));
+		result_warn(result, "a %g%% slowdown was injected into every timed region "
+			    "(LOCUS_INJECT_SLOWDOWN): for calibrating the gate only",
+			    timer_injected() * 100.0);
+	}
+	if (getenv("LOCUS_BENCH_OPTIONS_ONLY")) {
+		/* `locus gate`'s dry run: the fingerprint and run.options, nothing measured */
+		rc = result_write(result, ro.output ? ro.output : "-") < 0 ? LOCUS_EXIT_FAIL :
+		     LOCUS_EXIT_OK;
+		goto out;
+	}
 	{
 		const struct bench_info *one[2] = { b, NULL };
 		int skipped_all = 1;

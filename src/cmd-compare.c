@@ -391,6 +391,8 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 	}
 	out.baseline_name = n_runs == 1 ? base.name : "the --baseline-run files";
+	if (cmd_check_options(base.runs, base.n, cur, &out, "compare") < 0)
+		goto done;
 	if (compare_results_set((const json_t *const *)base.runs, base.n, cur, &o, &res) < 0) {
 		rc = LOCUS_EXIT_FAIL;
 		goto done;
@@ -404,6 +406,23 @@ done:
 	free(runs);
 	free(curs);
 	return rc;
+}
+
+int cmd_check_options(json_t *const *base, size_t n, const json_t *cur,
+		      const struct compare_outputs *out, const char *cmd)
+{
+	char why[512];
+
+	if (out->allow_option_mismatch)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (compare_option_mismatch(base[i], cur, why, sizeof(why))) {
+			locus_error("%s: the baseline%s and the current run were made with different "
+				    "options: %s; compare like with like, or pass "
+				    "--allow-option-mismatch", cmd, n > 1 ? " runs" : "", why);
+			return -EINVAL;
+		}
+	return 0;
 }
 
 int cmd_compare_finish(const struct compare_result *res, const struct compare_outputs *out,

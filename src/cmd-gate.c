@@ -110,6 +110,7 @@ struct bench_cmd {
 	const char *sysroot;
 	char *tmpdir;
 	int runs;             /* fresh runs per round (--runs) */
+	bool options_only;    /* the dry run: LOCUS_BENCH_OPTIONS_ONLY=1, nothing measured */
 };
 
 /* Run the benchmark once, writing its result to tmpdir/run-N.json.  Returns the path
@@ -153,8 +154,9 @@ static char *run_bench(const struct bench_cmd *b, int run, int *status)
 	}
 	argv[n] = NULL;
 
-	locus_info("gate: run %d: locus bench%s%s ...", run, b->nargs ? " " : "",
-		   b->nargs ? b->args[0] : "");
+	if (!b->options_only)
+		locus_info("gate: run %d: locus bench%s%s ...", run, b->nargs ? " " : "",
+			   b->nargs ? b->args[0] : "");
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
@@ -167,6 +169,8 @@ static char *run_bench(const struct bench_cmd *b, int run, int *status)
 		dup2(STDERR_FILENO, STDOUT_FILENO);
 		snprintf(runbuf, sizeof(runbuf), "%d", run);
 		setenv("LOCUS_GATE_RUN", runbuf, 1);
+		if (b->options_only)
+			setenv("LOCUS_BENCH_OPTIONS_ONLY", "1", 1);
 		execv(prog, argv);
 		fprintf(stderr, "locus: gate: cannot run %s: %s\n", prog, strerror(errno));
 		_exit(127);
@@ -183,7 +187,11 @@ static char *run_bench(const struct bench_cmd *b, int run, int *status)
 	if (WEXITSTATUS(ws) != 0) {
 		int code = WEXITSTATUS(ws);
 
-		locus_error("gate: the benchmark (run %d) failed with exit status %d", run, code);
+		if (b->options_only)
+			locus_error("gate: the benchmark (its dry run, before anything is measured) "
+				    "failed with exit status %d", code);
+		else
+			locus_error("gate: the benchmark (run %d) failed with exit status %d", run, code);
 		/* pass on the bench's own meaning (bad options, skipped, verification) */
 		*status = code >= 1 && code <= 5 ? code : LOCUS_EXIT_FAIL;
 		goto fail;
@@ -514,6 +522,30 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	b.tmpdir = strdup(tmpl);
 	b.runs = (int)nruns;
+
+	/* Before anything is measured: the bench's own dry run (it parses its options,
+	 * fingerprints the machine and writes run.options without running a benchmark)
+	 * tells whether the baseline has runs for this machine and whether they were made
+	 * with the same options.  An empty store or another experiment is known now, not
+	 * after three runs of the suite. */
+	b.options_only = true;
+	runs[0] = load_run(&b, 0, &rc);
+	b.options_only = false;
+	if (!runs[0])
+		goto done;
+	rc = compare_baseline_load(baseline, json_object_get(runs[0], "env"), &base);
+	if (rc < 0) {
+		rc = rc == -ENOENT ? LOCUS_EXIT_SKIP : rc == -ENOMEM ? LOCUS_EXIT_FAIL :
+		     LOCUS_EXIT_USAGE;
+		goto done;
+	}
+	if (cmd_check_options(base.runs, base.n, runs[0], &out, "gate") < 0) {
+		rc = LOCUS_EXIT_USAGE;
+		goto done;
+	}
+	compare_baseline_free(&base);
+	memset(&base, 0, sizeof(base));
+	json_decref(runs[0]);
 
 	runs[0] = load_round(&b, 1, &rc);
 	if (!runs[0])

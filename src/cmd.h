@@ -119,6 +119,11 @@ struct compare_result;
 struct compare_outputs;
 int cmd_compare_finish(const struct compare_result *res, const struct compare_outputs *out,
 		       const char *cmd);
+/* Refuse (one line naming the option, -EINVAL: the caller exits 2) when a baseline run
+ * and the current run were made with different run options, unless
+ * out->allow_option_mismatch (compare_option_mismatch()). */
+int cmd_check_options(json_t *const *base, size_t n, const json_t *cur,
+		      const struct compare_outputs *out, const char *cmd);
 
 /* src/cmd-baseline.c: the names "ID.json" (16 hex digits) of the baselines in dir,
  * sorted, malloc'd (free each and the array); NULL with *n = 0 when there are none, and

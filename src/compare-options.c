@@ -17,13 +17,17 @@ const char compare_options_help[] =
 	"  --correction C      multiple comparisons: holm (default: alpha is the false-alarm\n"
 	"                      rate of the whole comparison) or none (per measurement)\n"
 	"  --config FILE       per-bench/metric overrides of alpha and threshold\n"
-	"  --fail-on LIST      also exit 6 on: inconclusive, missing (comma-separated)\n"
+	"  --fail-on LIST      also exit 6 on: inconclusive, missing, blind (a measurement\n"
+	"                      too noisy to see the threshold) (comma-separated)\n"
 	"  --strict-env        a fingerprint difference (CPU model, kernel, THP mode,\n"
 	"                      governor, ...) is an error: exit 2\n"
 	"  --json              write the comparison as JSON instead of the table\n"
 	"  --junit FILE        also write JUnit XML, one test case per measurement\n"
 	"  --markdown FILE     also write Markdown (for a pull-request comment)\n"
 	"  --github            also print GitHub Actions annotations on stdout\n"
+	"  --allow-option-mismatch\n"
+	"                      compare runs made with different run options (--quick,\n"
+	"                      --reps, --max-time, sizes, ...; refused otherwise: exit 2)\n"
 	"  -o, --output FILE   write the table (or the JSON) to FILE instead of stdout\n";
 
 static int set_fail_on(const char *value, struct compare_outputs *out)
@@ -45,15 +49,17 @@ static int set_fail_on(const char *value, struct compare_outputs *out)
 			out->fail_on_inconclusive = true;
 		} else if (strcmp(tok, "missing") == 0) {
 			out->fail_on_missing = true;
+		} else if (strcmp(tok, "blind") == 0) {
+			out->fail_on_blind = true;
 		} else {
-			locus_error("--fail-on: '%s' is not a failure class; allowed: inconclusive, missing",
+			locus_error("--fail-on: '%s' is not a failure class; allowed: inconclusive, missing, blind",
 				    tok);
 			rc = -EINVAL;
 			break;
 		}
 	}
-	if (!rc && !out->fail_on_inconclusive && !out->fail_on_missing) {
-		locus_error("--fail-on: '%s' names nothing; allowed: inconclusive, missing", value);
+	if (!rc && !out->fail_on_inconclusive && !out->fail_on_missing && !out->fail_on_blind) {
+		locus_error("--fail-on: '%s' names nothing; allowed: inconclusive, missing, blind", value);
 		rc = -EINVAL;
 	}
 	free(copy);
@@ -99,6 +105,8 @@ int compare_set_option(const char *name, const char *value, struct compare_opts 
 		out->json = true;
 	} else if (strcmp(name, "github") == 0) {
 		out->github = true;
+	} else if (strcmp(name, "allow-option-mismatch") == 0) {
+		out->allow_option_mismatch = true;
 	} else if (strcmp(name, "config") == 0 || strcmp(name, "junit") == 0 ||
 		   strcmp(name, "markdown") == 0 || strcmp(name, "output") == 0) {
 		if (!value || !*value)

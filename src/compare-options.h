@@ -34,7 +34,8 @@ int compare_set_option(const char *name, const char *value, struct compare_opts 
 	{ "json", no_argument, NULL, (code) }, \
 	{ "junit", required_argument, NULL, (code) }, \
 	{ "markdown", required_argument, NULL, (code) }, \
-	{ "github", no_argument, NULL, (code) }
+	{ "github", no_argument, NULL, (code) }, \
+	{ "allow-option-mismatch", no_argument, NULL, (code) }
 
 /* Help text for the options above, for the commands' --help. */
 extern const char compare_options_help[];

@@ -142,7 +142,7 @@ static const struct {
 	{ "current-run", "@files" }, { "topology", "@files" }, { "data", "@files" },
 	{ "sysroot", "@dirs" }, { "state-dir", "@dirs" }, { "dir", "@dirs" },
 	{ "profile", "@profiles" },
-	{ "format", "=svg,png,pdf" }, { "fail-on", "=inconclusive,missing" },
+	{ "format", "=svg,png,pdf" }, { "fail-on", "=inconclusive,missing,blind" },
 	{ "correction", "=holm,none" }, { "progress", ":auto,always,never" },
 };
 

@@ -216,15 +216,16 @@ run "$LOCUS" compare "$R/set/run-1.json" "$R/set-cur-b.json"
 is_rc 6 "two-mode fixture: against one mode-A run, a mode-B run 'regresses'"
 run "$LOCUS" compare "$S" "$R/set-cur-b.json"
 is_rc 0 "against the store's 4-run set, the mode-B run passes"
-[ "$(grep -c '^unchanged ' "$out")" -eq 4 ]; ok $? "set: all 4 measurements unchanged"
+[ "$(grep -c '^unchanged ' "$out")" -eq 2 ] && [ "$(grep -c '^inconclusive ' "$out")" -eq 2 ]
+ok $? "set: the two bimodal latencies (+13% against the pooled median) inconclusive, the rest unchanged"
 has_out '^Baseline: 4 runs, samples pooled' "set: the table says how many runs"
-has_out "^unchanged .* 80/20 +30\.[0-9]% of 4 +$K4  \[(significant|the pooled CI).*run-(to-run variation|level test)" "set: the run-to-run spread and the reason are shown"
+has_out "^inconclusive +\+13\.0% .* 80/20 +30\.[0-9]% of 4 +$K4  \[too noisy to tell: .*run-to-run variation" "set: the run-to-run spread and the reason are shown"
 no_out '^NOTE: the baseline is a single run' "set: no single-run note"
 # 4 runs in two modes 30% apart: a run 20% beyond the worse mode is inside what such a
 # baseline can produce (run-level t test with 3 degrees of freedom: p about 0.08)
 run "$LOCUS" compare "$S" "$R/set-worse.json"
 is_rc 0 "set: 20% beyond the worse of two modes, 4 runs: not significant at run level"
-has_out "^unchanged .*$K4.*not against the baseline's run-to-run variation" "set: ... and the reason says so"
+has_out "^inconclusive +\+35\.6% .*$K4.*too noisy to tell: beyond the threshold, but not significant against the baseline's run-to-run variation" "set: ... too noisy to tell, never unchanged beside +35%"
 # the same mode-B run with its latencies x10: far outside the runs' distribution
 python3 - "$R/set-cur-b.json" "$T_TMP/set-far.json" <<'PY'
 import json, sys
@@ -297,5 +298,37 @@ run "$LOCUS" compare "$R/set" "$R/base.json" --current-run "$R/base.json"
 is_rc 2 "--current-run with a CURRENT argument too: exit 2"
 run "$LOCUS" compare "$R/set" --current-run "$R/notjson.json"
 is_rc 2 "a bad --current-run file: exit 2"
+
+# ---- issue 14: identical inputs, blindness said once, --fail-on blind
+# A noisy file compared with itself: never regressed or improved; where the samples are
+# too few or too spread to see the threshold, one sentence says so (and one GitHub
+# warning), not a warning per measurement.
+python3 - "$T_TMP/noisy.json" <<'PY'
+import json, sys
+ms = []
+for i in range(6):
+    # wide spread (x0.6..x1.6) or tight, 4 samples each: some cannot see 5%
+    s = [100 * f for f in ((0.6, 1.0, 1.6, 1.2) if i % 2 else (1.0, 1.001, 0.999, 1.0005, 1.0002, 0.9998, 1.0001, 0.9999, 1.0003, 1.0))]
+    ms.append({"bench": "b", "metric": "t", "unit": "ns", "higher_is_better": False,
+               "labels": {"i": i}, "samples": s})
+json.dump({"schema": "locus-result/1", "env": {}, "measurements": ms}, open(sys.argv[1], "w"))
+PY
+run "$LOCUS" compare "$T_TMP/noisy.json" "$T_TMP/noisy.json" --github
+is_rc 0 "identical inputs: exit 0"
+no_out '^(regressed|improved) ' "identical inputs: nothing regressed or improved"
+[ "$(grep -c '^unchanged ' "$out")" -eq 3 ]; ok $? "identical inputs: the tight measurements are unchanged"
+[ "$(grep -c '^Sensitivity: 3 of 6 measurements can see' "$out")" -eq 1 ]; ok $? "the blind ones are said once"
+[ "$(grep -c '^::warning' "$out")" -eq 1 ]; ok $? "one GitHub warning for them, not one per measurement"
+has_out '^::warning title=locus%3A measurements too noisy' "... titled so"
+run "$LOCUS" compare "$T_TMP/noisy.json" "$T_TMP/noisy.json" --fail-on blind
+is_rc 6 "--fail-on blind: measurements that cannot see the threshold fail"
+run "$LOCUS" compare "$T_TMP/noisy.json" "$T_TMP/noisy.json" --fail-on blind --json
+json_check "d['sensitivity']['blind'] == 3 and d['sensitivity']['measurements'] == 6 and sum(c['blind'] for c in d['comparisons']) == 3" \
+	"JSON: sensitivity and per-measurement blind"
+json_check "all(c['peak_baseline'] == min(c2['samples']) for c in d['comparisons'] for c2 in [m for m in json.load(open('$T_TMP/noisy.json'))['measurements'] if m['labels'] == c['labels']])" \
+	"JSON: the peak of each side (lowest sample of a time)"
+run "$LOCUS" compare "$T_TMP/noisy.json" "$T_TMP/noisy.json" --fail-on sometimes
+is_rc 2 "--fail-on with an unknown class: exit 2"
+has_err "allowed: inconclusive, missing, blind" "... naming the classes"
 
 done_testing

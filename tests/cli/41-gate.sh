@@ -18,7 +18,9 @@ cat >"$FAKE" <<'EOF'
 #!/bin/bash
 # A stand-in for "locus bench ARGS -o FILE": run N writes the N-th fixture of $FAKE_RUNS
 # ("fail" = exit 2 like a bench given a bad option).
-echo "$LOCUS_GATE_RUN $*" >>"$FAKE_LOG"
+# run 0 is the gate's dry run (LOCUS_BENCH_OPTIONS_ONLY): answered with run 1's file
+if [ "$LOCUS_GATE_RUN" = 0 ]; then echo "dry $*" >>"$FAKE_LOG.dry"; LOCUS_GATE_RUN=1; else
+echo "$LOCUS_GATE_RUN $*" >>"$FAKE_LOG"; fi
 out=
 while [ $# -gt 0 ]; do
 	case $1 in -o) out=$2; shift 2 ;; *) shift ;; esac
@@ -115,6 +117,7 @@ is_rc 0 "--baseline DIR: the matching fingerprint is found"
 has_out "^locus compare: baseline $T_TMP/bl/[0-9a-f]{16}," "--baseline DIR: the chosen set is named"
 gate "otherenv.json" --baseline "$T_TMP/bl" -- bench tlb
 is_rc 3 "--baseline DIR without this machine's fingerprint: exit 3"
+[ "$(runs)" -eq 0 ]; ok $? "no baseline for this machine: known before any run"
 one_line_err 'has no baseline for this machine \(fingerprint [0-9a-f]{16}: .*cpu.model=Other CPU' "the missing fingerprint is explained"
 # a store of several runs, and --save-on-pass
 S=$T_TMP/store
@@ -193,7 +196,8 @@ is_rc 2 "--strict-env with another fingerprint: exit 2"
 # ---- bad input
 gate "fail" --baseline "$R/base.json" -- bench tlb --size lots
 is_rc 2 "the bench rejects its options: the gate exits with its status (2)"
-one_line_err 'gate: the benchmark \(run 1\) failed with exit status 2' "the bench failure is reported"
+one_line_err 'gate: the benchmark \(its dry run, before anything is measured\) failed with exit status 2' "the bench failure is reported, before any run"
+[ "$(runs)" -eq 0 ]; ok $? "... and nothing was run"
 gate "base.json" --baseline "$R/base.json"
 is_rc 2 "no bench: exit 2"
 gate "base.json" -- bench tlb

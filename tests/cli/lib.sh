@@ -59,6 +59,7 @@ is_rc() { # WANT DESC
 has_out() { grep -Eq -- "$1" "$out"; ok $? "$2"; }
 has_err() { grep -Eq -- "$1" "$err"; ok $? "$2"; }
 no_out() { ! grep -Eq -- "$1" "$out"; ok $? "$2"; }
+no_err() { ! grep -Eq -- "$1" "$err"; ok $? "$2"; }
 
 json_check() { # PYEXPR DESC  (d = stdout parsed as JSON)
 	python3 - "$out" "$1" <<'PY'

@@ -243,6 +243,40 @@ static void test_verdict(void)
 	       "inconclusive", "verdict: a CI touching the threshold is inconclusive");
 	is_str(compare_verdict_name(compare_decide(20, 20, 0.02, 1.20, 1.15, 1.25, 0.05, 0.05, NULL)),
 	       "regressed", "verdict: alpha 0.05 accepts p = 0.02");
+
+	/* issue 14: "CI straddles the threshold" was printed for +110.4% [+94.1..+119.2%] */
+	why = NULL;
+	is_str(compare_verdict_name(compare_decide(12, 12, 0.2, 2.104, 1.941, 2.192, 0.01, 0.05, &why)),
+	       "inconclusive", "verdict: +110% with p above alpha (after Holm) is inconclusive");
+	ok(why && !strstr(why, "straddles") && strstr(why, "beyond the threshold") &&
+	   strstr(why, "not significant"), "verdict: ... and the reason says the CI lies beyond "
+	   "the threshold and the test is not significant (%s)", why ? why : "null");
+	ok(why && strncmp(why, "too noisy to tell", 17) == 0, "verdict: ... too noisy to tell");
+	/* an improvement beyond the threshold the test cannot confirm is not "unchanged" */
+	is_str(compare_verdict_name(compare_decide(20, 20, 0.3, 0.80, 0.70, 1.02, 0.01, 0.05, &why)),
+	       "inconclusive", "verdict: -20% not confirmed is inconclusive, never unchanged");
+	/* the final guard: no "unchanged" beside +313.9% or +117% (issue 14's gate table) */
+	why = NULL;
+	is_int(compare_guard_change(VERDICT_UNCHANGED, 4.139, 0.05, &why), VERDICT_INCONCLUSIVE,
+	       "guard: unchanged beside +313.9% becomes inconclusive");
+	ok(why == compare_unconfirmed_reason, "guard: ... too noisy to tell");
+	is_int(compare_guard_change(VERDICT_UNCHANGED, 2.17, 0.05, NULL), VERDICT_INCONCLUSIVE,
+	       "guard: unchanged beside +117% becomes inconclusive");
+	is_int(compare_guard_change(VERDICT_UNCHANGED, 0.5, 0.05, NULL), VERDICT_INCONCLUSIVE,
+	       "guard: unchanged beside -50% becomes inconclusive");
+	is_int(compare_guard_change(VERDICT_UNCHANGED, 1.03, 0.05, NULL), VERDICT_UNCHANGED,
+	       "guard: +3% within a 5% threshold stays unchanged");
+	is_int(compare_guard_change(VERDICT_REGRESSED, 1.5, 0.05, NULL), VERDICT_REGRESSED,
+	       "guard: other verdicts pass through");
+	/* what a pair could see */
+	ok(isinf(compare_detectable(1.0, 0.9, 1.1, NAN, false, 0.05)),
+	   "detectable: a pair that cannot be significant sees nothing");
+	is_near(compare_detectable(1.0, 0.8, 1.25, NAN, true, 0.05), 0.25, 1e-12,
+		"detectable: the CI's half-width on the log scale (x0.8..x1.25: 25%)");
+	is_near(compare_detectable(1.0, 0.99, 1.01, NAN, true, 0.05), 0.05, 1e-12,
+		"detectable: never below the threshold");
+	is_near(compare_detectable(1.0, 0.99, 1.01, 0.4, true, 0.05), 0.4, 1e-12,
+		"detectable: the run level's figure when it is larger");
 }
 
 static void test_holm(void)
@@ -718,7 +752,7 @@ static void test_multi_run(void)
 	   "multi: set comparison runs");
 	is_int(r.n_base_runs, 4, "multi: 4 baseline runs");
 	is_int(r.count[VERDICT_REGRESSED], 0, "multi: a current run in mode B is not a regression");
-	is_int(r.count[VERDICT_UNCHANGED], 2, "multi: both measurements unchanged");
+	is_int(r.count[VERDICT_IMPROVED], 0, "multi: nor an improvement");
 	q = strcmp(r.pairs[0].bench, "lat") == 0 ? &r.pairs[0] : &r.pairs[1];
 	diag("mode B vs set: %s (%s), ratio %.3f, p %.3g, CI %.3f..%.3f, w %.3f",
 	     compare_verdict_name(q->verdict), q->reason, q->ratio, q->p_adj, q->ci_low,
@@ -729,8 +763,11 @@ static void test_multi_run(void)
 	ok(q->run_median_worst > 125 && q->run_median_best < 105,
 	   "multi: worst and best run medians are the two modes");
 	ok(q->run_ratio_worst < 1.05, "multi: current is within the worst run + threshold");
-	ok(q->reason && strstr(q->reason, "run-level test"),
-	   "multi: the pooled test alone would not have settled it (the reason says so)");
+	/* the table shows the change against the pooled median (+13%: the baseline is
+	 * bimodal); beside a change beyond the threshold "unchanged" would be a lie */
+	ok(q->ratio > 1.05 && q->verdict == VERDICT_INCONCLUSIVE && q->reason &&
+	   strncmp(q->reason, "too noisy to tell", 17) == 0,
+	   "multi: a change beyond the threshold the runs cannot confirm is too noisy to tell");
 	compare_result_free(&r);
 
 	ok(compare_results_set((const json_t *const *)runs, 4, worse, &o, &r) == 0,
@@ -741,7 +778,8 @@ static void test_multi_run(void)
 	is_int(r.count[VERDICT_REGRESSED], 1, "multi: 20%% worse than every run: bw regressed");
 	q = strcmp(r.pairs[0].bench, "lat") == 0 ? &r.pairs[0] : &r.pairs[1];
 	is_near(q->run_ratio_worst, 1.2, 0.04, "multi: about x1.2 the worst run's median");
-	is_int(q->verdict, VERDICT_UNCHANGED, "multi: lat, against a bimodal set of 4: unchanged");
+	is_int(q->verdict, VERDICT_INCONCLUSIVE,
+	       "multi: lat, +20%% against a bimodal set of 4: inconclusive, never unchanged");
 	ok(q->reason && strstr(q->reason, "run-to-run variation"), "multi: ... by the run-level test");
 	is_near(q->run_test.p_worse, 0.08, 0.02, "multi: run-level p about 0.08");
 	is_int(compare_exit_code(&r, &(struct compare_outputs){ 0 }), 6, "multi: exit code 6");

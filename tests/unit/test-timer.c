@@ -144,5 +144,23 @@ int main(void)
 	w1 = timer_wall_s();
 	ok(w1 - w0 >= 0.010 && w1 - w0 <= 2.0, "timer_wall_s advances (%.4f s)", w1 - w0);
 
+	{
+		/* LOCUS_INJECT_SLOWDOWN's mechanism: with 100% injected, a region timed with
+		 * timer_now() really takes twice its work (the spin is inside it) */
+		uint64_t t0, t1, r0, r1;
+
+		timer_inject_ = 1.0;
+		t0 = timer_now();
+		r0 = timer_raw_();
+		while (timer_raw_() - r0 < (uint64_t)(timer_hz() * 1e-3))
+			;
+		r1 = timer_raw_();
+		t1 = timer_now();
+		timer_inject_ = 0;
+		ok((double)(t1 - t0) >= 1.9 * (double)(r1 - r0),
+		   "injected 100%%: the timed region took %.2fx its work",
+		   (double)(t1 - t0) / (double)(r1 - r0));
+		ok(timer_injected() == 0, "injection off again");
+	}
 	return done_testing();
 }
