@@ -264,7 +264,7 @@ void report_machine(const struct report_file *f,
 					fprintf(o, "%s node %lld: CPUs %s, %s", i ? ";" : ":",
 						(long long)json_integer_value(json_object_get(nd, "os_index")),
 						json_string_value(json_object_get(nd, "cpus")) ?: "-",
-						plot_bytes(mem, b1, sizeof(b1)));
+						report_bytes(mem, b1, sizeof(b1)));
 				}
 				fclose(o);
 				line(ctx, "NUMA nodes", t);
@@ -293,8 +293,8 @@ void report_machine(const struct report_file *f,
 				snprintf(seen[nseen++], sizeof(seen[0]), "%s", key);
 				off += (size_t)snprintf(buf + off, off < sizeof(buf) ? sizeof(buf) - off : 0,
 					"%s%s %s", off ? ", " : "", key,
-					plot_bytes((double)json_integer_value(json_object_get(c, "size_bytes")),
-						   b1, sizeof(b1)));
+					report_bytes((double)json_integer_value(json_object_get(c, "size_bytes")),
+						     b1, sizeof(b1)));
 				if (off >= sizeof(buf))
 					break;
 			}
