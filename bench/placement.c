@@ -49,6 +49,17 @@ static int check_nodes_allowed(const struct locus_topo *topo, const char *what,
 	return rc;
 }
 
+/* How lib/mem.c's messages name each policy: the option that asks for it. */
+static const char *const policy_option[] = {
+	[MEM_POL_DEFAULT] = "memory policy",
+	[MEM_POL_BIND] = "--membind",
+	[MEM_POL_INTERLEAVE] = "--interleave",
+	[MEM_POL_PREFERRED] = "--preferred",
+	[MEM_POL_PREFERRED_MANY] = "--preferred-many",
+	[MEM_POL_WEIGHTED_INTERLEAVE] = "--weighted-interleave",
+	[MEM_POL_LOCAL] = "--localalloc",
+};
+
 static int set_policy(struct placement *p, const struct locus_topo *topo,
 		      enum mem_policy_mode mode, const char *what, const char *arg)
 {
@@ -57,6 +68,7 @@ static int set_policy(struct placement *p, const struct locus_topo *topo,
 	if (p->policy.mode != MEM_POL_DEFAULT)
 		return locus_error("%s: only one memory policy option may be given", what), -EINVAL;
 	p->policy.mode = mode;
+	p->policy.label = policy_option[mode];
 	if (!arg)
 		return 0;
 	p->policy.nodes = hwloc_bitmap_alloc();

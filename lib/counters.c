@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "counters.h"
-#include "env.h"
+#include "hypervisor.h"
 #include "sysfs.h"
 
 #ifdef HAVE_PAPI
@@ -210,7 +210,7 @@ static bool pmu_absent(void)
 
 static const char *no_pmu_reason(void)
 {
-	return env_hypervisor(NULL, 0) > 0 ? "no hardware PMU (virtual machine)"
+	return hypervisor_detect(NULL, 0) > 0 ? "no hardware PMU (virtual machine)"
 					    : "no hardware PMU";
 }
 

@@ -37,13 +37,4 @@ extern const char *const env_critical_keys[];
  * or NULL when any component is missing. */
 json_t *env_get(const json_t *env, const char *dotted);
 
-/*
- * Whether this process runs under a hypervisor: CPUID leaf 1 ECX bit 31 (x86), a
- * sys/hypervisor/type file, or the "hypervisor" flag in proc/cpuinfo.  When vendor is
- * not NULL it receives the CPUID leaf 0x40000000 vendor string ("KVMKVMKVM",
- * "Microsoft Hv", ...) or the sys/hypervisor/type content, "" if unknown.
- * Returns 1 (virtual), 0 (not, as far as can be seen).
- */
-int env_hypervisor(char *vendor, size_t len);
-
 #endif

@@ -137,25 +137,25 @@ int mem_page_parse(const char *what, const char *s, enum mem_page *out)
 
 static const struct {
 	const char *name;
-	const char *option;   /* the command-line option that asks for it, for messages */
+	const char *label;    /* how messages name it when the caller gave no label */
 	int kmode;            /* MPOL_* */
 	unsigned mbind_flags; /* nothing is present yet; STRICT|MOVE guard the contract */
 	const char *needs;    /* first Linux release with the mode */
 } pol_info[] = {
 	[MEM_POL_DEFAULT] = { "default", "memory policy", MPOL_DEFAULT, 0, "2.6.7" },
-	[MEM_POL_BIND] = { "bind", "--membind", MPOL_BIND,
+	[MEM_POL_BIND] = { "bind", "bind policy", MPOL_BIND,
 			   MPOL_MF_STRICT | MPOL_MF_MOVE, "2.6.7" },
-	[MEM_POL_INTERLEAVE] = { "interleave", "--interleave", MPOL_INTERLEAVE,
+	[MEM_POL_INTERLEAVE] = { "interleave", "interleave policy", MPOL_INTERLEAVE,
 				 MPOL_MF_STRICT | MPOL_MF_MOVE, "2.6.7" },
 	/* STRICT would fail on a page that legitimately fell back to another node. */
-	[MEM_POL_PREFERRED] = { "preferred", "--preferred", MPOL_PREFERRED,
+	[MEM_POL_PREFERRED] = { "preferred", "preferred policy", MPOL_PREFERRED,
 				MPOL_MF_MOVE, "2.6.7" },
-	[MEM_POL_PREFERRED_MANY] = { "preferred-many", "--preferred-many",
+	[MEM_POL_PREFERRED_MANY] = { "preferred-many", "preferred-many policy",
 				     MPOL_PREFERRED_MANY, MPOL_MF_MOVE, "5.15" },
-	[MEM_POL_WEIGHTED_INTERLEAVE] = { "weighted-interleave", "--weighted-interleave",
+	[MEM_POL_WEIGHTED_INTERLEAVE] = { "weighted-interleave", "weighted-interleave policy",
 					  MPOL_WEIGHTED_INTERLEAVE,
 					  MPOL_MF_STRICT | MPOL_MF_MOVE, "6.9" },
-	[MEM_POL_LOCAL] = { "local", "--localalloc", MPOL_LOCAL, 0, "3.8" },
+	[MEM_POL_LOCAL] = { "local", "local policy", MPOL_LOCAL, 0, "3.8" },
 };
 #define NR_POL_MODES (sizeof(pol_info) / sizeof(pol_info[0]))
 
@@ -250,7 +250,7 @@ static const char *list_str(hwloc_const_bitmap_t set, char *buf, size_t len)
 
 static int check_nodes(const struct mem_policy *pol, int max_node)
 {
-	const char *opt = pol_info[pol->mode].option;
+	const char *opt = pol->label ? pol->label : pol_info[pol->mode].label;
 	unsigned long allowed[NODEMASK_WORDS];
 	hwloc_bitmap_t exist = NULL, mem = NULL, mems = NULL;
 	char list[256], want[256];
@@ -270,7 +270,7 @@ static int check_nodes(const struct mem_policy *pol, int max_node)
 		goto out;
 	}
 	if (pol->mode == MEM_POL_PREFERRED && w != 1) {
-		locus_error("%s: takes exactly one node, got %d (%s); use --preferred-many for several",
+		locus_error("%s: takes exactly one node, got %d (%s); the preferred-many policy takes several",
 			    opt, w, want);
 		goto out;
 	}
@@ -324,7 +324,7 @@ out:
  */
 static int probe_mode(const struct mem_policy *pol)
 {
-	const char *opt = pol_info[pol->mode].option;
+	const char *opt = pol->label ? pol->label : pol_info[pol->mode].label;
 	size_t len = base_page();
 	void *p;
 	long ret;
@@ -418,7 +418,7 @@ static int hugetlb_failed(enum mem_page page, uint64_t span, int err)
 		return -err;
 	}
 	pool_read(page, "nr_hugepages", &nr);
-	locus_error("%s pages: cannot map %s (%lu page%s): the hugetlb pool has %lu free; reserve more as root with 'echo %lu > /%s/nr_hugepages' or run 'locus bench ... --reserve-hugepages'",
+	locus_error("%s pages: cannot map %s (%lu page%s): the hugetlb pool has %lu free; reserve more as root with 'echo %lu > /%s/nr_hugepages'",
 		    name, sz, need, need == 1 ? "" : "s", freep, (unsigned long)(nr > 0 ? nr : 0) +
 		    (need > freep ? need - freep : 0), pool_dir(page));
 	return -ENOMEM;
@@ -535,7 +535,7 @@ int mem_alloc(struct mem_region *r, size_t len, enum mem_page page, const struct
 	}
 	if (mode_has_nodes(mode) && (!pol->nodes || hwloc_bitmap_iszero(pol->nodes) ||
 				     hwloc_bitmap_weight(pol->nodes) < 0)) {
-		locus_error("%s: empty node set", pol_info[mode].option);
+		locus_error("%s: empty node set", pol->label ? pol->label : pol_info[mode].label);
 		return -EINVAL;
 	}
 	format_size(len, sz, sizeof(sz));
@@ -569,7 +569,7 @@ int mem_alloc(struct mem_region *r, size_t len, enum mem_page page, const struct
 					pol_info[mode].mbind_flags);
 		if (ret) {
 			locus_error("%s %s: cannot apply the policy to %s: mbind: %s",
-				    pol_info[mode].option,
+				    pol->label ? pol->label : pol_info[mode].label,
 				    r->policy.nodes ? list_str(r->policy.nodes, list, sizeof(list)) : "",
 				    sz, strerror(-ret));
 			goto fail;
@@ -1125,14 +1125,14 @@ long mem_hugepages_reserve(enum mem_page page, unsigned long count)
 	int ret;
 
 	if (page != MEM_PAGE_2M && page != MEM_PAGE_1G) {
-		locus_error("--reserve-hugepages: %s pages have no hugetlb pool; use 2M or 1G",
+		locus_error("hugetlb pool: %s pages have none (only 2M and 1G pages do)",
 			    name);
 		return -EINVAL;
 	}
 	ps = &pools[page == MEM_PAGE_1G];
 	snprintf(rel, sizeof(rel), "%s/nr_hugepages", pool_dir(page));
 	if (!sysfs_exists(rel)) {
-		locus_error("--reserve-hugepages: this machine has no %s hugetlb pool (%s is missing)",
+		locus_error("%s hugetlb pool: this machine has none (%s is missing)",
 			    name, sysfs_path(rel, path, sizeof(path)));
 		return -EOPNOTSUPP;
 	}
@@ -1140,7 +1140,7 @@ long mem_hugepages_reserve(enum mem_page page, unsigned long count)
 	if (ret == 0)
 		ret = pool_read(page, "free_hugepages", &freep);
 	if (ret < 0) {
-		locus_error("--reserve-hugepages: cannot read the %s pool in %s: %s", name,
+		locus_error("%s hugetlb pool: cannot read %s: %s", name,
 			    sysfs_path(pool_dir(page), path, sizeof(path)), strerror(-ret));
 		return ret;
 	}
@@ -1148,7 +1148,7 @@ long mem_hugepages_reserve(enum mem_page page, unsigned long count)
 		return freep;
 	target = (unsigned long)nr + (count - (unsigned long)(freep > 0 ? freep : 0));
 	if (!sysfs_is_fake() && geteuid() != 0) {
-		locus_error("--reserve-hugepages: reserving %s pages needs root; as root run 'echo %lu > /%s' beforehand",
+		locus_error("%s hugetlb pool: reserving pages needs root; as root run 'echo %lu > /%s' beforehand",
 			    name, target, rel);
 		return -EPERM;
 	}
@@ -1162,13 +1162,13 @@ long mem_hugepages_reserve(enum mem_page page, unsigned long count)
 	snprintf(val, sizeof(val), "%lu", target);
 	ret = sysfs_write_str(rel, val);
 	if (ret == -EACCES || ret == -EPERM || ret == -EROFS) {
-		locus_error("--reserve-hugepages: cannot write %s: %s (needs root with a writable /sys)",
-			    ps->path, strerror(-ret));
+		locus_error("%s hugetlb pool: cannot write %s: %s (needs root with a writable /sys)",
+			    name, ps->path, strerror(-ret));
 		ret = -EPERM;
 		goto out;
 	}
 	if (ret < 0) {
-		locus_error("--reserve-hugepages: cannot write %s: %s", ps->path, strerror(-ret));
+		locus_error("%s hugetlb pool: cannot write %s: %s", name, ps->path, strerror(-ret));
 		goto out;
 	}
 	if (sysfs_read_long(rel, &got) < 0)

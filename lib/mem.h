@@ -46,6 +46,9 @@ enum mem_policy_mode {
 struct mem_policy {
 	enum mem_policy_mode mode;
 	hwloc_bitmap_t nodes;       /* OS node indices; NULL for DEFAULT/LOCAL */
+	const char *label;          /* what messages call it (the caller's wording, e.g.
+				     * the option that asked for it; borrowed), or NULL:
+				     * "bind policy", ... */
 };
 /* "default", "bind", "interleave", "preferred", "preferred-many", "weighted-interleave",
  * "local" */

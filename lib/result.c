@@ -16,7 +16,6 @@
 #include <time.h>
 #include "log.h"
 #include "result.h"
-#include "runs.h"
 #include "stats.h"
 
 json_t *json_num(double x)
@@ -398,7 +397,7 @@ json_t *result_load(const char *path)
 		goto fail;
 	}
 	json_array_foreach(v, i, m) {
-		const char *why = runs_check(m, x ? (size_t)json_integer_value(x) : 0);
+		const char *why = result_check_run_sizes(m, x ? (size_t)json_integer_value(x) : 0);
 
 		if (why) {
 			bad(path, "measurements[%zu]: %s", i, why);
@@ -494,4 +493,25 @@ char *result_key(const json_t *m)
 char *result_match_key(const json_t *m)
 {
 	return key_of(m, true);
+}
+
+const char *result_check_run_sizes(const json_t *m, size_t n_runs)
+{
+	const json_t *rs = json_object_get(m, "run_sizes"), *x;
+	size_t i, sum = 0;
+
+	if (!rs)
+		return NULL;    /* a measurement without run_sizes counts as run 1's */
+	if (!n_runs)
+		return "has run_sizes but the result has no merged_runs";
+	if (!json_is_array(rs) || json_array_size(rs) != n_runs)
+		return "run_sizes is not an array of merged_runs counts";
+	json_array_foreach(rs, i, x) {
+		if (!json_is_integer(x) || json_integer_value(x) < 0)
+			return "run_sizes holds something other than counts >= 0";
+		sum += (size_t)json_integer_value(x);
+	}
+	if (sum != json_array_size(json_object_get(m, "samples")))
+		return "run_sizes does not add up to the number of samples";
+	return NULL;
 }

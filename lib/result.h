@@ -93,4 +93,9 @@ char *result_match_key(const json_t *measurement);
 /* Whether `label` is one of the measurement's setting labels. */
 bool result_is_setting_label(const json_t *measurement, const char *label);
 
+/* Check a measurement's "run_sizes" against its samples and the result's merged_runs
+ * (n_runs; 0 when the result has none, then run_sizes must be absent).  Returns NULL
+ * when consistent, else a static description of the problem (for result validation). */
+const char *result_check_run_sizes(const json_t *m, size_t n_runs);
+
 #endif

@@ -39,27 +39,6 @@ static void sizes_of(const json_t *m, size_t runs, size_t *sizes)
 	}
 }
 
-const char *runs_check(const json_t *m, size_t n_runs)
-{
-	const json_t *rs = json_object_get(m, "run_sizes"), *x;
-	size_t i, sum = 0;
-
-	if (!rs)
-		return NULL;    /* a measurement without run_sizes counts as run 1's */
-	if (!n_runs)
-		return "has run_sizes but the result has no merged_runs";
-	if (!json_is_array(rs) || json_array_size(rs) != n_runs)
-		return "run_sizes is not an array of merged_runs counts";
-	json_array_foreach(rs, i, x) {
-		if (!json_is_integer(x) || json_integer_value(x) < 0)
-			return "run_sizes holds something other than counts >= 0";
-		sum += (size_t)json_integer_value(x);
-	}
-	if (sum != json_array_size(json_object_get(m, "samples")))
-		return "run_sizes does not add up to the number of samples";
-	return NULL;
-}
-
 /* A measurement like template `t` (its other fields — verified, counters, ... —
  * copied) holding samples v[0..n) with a summary of them, without run_sizes.  NULL when
  * out of memory. */
@@ -260,7 +239,7 @@ int runs_split(const json_t *res, json_t ***out, size_t *n)
 	if (!sizes || !parts)
 		goto oom;
 	json_array_foreach(ms, i, m) {
-		const char *why = runs_check(m, json_object_get(res, "merged_runs") ? k : 0);
+		const char *why = result_check_run_sizes(m, json_object_get(res, "merged_runs") ? k : 0);
 
 		if (why) {
 			locus_error("measurements[%zu]: %s", i, why);

@@ -49,9 +49,4 @@ int runs_split(const json_t *res, json_t ***out, size_t *n);
  * run_sizes that has samples, 0 when it has none. */
 size_t runs_medians(const json_t *m, double *meds, size_t cap);
 
-/* Check a measurement's "run_sizes" against its samples and the result's merged_runs
- * (n_runs; 0 when the result has none, then run_sizes must be absent).  Returns NULL
- * when consistent, else a static description of the problem (for result validation). */
-const char *runs_check(const json_t *m, size_t n_runs);
-
 #endif

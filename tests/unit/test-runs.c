@@ -75,7 +75,7 @@ int main(void)
 	ok(sizes_are(m, (const int[]){ 3, 3, 4 }, 3), "run_sizes 3,3,4");
 	is_int((long)json_integer_value(json_object_get(json_object_get(m, "summary"), "n")), 10,
 	       "the summary covers every sample");
-	ok(runs_check(m, 3) == NULL, "consistent with merged_runs");
+	ok(result_check_run_sizes(m, 3) == NULL, "consistent with merged_runs");
 	is_int((long)runs_medians(m, meds, 8), 3, "three run medians");
 	is_near(meds[0], 11, 1e-12, "run 1 median");
 	is_near(meds[1], 21, 1e-12, "run 2 median");
@@ -120,13 +120,13 @@ int main(void)
 	m = json_array_get(json_object_get(runs[0], "measurements"), 0);
 	is_int((long)runs_medians(m, meds, 8), 1, "a plain measurement is one run");
 	is_near(meds[0], 11, 1e-12, "its median");
-	ok(runs_check(m, 0) == NULL, "no run_sizes, no merged_runs: fine");
+	ok(result_check_run_sizes(m, 0) == NULL, "no run_sizes, no merged_runs: fine");
 
 	/* inconsistencies */
 	m = json_array_get(json_object_get(merged, "measurements"), 0);
 	json_array_set_new(json_object_get(m, "run_sizes"), 0, json_integer(2));
-	ok(runs_check(m, 3) != NULL, "sizes that do not add up are refused");
-	ok(runs_check(m, 0) != NULL, "run_sizes without merged_runs is refused");
+	ok(result_check_run_sizes(m, 3) != NULL, "sizes that do not add up are refused");
+	ok(result_check_run_sizes(m, 0) != NULL, "run_sizes without merged_runs is refused");
 	{
 		json_t **p2;
 		size_t n2;
