@@ -332,7 +332,13 @@ static void before_after(FILE *o, const struct report *r)
 	E(r->files[0].path);
 	fputs("</code>; after: <code>", o);
 	E(r->files[1].path);
-	fputs("</code>. Change is after relative to before; the verdict needs both a "
+	fputs("</code>", o);
+	if (report_ab_profile(r)) {
+		fputs(" (<code>locus tune ab</code>: after = with profile <code>", o);
+		E(report_ab_profile(r));
+		fputs("</code>, before = without it)", o);
+	}
+	fputs(". Change is after relative to before; the verdict needs both a "
 	      "significant Mann-Whitney test and a ratio beyond the threshold with its "
 	      "bootstrap CI agreeing (see <code>locus compare</code>). Figures below overlay "
 	      "the two runs (series before / after).</p>\n", o);

@@ -64,6 +64,11 @@ static void md_ab(FILE *o, const struct report *r)
 	md(o, r->files[0].path);
 	fputs("; after: ", o);
 	md(o, r->files[1].path);
+	if (report_ab_profile(r)) {
+		fputs(" (locus tune ab: after = with profile ", o);
+		md(o, report_ab_profile(r));
+		fputs(", before = without it)", o);
+	}
 	fputs(". Change is after relative to before.\n\n", o);
 	if (c->n_env_diffs) {
 		fputs("Settings that differ:\n\n| Setting | Before | After |\n|---|---|---|\n", o);

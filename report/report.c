@@ -711,3 +711,11 @@ void report_rows_free(struct report_row *rows, size_t n)
 	}
 	free(rows);
 }
+
+const char *report_ab_profile(const struct report *r)
+{
+	if (!r->ab || r->nfiles < 2)
+		return NULL;
+	return json_string_value(json_object_get(json_object_get(r->files[1].res, "ab"),
+						 "profile"));
+}

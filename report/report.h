@@ -89,6 +89,9 @@ void report_capacity(const struct report_file *f,
 /* Before/after: "Change" text of a pair, e.g. "+12.3%" (after relative to before);
  * and its mark: "worse", "better", "same", "unsure". */
 char *report_change(const struct compare_pair *p, char *buf, size_t len);
+/* Before/after of `locus tune ab`: the profile of side B ("ab": {"profile"} of the after
+ * file), or NULL when the files are not tune ab's. */
+const char *report_ab_profile(const struct report *r);
 const char *report_mark(const struct compare_pair *p);
 
 /*

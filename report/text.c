@@ -135,6 +135,9 @@ static void print_ab(const struct report *r, FILE *f)
 	struct row *rows = calloc(c->n_pairs + 1, sizeof(*rows));
 
 	fprintf(f, "Before / after (%s -> %s)\n", r->files[0].path, r->files[1].path);
+	if (report_ab_profile(r))
+		fprintf(f, "  tune ab: after = with profile %s, before = without it\n",
+			report_ab_profile(r));
 	for (size_t i = 0; i < c->n_env_diffs; i++)
 		fprintf(f, "  setting differs: %s: %s -> %s\n", c->env_diffs[i].key,
 			c->env_diffs[i].base, c->env_diffs[i].cur);

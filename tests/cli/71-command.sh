@@ -155,6 +155,23 @@ sleep 0.2
 ok $([ "$(pgrep -fc -- "slow-test-program --child --sleep $mark")" = 0 ] && echo 0 || echo 1) \
 	"no process of the run is left (program and its child)"
 
+# ---- tune ab around bench command (a copy of the tune fixture: nothing real is written);
+# the before/after report names the profile
+FX=$FIXTURES/sysroot/tune
+if [ -d "$FX" ]; then
+	cp -r "$FX" "$T_TMP/root"
+	run env -u LOCUS_STATE_DIR "$LOCUS" -q --sysroot "$T_TMP/root" tune ab --profile latency \
+		--rounds 2 -o "$T_TMP/ab" -- bench command --reps 3 --warmup 0 -- "$P" --work 1
+	is_rc 0 "tune ab -- bench command -- PROGRAM: exit 0"
+	run "$LOCUS" report --text --before "$T_TMP/ab/A.json" --after "$T_TMP/ab/B.json"
+	has_out 'with profile latency' "the before/after report names the profile"
+	has_out 'command/user_time' "and lists the program's measurements"
+else
+	ok 0 "tune ab -- bench command # SKIP fixture $FX missing"
+	ok 0 "the report names the profile # SKIP fixture $FX missing"
+	ok 0 "and lists the measurements # SKIP fixture $FX missing"
+fi
+
 # ---- the gate: same work passes, 20% more work is a confirmed regression
 cat >"$T_TMP/gate.conf" <<'CONF'
 # Wall time and involuntary switches are the neighbours' load on a shared machine.
