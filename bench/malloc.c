@@ -22,9 +22,11 @@
 #include "config.h"
 #include <errno.h>
 #include <malloc.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -268,6 +270,67 @@ static const char *ma_supported(struct bench_ctx *c)
 #endif
 }
 
+/* What one first touch of a fresh anonymous page costs here, in ns (the best of a
+ * few 4 MiB mappings): the cost of a sample whose blocks are all mmapped. */
+static double ma_fault_ns(void)
+{
+	const size_t len = 4u << 20;
+	double best = INFINITY;
+
+	for (int k = 0; k < 4; k++) {
+		volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint64_t t0, t1;
+
+		if (p == MAP_FAILED)
+			break;
+		t0 = timer_now();
+		for (size_t off = 0; off < len; off += MA_UNIT)
+			p[off] = 1;
+		t1 = timer_now();
+		munmap((void *)p, len);
+		best = fmin(best, timer_ticks_to_ns(t1 - t0) / (double)(len / MA_UNIT));
+	}
+	return best;
+}
+
+/*
+ * --max-time bounds the repetition, not one sample: a sample of --bytes-per-sample 64G
+ * in 1 GiB mmapped blocks faults 16 M pages (many seconds) and the framework takes
+ * at least warm-up + min_reps of them per case.  Refuse up front when one sample of a
+ * case whose blocks are mmapped (size at or above a fixed threshold, or above glibc's
+ * 32 MiB dynamic-threshold ceiling) would alone take longer than --max-time.
+ */
+static int ma_check_budget(struct bench_ctx *c, const uint64_t *sizes, size_t n,
+			   const long *thr, size_t nt, uint64_t per)
+{
+	double fault_ns = -1, budget = c->rep.max_time_s > 0 ? c->rep.max_time_s : 10.0;
+
+	for (size_t t = 0; t < nt; t++)
+		for (size_t i = 0; i < n; i++) {
+			bool mmapped = thr[t] >= 0 ? sizes[i] >= (uint64_t)thr[t] : sizes[i] > (32u << 20);
+			double est;
+
+			if (!mmapped)
+				continue;
+			if (fault_ns < 0)
+				fault_ns = ma_fault_ns();
+			est = (double)(per / sizes[i]) * (double)(sizes[i] / MA_UNIT) * fault_ns * 1e-9;
+			if (isfinite(est) && est > budget) {
+				char b1[32], b2[32];
+
+				return locus_error("bench malloc: one sample of --bytes-per-sample %s in "
+						   "%s blocks would take about %.1f s here (%.2f us per "
+						   "page fault), more than --max-time %g s; lower "
+						   "--bytes-per-sample or raise --max-time",
+						   format_size(per, b1, sizeof(b1)),
+						   format_size(sizes[i], b2, sizeof(b2)), est,
+						   fault_ns / 1e3, budget), -EINVAL;
+			}
+		}
+	return 0;
+}
+
 static int ma_run(struct bench_ctx *c)
 {
 	uint64_t sizes[MA_MAX_SIZES], per = bench_opt_size(c, "bytes-per-sample"), max = 0;
@@ -289,6 +352,8 @@ static int ma_run(struct bench_ctx *c)
 	/* One block at a time is held, in a child: the child's copy of the parent is
 	 * copy-on-write, so the block is what the run adds. */
 	if ((rc = bench_check_memory(c, max)) < 0)
+		return rc;
+	if ((rc = ma_check_budget(c, sizes, n, thr, nt, per)) < 0)
 		return rc;
 	cpu = bench_cpu_at(c, 0);
 	rc = bench_pin(c, cpu);

@@ -132,6 +132,52 @@ static double median_sorted(const double *sorted, size_t n)
  * drawn (O(n) per resample) and walk the counts to the middle position(s).
  * `counts` must hold n entries and `meds` boot_reps entries.
  */
+/* A uniform double in (0, 1), never 0 (logs are taken of it). */
+static double rng_open01(struct rng *r)
+{
+	return ((double)(rng_next(r) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* Gamma(a), a >= 1: Marsaglia and Tsang (2000), normals by Box-Muller. */
+static double rng_gamma(struct rng *r, double a)
+{
+	double d = a - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+
+	for (;;) {
+		double x = sqrt(-2.0 * log(rng_open01(r))) * cos(2.0 * M_PI * rng_open01(r));
+		double v = 1.0 + c * x, u;
+
+		if (v <= 0.0)
+			continue;
+		v = v * v * v;
+		u = rng_open01(r);
+		if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
+			return d * v;
+	}
+}
+
+double stats_boot_median_direct(const double *sorted, size_t n, struct rng *r)
+{
+	size_t k1 = (n - 1) / 2, k2 = n / 2, i1, i2; /* 0-based middle ranks */
+	double g1 = rng_gamma(r, (double)(k1 + 1)), g2 = rng_gamma(r, (double)(n - k1));
+	double u = g1 / (g1 + g2);
+
+	i1 = (size_t)((double)n * u);
+	if (i1 >= n)
+		i1 = n - 1;
+	i2 = i1;
+	if (k2 != k1) {
+		/* the next order statistic: u plus the minimum of the n - k2 uniforms above */
+		u += (1.0 - u) * -expm1(log(rng_open01(r)) / (double)(n - k2));
+		i2 = (size_t)((double)n * u);
+		if (i2 >= n)
+			i2 = n - 1;
+		if (i2 < i1)
+			i2 = i1;
+	}
+	return sorted[i1] + 0.5 * (sorted[i2] - sorted[i1]);
+}
+
 static void boot_median_ci(const double *sorted, size_t n, double level,
 			   unsigned boot_reps, uint32_t *counts, double *meds,
 			   double *lo, double *hi)
@@ -149,6 +195,10 @@ static void boot_median_ci(const double *sorted, size_t n, double level,
 		size_t cum = 0, i = 0;
 		double v1, v2;
 
+		if (n >= STATS_BOOT_DIRECT_MIN) {
+			meds[b] = stats_boot_median_direct(sorted, n, &rng);
+			continue;
+		}
 		memset(counts, 0, n * sizeof(*counts));
 		for (size_t j = 0; j < n; j++)
 			counts[rand_index(&rng, n)]++;

@@ -42,6 +42,20 @@ double stats_median(const double *x, size_t n);
 /* Fold x[0..n) into the 64-bit hash h (splitmix64 per value, -0.0 hashes as 0.0): the
  * seed of every bootstrap, so the same samples always give the same interval. */
 uint64_t stats_hash_doubles(uint64_t h, const double *x, size_t n);
+
+/* Above this many samples a bootstrap resample's median is drawn directly (below). */
+#define STATS_BOOT_DIRECT_MIN 20000
+
+/*
+ * The median of one bootstrap resample of sorted[0..n) in O(1), for large n: the
+ * resample's k-th smallest index is floor(n U(k)) where U(k), the k-th order statistic
+ * of n uniforms, is Beta(k, n + 1 - k) distributed (and the next one follows from it
+ * by the minimum of the n - k uniforms above).  The same distribution as drawing n
+ * indices and counting (O(n) per resample: 4 M samples x 2,000 resamples took
+ * minutes), a different random stream.  r is a struct rng (lib/rng.h).
+ */
+struct rng;
+double stats_boot_median_direct(const double *sorted, size_t n, struct rng *r);
 /* The initial value of that hash ("locus"). */
 #define STATS_SEED 0x6c6f637573ull
 

@@ -279,6 +279,8 @@ static double boot_median(const double *sorted, size_t n, uint32_t *counts, stru
 	size_t k1 = (n - 1) / 2, k2 = n / 2, cum = 0, i = 0;
 	double v1, v2;
 
+	if (n >= STATS_BOOT_DIRECT_MIN)
+		return stats_boot_median_direct(sorted, n, r);
 	memset(counts, 0, n * sizeof(*counts));
 	for (size_t j = 0; j < n; j++)
 		counts[rng_index(r, n)]++;

@@ -590,13 +590,21 @@ static void write_data(FILE *o, const struct plot_figure *f, bool comments)
 	case PLOT_HEATMAP:
 		if (comments)
 			fputs("# column row value (NaN = not measured)\n", o);
+		/* One grid, filled once (the last cell of a position wins, as before):
+		 * a CPU x CPU matrix of a large machine has 10^5 cells. */
+		double *grid = malloc((f->nrows * f->ncats + 1) * sizeof(*grid));
+
+		if (!grid)
+			break;
+		for (size_t k = 0; k < f->nrows * f->ncats; k++)
+			grid[k] = NAN;
+		for (size_t k = 0; k < f->ncells; k++)
+			if (f->cells[k].row < f->nrows && f->cells[k].col < f->ncats)
+				grid[f->cells[k].row * f->ncats + f->cells[k].col] = f->cells[k].z;
 		for (size_t r = 0; r < f->nrows; r++) {
 			for (size_t c = 0; c < f->ncats; c++) {
-				double z = NAN;
+				double z = grid[r * f->ncats + c];
 
-				for (size_t k = 0; k < f->ncells; k++)
-					if (f->cells[k].col == c && f->cells[k].row == r)
-						z = f->cells[k].z;
 				if (isfinite(z))
 					fprintf(o, "%zu %zu %.9g\n", c, r, z / f->yscale);
 				else
@@ -604,6 +612,7 @@ static void write_data(FILE *o, const struct plot_figure *f, bool comments)
 			}
 			fputc('\n', o);
 		}
+		free(grid);
 		break;
 	}
 }

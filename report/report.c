@@ -92,9 +92,17 @@ static const char *mstr(const json_t *m, const char *key)
  * some measurements varies. */
 static bool label_constant(const struct report_bench *b, const char *key)
 {
-	json_t *first = NULL;
+	json_t *first = NULL, *known;
 	bool seen = false;
+	/* Asked once per label and table row: cached per bench, else every table of a
+	 * report is quadratic in its measurements. */
+	json_t **cache = &((struct report_bench *)b)->label_constant;
 
+	if (!*cache)
+		*cache = json_object();
+	known = json_object_get(*cache, key);
+	if (known)
+		return json_is_true(known);
 	for (size_t i = 0; i < b->n; i++) {
 		json_t *v = json_object_get(json_object_get(b->meas[i], "labels"), key);
 
@@ -102,9 +110,11 @@ static bool label_constant(const struct report_bench *b, const char *key)
 			first = v;
 			seen = true;
 		} else if (!v != !first || (v && !json_equal(v, first))) {
+			json_object_set_new(*cache, key, json_false());
 			return false;
 		}
 	}
+	json_object_set_new(*cache, key, json_true());
 	return true;
 }
 
@@ -625,6 +635,7 @@ void report_free(struct report *r)
 			free(b->fig_notes[k]);
 		free(b->fig_notes);
 		json_decref(b->own_desc);
+		json_decref(b->label_constant);
 	}
 	free(r->benches);
 	for (size_t i = 0; i < r->nwarnings; i++)

@@ -50,6 +50,7 @@ struct report_bench {
 	size_t nfigs;
 	char **fig_notes;         /* sentences standing in for a figure that would mislead */
 	size_t nfig_notes;        /* (a 1x1 "matrix" of a one-node machine) */
+	json_t *label_constant;   /* cache: label name -> true when equal in every meas */
 };
 
 struct report {

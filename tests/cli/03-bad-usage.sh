@@ -154,4 +154,18 @@ is_rc 2 "a file name with an OSC sequence: exit 2"
 ! grep -q "$(printf '\033')" "$err"
 ok $? "a file name with an OSC sequence: no raw ESC in the message"
 
+# --max-time bounds the repetition; a single sample that alone would exceed it is
+# refused before anything runs (#12 item 10): 64 GiB in 1 GiB mmapped blocks is 16 M
+# page faults per sample, and it took > 60 s.
+rm -f "$T_TMP/m.json"
+run timeout 60 "$LOCUS" bench malloc --sizes 1G --bytes-per-sample 64G --max-time 0.1 -o "$T_TMP/m.json"
+if [ $rc -eq 3 ] || [ $rc -eq 4 ]; then
+	ok 0 "malloc over budget # SKIP malloc cannot run here (exit $rc)"
+else
+	is_rc 2 "bench malloc --sizes 1G --bytes-per-sample 64G --max-time 0.1: exit 2 at once"
+	one_line "would take about .* more than --max-time 0.1 s" "the over-budget sample is named with its estimate"
+	[ ! -e "$T_TMP/m.json" ]
+	ok $? "malloc over budget: no result written"
+fi
+
 done_testing

@@ -21,6 +21,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <time.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rng.h"
 #include "stats.h"
 #include "tap.h"
 
@@ -464,8 +467,65 @@ static void test_repeat_quiet(void)
 	samples_free(&s);
 }
 
+/*
+ * #12: the O(1) resample median for large n has the distribution of the counting
+ * method it replaces.  Both drawn 1,000 times from the same sorted sample (odd and
+ * even n); their means and spreads of the resample median must agree within a few
+ * standard errors (a wrong Beta parameter shifts the mean by whole ranks, a missing
+ * second order statistic halves nothing but skews the even case).
+ */
+static void test_boot_direct(size_t n)
+{
+	enum { R = 1000 };
+	double *x = malloc(n * sizeof(*x)), md = 0, mc = 0, sd = 0, sc = 0;
+	uint32_t *counts = calloc(n, sizeof(*counts));
+	struct rng r1, r2;
+
+	if (!x || !counts) {
+		ok(0, "boot direct n=%zu: out of memory", n);
+		free(x);
+		free(counts);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) /* sorted, skewed: quadratic spacing */
+		x[i] = (double)i * (double)i / (double)n;
+	rng_seed(&r1, 1);
+	rng_seed(&r2, 2);
+	for (int b = 0; b < R; b++) {
+		size_t k1 = (n - 1) / 2, k2 = n / 2, cum = 0, i = 0;
+		double d = stats_boot_median_direct(x, n, &r1), v1, v2, c;
+
+		memset(counts, 0, n * sizeof(*counts));
+		for (size_t j = 0; j < n; j++)
+			counts[rng_index(&r2, n)]++;
+		while (cum + counts[i] <= k1)
+			cum += counts[i++];
+		v1 = x[i];
+		while (cum + counts[i] <= k2)
+			cum += counts[i++];
+		v2 = x[i];
+		c = v1 + 0.5 * (v2 - v1);
+		md += d;
+		mc += c;
+		sd += d * d;
+		sc += c * c;
+	}
+	md /= R;
+	mc /= R;
+	sd = sqrt(sd / R - md * md);
+	sc = sqrt(sc / R - mc * mc);
+	/* standard error of a mean of R draws: sd / sqrt(R); allow 5 of them (two means) */
+	ok(fabs(md - mc) < 5 * sqrt(2.0) * sc / sqrt((double)R),
+	   "boot direct n=%zu: mean of resample medians %.6g vs counting %.6g", n, md, mc);
+	ok(fabs(sd / sc - 1) < 0.15, "boot direct n=%zu: spread %.6g vs counting %.6g", n, sd, sc);
+	free(x);
+	free(counts);
+}
+
 int main(void)
 {
+	test_boot_direct(20001);
+	test_boot_direct(20000);
 	test_quantile();
 	for (size_t i = 0; i < N(refs); i++)
 		check_ref(&refs[i]);
