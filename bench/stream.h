@@ -3,7 +3,8 @@
  * (bandwidth and numa-bandwidth measure with it, numa-loaded generates its traffic with
  * it), so all of them move bytes the same way and name the instructions they used.
  *
- * Kernels come per instruction set ("ISA": avx512, avx2, sse2 on x86-64), chosen at
+ * Kernels come per instruction set ("ISA": avx512, avx2, sse2 on x86-64, neon on
+ * aarch64), chosen at
  * run time: the binary stays portable (no -march flags; each ISA's functions carry a
  * target attribute and run only where the CPU reports the feature).  Each kernel entry
  * declares the arrays it reads and writes next to its function, the way LIKWID's kernel
@@ -26,6 +27,8 @@
 
 #if defined(__x86_64__)
 #define STREAM_ARCH_TABLE 1   /* bench/stream-x86.c */
+#elif defined(__aarch64__)
+#define STREAM_ARCH_TABLE 1   /* bench/stream-aarch64.c */
 #else
 #define STREAM_ARCH_TABLE 0
 #endif

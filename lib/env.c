@@ -34,6 +34,8 @@
 #include <hwloc.h>
 
 #include "counters.h"
+#include "arch.h"
+#include "arm-cores.h"
 #include "env.h"
 #include "hypervisor.h"
 #include "sysfs.h"
@@ -156,7 +158,32 @@ static json_t *int_or_null(long v)
 
 /* ------------------------------------------------------------------ groups */
 
-/* The first processor block of proc/cpuinfo (x86 field names; others stay null). */
+/* An Arm CPU's vendor and model names from its MIDR fields (lib/arm-cores.c); numbers
+ * where the table does not know it. */
+static void arm_names(json_t *cpu)
+{
+	json_t *impl = json_object_get(cpu, "implementer"), *part = json_object_get(cpu, "part");
+	const char *v, *m;
+	char buf[64];
+
+	if (!json_is_integer(impl) || !json_is_integer(part))
+		return;
+	v = arm_vendor_name((unsigned)json_integer_value(impl));
+	m = arm_core_name((unsigned)json_integer_value(impl), (unsigned)json_integer_value(part));
+	if (json_is_null(json_object_get(cpu, "vendor"))) {
+		snprintf(buf, sizeof(buf), "implementer 0x%02x", (unsigned)json_integer_value(impl));
+		put(cpu, "vendor", json_string(v ? v : buf));
+	}
+	if (json_is_null(json_object_get(cpu, "model"))) {
+		snprintf(buf, sizeof(buf), "%s%spart 0x%03x", v ? v : "", v ? " " : "",
+			 (unsigned)json_integer_value(part));
+		put(cpu, "model", json_string(m ? m : buf));
+	}
+}
+
+/* The first processor block of proc/cpuinfo: x86 field names, and on Arm the MIDR fields
+ * (CPU implementer, part, variant, revision), named through arm_names(); what is not
+ * there stays null. */
 static void cpu_identity(json_t *cpu)
 {
 	static const struct {
@@ -169,6 +196,10 @@ static void cpu_identity(json_t *cpu)
 		{ "model", "model_number", true },
 		{ "stepping", "stepping", true },
 		{ "microcode", "microcode", false },
+		{ "CPU implementer", "implementer", true },
+		{ "CPU part", "part", true },
+		{ "CPU variant", "variant", true },
+		{ "CPU revision", "revision", true },
 	};
 	char buf[16384], *line, *save = NULL;
 	size_t i;
@@ -212,6 +243,33 @@ static void cpu_identity(json_t *cpu)
 			break;
 		}
 	}
+	arm_names(cpu);
+}
+
+/* Where /proc/cpuinfo is not this CPU's (qemu-user passes the host's through) or has no
+ * identity, an aarch64 build asks the CPU: MIDR_EL1.  cpu.identity says which it was. */
+static void cpu_identity_check(json_t *cpu)
+{
+	unsigned impl, part, variant, rev;
+	bool arm_info = json_is_integer(json_object_get(cpu, "implementer"));
+
+	put(cpu, "arch", json_string(arch_name()));
+	if (sysfs_is_fake() || arm_info || arch_midr(&impl, &part, &variant, &rev) < 0) {
+		put(cpu, "identity", json_string("/proc/cpuinfo"));
+		return;
+	}
+	put(cpu, "vendor", json_null());
+	put(cpu, "model", json_null());
+	put(cpu, "family", json_null());
+	put(cpu, "model_number", json_null());
+	put(cpu, "stepping", json_null());
+	put(cpu, "microcode", json_null());
+	put(cpu, "implementer", json_integer(impl));
+	put(cpu, "part", json_integer(part));
+	put(cpu, "variant", json_integer(variant));
+	put(cpu, "revision", json_integer(rev));
+	arm_names(cpu);
+	put(cpu, "identity", json_string("midr_el1 (/proc/cpuinfo is not this CPU's)"));
 }
 
 /* Packages, cores and PUs from sys/devices/system/cpu/cpuN/topology. */
@@ -290,6 +348,7 @@ static json_t *cpu_group(void)
 	if (!cpu)
 		return NULL;
 	cpu_identity(cpu);
+	cpu_identity_check(cpu);
 
 	flag = hypervisor_cpuinfo_flag();
 	put(cpu, "hypervisor_flag", flag < 0 ? json_null() : json_boolean(flag));

@@ -21,9 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
 #include "log.h"
 #include "timer.h"
 #include "stats.h"
@@ -69,7 +66,7 @@ double timer_injected(void)
 
 static double ticks_hz = 1e9;
 static double ns_per_tick = 1.0;
-static char calibration[192] = "not initialised: clock_gettime returns nanoseconds";
+static char calibration[320] = "not initialised: clock_gettime returns nanoseconds";
 static struct timer_info info = {
 	.source = CLOCK_SOURCE,
 	.tsc_hz = 1e9,
@@ -78,30 +75,7 @@ static struct timer_info info = {
 static bool initialised;
 static bool initialised_clock;	/* which source the last timer_init() was asked for */
 
-static bool cpu_tsc_invariant(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	unsigned a, b, c, d;
-
-	if (!__get_cpuid(0x80000000, &a, &b, &c, &d) || a < 0x80000007)
-		return false;
-	if (!__get_cpuid(0x80000007, &a, &b, &c, &d))
-		return false;
-	return d & (1u << 8);
-#else
-	return false;
-#endif
-}
-
-#if defined(__x86_64__) || defined(__i386__)
-static inline uint64_t rdtsc_fenced(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ __volatile__("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
+#if ARCH_HAS_COUNTER
 /*
  * One TSC reading paired with the CLOCK_MONOTONIC_RAW instant it was taken at: the TSC
  * is read between two clock reads and the midpoint used, and of a few tries the one with
@@ -113,7 +87,7 @@ static void paired_read(uint64_t *tsc, uint64_t *ns)
 
 	for (int i = 0; i < 5; i++) {
 		uint64_t c0 = timer_clock_ns_();
-		uint64_t t = rdtsc_fenced();
+		uint64_t t = arch_counter_now();
 		uint64_t c1 = timer_clock_ns_();
 
 		if (c1 - c0 < best) {
@@ -176,7 +150,7 @@ static void measure_overhead(void)
 	info.resolution_ns = min_step == UINT64_MAX ? NAN : (double)min_step * ns_per_tick;
 }
 
-static void use_clock(const char *why)
+static void use_clock(const char *reason)
 {
 	timer_use_tsc_ = false;
 	ticks_hz = 1e9;
@@ -184,14 +158,15 @@ static void use_clock(const char *why)
 	info.source = CLOCK_SOURCE;
 	info.tsc_hz = 1e9;
 	snprintf(calibration, sizeof(calibration),
-		 "none: TSC not used (%s); clock_gettime(CLOCK_MONOTONIC_RAW) counts nanoseconds",
-		 why);
+		 "none: no cycle counter used (%s); clock_gettime(CLOCK_MONOTONIC_RAW) counts "
+		 "nanoseconds", reason);
 }
 
 int timer_init(bool force_clock)
 {
 	const char *env = getenv("LOCUS_TIMER");
 	bool want_clock = force_clock;
+	char why[128] = "";
 
 	if (env && *env && strcmp(env, "auto") != 0) {
 		if (strcmp(env, "clock") == 0) {
@@ -204,26 +179,30 @@ int timer_init(bool force_clock)
 	if (initialised && initialised_clock == want_clock)
 		return 0;
 
-	info.tsc_invariant = cpu_tsc_invariant();
-#if defined(__x86_64__) || defined(__i386__)
+	info.tsc_invariant = arch_counter_constant(why, sizeof(why));
+	info.nominal_hz = arch_counter_nominal_hz();
+#if ARCH_HAS_COUNTER
 	if (force_clock) {
 		use_clock("fallback forced by the caller");
 	} else if (want_clock) {
 		use_clock("fallback forced by LOCUS_TIMER=clock");
 	} else if (!info.tsc_invariant) {
-		use_clock("fallback: CPUID 0x80000007 reports no invariant TSC");
+		char fb[160];
+
+		snprintf(fb, sizeof(fb), "fallback: %s", why);
+		use_clock(fb);
 	} else {
 		double spread, hz = calibrate_tsc(&spread);
 
 		if (!(hz > 1e6 && hz < 1e11) || !(spread <= CAL_MAX_SPREAD)) {
-			locus_warn("timer: TSC calibration unstable (%.6g Hz, rounds differ by %.3g%%); "
-				   "using clock_gettime", hz, spread * 100.0);
-			use_clock("fallback: TSC calibration unstable");
+			locus_warn("timer: %s calibration unstable (%.6g Hz, rounds differ by %.3g%%); "
+				   "using clock_gettime", ARCH_COUNTER, hz, spread * 100.0);
+			use_clock("fallback: counter calibration unstable");
 		} else {
 			timer_use_tsc_ = true;
 			ticks_hz = hz;
 			ns_per_tick = 1e9 / hz;
-			info.source = "tsc";
+			info.source = ARCH_COUNTER;
 			info.tsc_hz = hz;
 			snprintf(calibration, sizeof(calibration),
 				 "calibrated against CLOCK_MONOTONIC_RAW over %ld ms, %d rounds, spread %.4f%%",
@@ -231,7 +210,7 @@ int timer_init(bool force_clock)
 		}
 	}
 #else
-	use_clock(want_clock ? "fallback forced" : "fallback: not an x86 CPU");
+	use_clock(want_clock ? "fallback forced" : why);
 #endif
 	measure_overhead();
 	initialised = true;
@@ -291,6 +270,8 @@ json_t *timer_json(void)
 	if (json_object_set_new(o, "source", json_string(ti->source)) ||
 	    json_object_set_new(o, "tsc_invariant", json_boolean(ti->tsc_invariant)) ||
 	    json_object_set_new(o, "tsc_hz", num_or_null(ti->tsc_hz)) ||
+	    json_object_set_new(o, "nominal_hz", ti->nominal_hz > 0 ? json_real(ti->nominal_hz) :
+						 json_null()) ||
 	    json_object_set_new(o, "calibration", json_string(ti->calibration)) ||
 	    json_object_set_new(o, "overhead_ns", num_or_null(ti->overhead_ns)) ||
 	    json_object_set_new(o, "resolution_ns", num_or_null(ti->resolution_ns))) {

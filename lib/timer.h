@@ -1,11 +1,14 @@
 /*
  * timer.h — the cycle-accurate clock every benchmark measures with.
  *
- * On x86 with an invariant TSC (CPUID 0x80000007 EDX bit 8) we read the TSC directly and
- * convert ticks to nanoseconds with a frequency calibrated against CLOCK_MONOTONIC_RAW
- * (CPUID leaves 0x15/0x16 are often zero in VMs, so we never rely on them alone).  When
- * the TSC is not usable we fall back to clock_gettime(CLOCK_MONOTONIC_RAW) and say so in
- * timer_info, which goes into every result's fingerprint.
+ * On x86 with an invariant TSC (CPUID 0x80000007 EDX bit 8) we read the TSC directly, on
+ * aarch64 the architected counter CNTVCT_EL0 (lib/arch.h), and convert ticks to
+ * nanoseconds with a frequency calibrated against CLOCK_MONOTONIC_RAW (CPUID leaves
+ * 0x15/0x16 are often zero in VMs, and CNTFRQ_EL0 is firmware's word, so neither is
+ * relied on alone; CNTFRQ_EL0 is recorded beside the calibration).  When no counter is
+ * usable we fall back to clock_gettime(CLOCK_MONOTONIC_RAW) and say so in timer_info,
+ * which goes into every result's fingerprint.  The JSON keeps the names tsc_invariant
+ * and tsc_hz for whichever counter "source" names.
  */
 #ifndef LOCUS_TIMER_H
 #define LOCUS_TIMER_H
@@ -14,10 +17,12 @@
 #include <stdbool.h>
 #include <time.h>
 #include <jansson.h>
+#include "arch.h"
 
 struct timer_info {
-	const char *source;       /* "tsc" or "clock_gettime(CLOCK_MONOTONIC_RAW)" */
-	bool tsc_invariant;       /* CPUID 0x80000007 EDX[8] */
+	const char *source;       /* "tsc", "cntvct" or "clock_gettime(CLOCK_MONOTONIC_RAW)" */
+	bool tsc_invariant;       /* the counter is constant-rate (arch_counter_constant) */
+	double nominal_hz;        /* the frequency the CPU states (CNTFRQ_EL0), 0 if none */
 	double tsc_hz;            /* ticks per second (1e9 for the clock_gettime fallback) */
 	const char *calibration;  /* how tsc_hz was obtained, e.g. "calibrated against CLOCK_MONOTONIC_RAW over 50 ms, 5 rounds, spread 0.002%" */
 	double overhead_ns;       /* median cost of one timer_now() pair, in ns */
@@ -42,14 +47,12 @@ static inline uint64_t timer_clock_ns_(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The counter itself (lfence; rdtsc on x86, isb; mrs cntvct_el0 on aarch64: lib/arch.h). */
 static inline uint64_t timer_raw_(void)
 {
-#if defined(__x86_64__) || defined(__i386__)
-	if (timer_use_tsc_) {
-		uint32_t lo, hi;
-		__asm__ __volatile__("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-		return ((uint64_t)hi << 32) | lo;
-	}
+#if ARCH_HAS_COUNTER
+	if (timer_use_tsc_)
+		return arch_counter_now();
 #endif
 	return timer_clock_ns_();
 }
@@ -74,7 +77,7 @@ double timer_hz(void);
 double timer_wall_s(void);
 
 const struct timer_info *timer_get_info(void);
-/* {source, tsc_invariant, tsc_hz, calibration, overhead_ns, resolution_ns} */
+/* {source, tsc_invariant, tsc_hz, nominal_hz, calibration, overhead_ns, resolution_ns} */
 json_t *timer_json(void);
 
 #endif

@@ -94,6 +94,32 @@ has_out '^Usage: locus env' "env --help prints usage"
 has_out 'sysroot DIR' "env --help mentions the common options"
 run "$LOCUS" env --bogus
 is_rc 2 "env with a bad option exits 2"
+# An Arm server's cpuinfo (no vendor_id or model name lines: the MIDR fields), read
+# through a sysroot: named from lib/arm-cores.c whatever this machine's architecture.
+cp -r "$FIXTURES/sysroot/basic" "$T_TMP/arm"
+cat >"$T_TMP/arm/proc/cpuinfo" <<'CPU'
+processor	: 0
+BogoMIPS	: 2100.00
+Features	: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm jscvt fcma lrcpc dcpop sha3 sm3 sm4 asimddp sha512 sve asimdfhm dit uscat ilrcpc flagm ssbs paca pacg dcpodp svei8mm svebf16 i8mm bf16 dgh rng
+CPU implementer	: 0x41
+CPU architecture: 8
+CPU variant	: 0x1
+CPU part	: 0xd40
+CPU revision	: 1
+
+CPU
+run "$LOCUS" --sysroot "$T_TMP/arm" env --json
+is_rc 0 "env under an Arm sysroot: exit 0"
+json_check 'd["cpu"]["vendor"] == "Arm" and d["cpu"]["model"] == "Neoverse V1 (Graviton3)"' \
+	"Arm cpuinfo: vendor and core named from the MIDR fields"
+json_check 'd["cpu"]["implementer"] == 0x41 and d["cpu"]["part"] == 0xd40 and d["cpu"]["variant"] == 1 and d["cpu"]["revision"] == 1 and d["cpu"]["family"] is None' \
+	"Arm cpuinfo: implementer, part, variant, revision recorded; x86 fields null"
+json_check 'd["cpu"]["identity"] == "/proc/cpuinfo"' "Arm cpuinfo: the identity's source is recorded"
+sed -i 's/^CPU part.*/CPU part	: 0xfff/' "$T_TMP/arm/proc/cpuinfo"
+run "$LOCUS" --sysroot "$T_TMP/arm" env --json
+json_check 'd["cpu"]["vendor"] == "Arm" and d["cpu"]["model"] == "Arm part 0xfff"' \
+	"an Arm part not on the table: named by its number, never guessed"
+
 run "$LOCUS" env stray
 is_rc 2 "env with a stray argument exits 2"
 one_line_err "unexpected argument 'stray'" "the stray argument is named"
