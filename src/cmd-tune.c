@@ -28,21 +28,9 @@
 #include "result.h"
 #include "runs.h"
 #include "sysfs.h"
+#include "suggest.h"
 #include "tune.h"
-
-enum {
-	O_JSON = 1 << 0, O_DRY = 1 << 1, O_PARTIAL = 1 << 2, O_ALL = 1 << 3,
-	O_TO = 1 << 4, O_FORCE = 1 << 5, O_AB = 1 << 6,
-};
-
-struct opts {
-	unsigned set;
-	long to;
-	const char *state_dir;
-	const char *profile;   /* ab --profile */
-	const char *outdir;    /* ab -o */
-	long rounds;           /* ab --rounds */
-};
+#include "cmd-tune.h"
 
 static void usage(FILE *f)
 {
@@ -54,14 +42,23 @@ static void usage(FILE *f)
 		"\n"
 		"  show [NAME...] [--json]          current value, allowed values, description\n"
 		"  set NAME=VALUE... [--dry-run]    validate all, then change all or nothing\n"
-		"  apply PROFILE|FILE [--dry-run]   apply a profile (see 'tune profiles')\n"
+		"  apply PROFILE|FILE [--dry-run]   apply a profile (see 'tune profiles'); when\n"
+		"                                   another is active, switch: its values the\n"
+		"                                   new one does not set are restored, in the\n"
+		"                                   same transaction\n"
 		"  diff PROFILE|FILE                what applying the profile would change\n"
-		"  profiles                         the shipped profiles\n"
+		"  profiles                         the profiles found ($LOCUS_PROFILES_DIR,\n"
+		"                                   /etc/locus/profiles, the shipped ones)\n"
+		"  active [--json]                  the profile in effect\n"
+		"  off [--force] [--dry-run]        undo all locus changed (revert --all)\n"
+		"  recommend [--json]               a profile for this machine, with the reason\n"
+		"                                   for each setting (applies nothing)\n"
 		"  status [--json]                  what locus changed and has not reverted\n"
-		"  verify                           do the values locus set still hold? (exit 5 if not)\n"
+		"  verify                           do the values locus set hold? (exit 5: no)\n"
 		"  revert [--all | --to ID] [--force] [--dry-run]\n"
 		"                                   undo the last transaction (--all: every one;\n"
-		"                                   --to ID: those after ID), newest first\n"
+		"                                   --to ID: those after ID), newest first;\n"
+		"                                   --force also restores values left before\n"
 		"  recover [--dry-run]              restore the originals of an interrupted apply\n"
 		"  ab --profile P [--rounds N] [-o DIR] -- bench ARGS...\n"
 		"                                   A/B: run 'locus bench ARGS' in interleaved\n"
@@ -69,17 +66,20 @@ static void usage(FILE *f)
 		"                                   reverting after every B round and on exit,\n"
 		"                                   error, SIGINT or SIGTERM; writes DIR/A.json\n"
 		"                                   and DIR/B.json (all rounds' samples) for\n"
-		"                                   'locus report --before DIR/A.json --after DIR/B.json'\n"
+		"                                   'locus report --before DIR/A.json\n"
+		"                                   --after DIR/B.json'\n"
 		"\n"
 		"Options:\n"
-		"      --json           JSON output (show, status)\n"
+		"      --json           JSON output (show, status, active, recommend)\n"
 		"  -n, --dry-run        print what would change; write nothing\n"
 		"      --allow-partial  keep a value the kernel clamped or partly satisfied\n"
 		"                       (huge-page pools); otherwise the apply is rolled back\n"
-		"      --force          revert values changed by someone else since locus set them\n"
+		"      --force          revert, off: restore values changed by someone else since\n"
+		"                       locus set them; set, apply, recover: move a corrupt\n"
+		"                       journal aside to journal.corrupt and start a new one\n"
 		"      --profile P      ab: the profile of the B rounds\n"
 		"      --rounds N       ab: A/B round pairs (default 3)\n"
-		"  -o, --output DIR     ab: where A.json, B.json and the rounds go (default locus-ab)\n"
+		"  -o, --output DIR     ab: A.json, B.json and the rounds (default locus-ab)\n"
 		"      --state-dir DIR  the journal's directory (default $LOCUS_STATE_DIR, else\n"
 		"                       /run/locus, under --sysroot when given)\n"
 		"\n"
@@ -106,15 +106,16 @@ static int resolve_or_complain(const char *name, struct tune_key *k)
 
 	if (r == -EINVAL) {
 		locus_error("tune: '%s': bad node suffix; use NAME@nodeN on a huge-page pool "
-			    "(e.g. hugepages.2M@node1)", name);
+			    "(e.g. hugepages.2M@node1)", cmd_inert(name));
 		return LOCUS_EXIT_USAGE;
 	}
 	if (r < 0) {
 		tune_suggest(name, sugg, sizeof(sugg));
 		if (*sugg)
-			locus_error("tune: '%s': unknown tunable; closest: %s", name, sugg);
+			locus_error("tune: '%s': unknown tunable; closest: %s", cmd_inert(name), sugg);
 		else
-			locus_error("tune: '%s': unknown tunable; 'locus tune show' lists them", name);
+			locus_error("tune: '%s': unknown tunable; 'locus tune show' lists them",
+				    cmd_inert(name));
 		return LOCUS_EXIT_USAGE;
 	}
 	return 0;
@@ -192,7 +193,7 @@ static int do_show(int argc, char **argv, const struct opts *o)
 }
 
 /* Load the journal to read it.  Returns 0 or the exit code (2: corrupt). */
-static int load_journal(struct tune_journal *j, const struct opts *o)
+int tune_cli_load_journal(struct tune_journal *j, const struct opts *o)
 {
 	char dir[4096];
 	int r;
@@ -220,7 +221,7 @@ static void set_holder(int argc, char **argv)
 
 /* For every command that writes settings or the journal: take the state directory's
  * lock, then load.  Returns 0, or the exit code (2 when another locus holds it). */
-static int lock_journal(struct tune_journal *j, const struct opts *o)
+int tune_cli_lock_journal(struct tune_journal *j, const struct opts *o)
 {
 	char dir[4096];
 	int r;
@@ -253,19 +254,62 @@ static size_t print_plan(const struct tune_request *req, size_t n, const char *v
 	return changes;
 }
 
-static int run_apply(const char *source, const struct tune_request *req, size_t n,
-		     const struct opts *o)
+/* A profile switch: say what is replaced and which of its values come back. */
+static void print_switch(const struct tune_journal *j, const struct tune_request *req, size_t n)
+{
+	size_t first = journal_active(j);
+
+	if (first >= j->n)
+		return;
+	printf("switching from profile %s (transaction %ld%s): its other values are restored\n",
+	       j->txn[first].profile, j->txn[first].id,
+	       first + 1 < j->n ? " and the later ones" : "");
+	for (size_t i = first; i < j->n; i++) {
+		if (j->txn[i].state != TXN_APPLIED)
+			continue;
+		for (size_t c = 0; c < j->txn[i].n; c++) {
+			const struct tune_change *ch = &j->txn[i].ch[c];
+			bool shown = false;
+			char cur[TUNE_VAL_MAX];
+
+			for (size_t q = 0; q < n && !shown; q++)
+				shown = strcmp(req[q].key.name, ch->key.name) == 0;
+			for (size_t p = first; p < i && !shown; p++)
+				for (size_t q = 0; q < j->txn[p].n && !shown; q++)
+					shown = j->txn[p].state == TXN_APPLIED &&
+						strcmp(j->txn[p].ch[q].key.name, ch->key.name) == 0;
+			if (shown || ch->companion)
+				continue;
+			if (tune_read(&ch->key, cur, sizeof(cur)) < 0)
+				snprintf(cur, sizeof(cur), "?");
+			printf("%-28s %s -> %s (restored)\n", ch->key.name, cur, ch->original);
+		}
+	}
+}
+
+static int run_apply(const char *source, const char *profile, const struct tune_request *req,
+		     size_t n, const struct opts *o)
 {
 	struct tune_journal j;
+	unsigned flags = (o->set & O_PARTIAL) ? TUNE_ALLOW_PARTIAL : 0;
 	long id;
 	int r;
 
+	if (profile)
+		flags |= TUNE_SWITCH;
 	if (o->set & O_DRY) {
+		if (profile) {
+			r = tune_cli_load_journal(&j, o);
+			if (r)
+				return r;
+			print_switch(&j, req, n);
+			journal_free(&j);
+		}
 		size_t c = print_plan(req, n, "");
 		printf("dry run: %zu change%s, nothing written\n", c, c == 1 ? "" : "s");
 		return LOCUS_EXIT_OK;
 	}
-	r = lock_journal(&j, o);
+	r = tune_cli_lock_journal(&j, o);
 	if (r)
 		return r;
 	if (journal_unrecovered(&j)) {
@@ -274,8 +318,10 @@ static int run_apply(const char *source, const struct tune_request *req, size_t 
 		journal_free(&j);
 		return LOCUS_EXIT_FAIL;
 	}
+	if (profile)
+		print_switch(&j, req, n);
 	print_plan(req, n, "");
-	r = tune_apply(&j, source, req, n, (o->set & O_PARTIAL) ? TUNE_ALLOW_PARTIAL : 0, &id);
+	r = tune_apply(&j, source, profile, req, n, flags, &id);
 	journal_free(&j);
 	if (r == -EINVAL)
 		return LOCUS_EXIT_USAGE;
@@ -309,7 +355,7 @@ static int do_set(int argc, char **argv, const struct opts *o)
 		char name[TUNE_NAME_MAX + 64], *eq = strchr(argv[i], '=');
 
 		if (!eq) {
-			locus_error("tune set: '%s': expected NAME=VALUE", argv[i]);
+			locus_error("tune set: '%s': expected NAME=VALUE", cmd_inert(argv[i]));
 			rc = LOCUS_EXIT_USAGE;
 			break;
 		}
@@ -331,12 +377,12 @@ static int do_set(int argc, char **argv, const struct opts *o)
 			 argv[i]);
 	}
 	if (!rc)
-		rc = run_apply(source, req, (size_t)argc, o);
+		rc = run_apply(source, NULL, req, (size_t)argc, o);
 	free(req);
 	return rc;
 }
 
-static int load_profile(const char *arg, struct tune_profile *p)
+int tune_cli_load_profile(const char *arg, struct tune_profile *p)
 {
 	char path[4096];
 	int r = tune_profile_find(arg, path, sizeof(path));
@@ -363,7 +409,7 @@ static int do_apply(int argc, char **argv, const struct opts *o, bool diff)
 		locus_error("tune %s: give one PROFILE or FILE", diff ? "diff" : "apply");
 		return LOCUS_EXIT_USAGE;
 	}
-	rc = load_profile(argv[0], &p);
+	rc = tune_cli_load_profile(argv[0], &p);
 	if (rc)
 		return rc;
 	if (diff) {
@@ -373,7 +419,7 @@ static int do_apply(int argc, char **argv, const struct opts *o, bool diff)
 		printf("%zu change%s\n", c, c == 1 ? "" : "s");
 	} else {
 		snprintf(source, sizeof(source), "profile %s", p.name);
-		rc = run_apply(source, p.req, p.n, o);
+		rc = run_apply(source, p.name, p.req, p.n, o);
 	}
 	tune_profile_free(&p);
 	return rc;
@@ -381,20 +427,31 @@ static int do_apply(int argc, char **argv, const struct opts *o, bool diff)
 
 static int do_profiles(void)
 {
-	static const char *const names[] = { "defaults", "throughput", "latency", "hpc-numa",
-					     "database" };
+	struct tune_profile_entry *e = NULL;
+	const char *dirs[4];
+	size_t n = 0, nd = tune_profile_dirs(dirs, 4);
 
-	printf("profiles in %s:\n", tune_profiles_dir());
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char path[4096];
+	if (tune_profile_list(&e, &n) < 0)
+		return LOCUS_EXIT_FAIL;
+	printf("profiles (searched in order:");
+	for (size_t d = 0; d < nd; d++)
+		printf(" %s%s", dirs[d], d + 1 < nd ? "," : ")\n");
+	for (size_t i = 0; i < n; i++) {
 		struct tune_profile p;
 
-		snprintf(path, sizeof(path), "%s/%s.conf", tune_profiles_dir(), names[i]);
-		if (tune_profile_load(path, &p) < 0)
+		/* A broken user profile is listed (its error is on stderr), not hidden. */
+		if (tune_profile_load(e[i].path, &p) < 0) {
+			printf("  %-14s (invalid: see the error above) %s\n", e[i].name, e[i].path);
 			continue;
-		printf("  %-12s %s\n", names[i], p.description);
+		}
+		printf("  %-14s %s%s%s\n", e[i].name, p.description,
+		       strcmp(e[i].dir, dirs[nd - 1]) ? "  in " : "",
+		       strcmp(e[i].dir, dirs[nd - 1]) ? e[i].dir : "");
 		tune_profile_free(&p);
 	}
+	if (!n)
+		printf("  (none)\n");
+	free(e);
 	return LOCUS_EXIT_OK;
 }
 
@@ -404,7 +461,7 @@ static int do_status(const struct opts *o)
 	json_t *arr = (o->set & O_JSON) ? json_array() : NULL;
 	size_t shown = 0;
 
-	int lr = load_journal(&j, o);
+	int lr = tune_cli_load_journal(&j, o);
 	if (lr) {
 		json_decref(arr);
 		return lr;
@@ -458,7 +515,7 @@ static int do_verify(const struct opts *o)
 	int bad = 0;
 	size_t checked = 0;
 
-	int lr = load_journal(&j, o);
+	int lr = tune_cli_load_journal(&j, o);
 	if (lr)
 		return lr;
 	/* A key's expected value is the one set by the newest applied transaction. */
@@ -514,9 +571,9 @@ static int do_revert(const struct opts *o)
 		return LOCUS_EXIT_USAGE;
 	}
 	if (o->set & O_DRY) {
-		if ((rc = load_journal(&j, o)) != 0)
+		if ((rc = tune_cli_load_journal(&j, o)) != 0)
 			return rc;
-	} else if ((rc = lock_journal(&j, o)) != 0) {
+	} else if ((rc = tune_cli_lock_journal(&j, o)) != 0) {
 		return rc;
 	}
 	if (journal_unrecovered(&j)) {
@@ -531,15 +588,24 @@ static int do_revert(const struct opts *o)
 	}
 	for (size_t i = j.n; i-- > 0;) {
 		struct tune_txn *t = &j.txn[i];
+		bool left_only = false;
 
-		if (t->state != TXN_APPLIED)
-			continue;
+		/* --force also takes back what an earlier revert left (changed by someone
+		 * else): those values are still marked "left" in a reverted transaction. */
+		if (t->state != TXN_APPLIED) {
+			for (size_t c = 0; c < t->n && (o->set & O_FORCE) && t->state == TXN_REVERTED; c++)
+				left_only |= t->ch[c].left;
+			if (!left_only)
+				continue;
+		}
 		if ((o->set & O_TO) && t->id <= o->to)
 			break;
 		if (o->set & O_DRY) {
-			printf("transaction %ld (%s): would restore\n", t->id, t->source);
+			printf("transaction %ld (%s): would restore%s\n", t->id, t->source,
+			       left_only ? " what was left" : "");
 			for (size_t c = t->n; c-- > 0;)
-				printf("  %-28s -> %s\n", t->ch[c].key.name, t->ch[c].original);
+				if (!left_only || t->ch[c].left)
+					printf("  %-28s -> %s\n", t->ch[c].key.name, t->ch[c].original);
 		} else {
 			int r = tune_revert_txn(&j, t, (o->set & O_FORCE) ? TUNE_FORCE : 0);
 			if (r < 0) {
@@ -547,7 +613,8 @@ static int do_revert(const struct opts *o)
 				rc = LOCUS_EXIT_FAIL;
 				break;
 			}
-			printf("transaction %ld (%s) reverted%s\n", t->id, t->source,
+			printf("transaction %ld (%s) reverted%s%s\n", t->id, t->source,
+			       left_only ? ": the values left before are restored" : "",
 			       r == 1 ? " (some values left: changed by someone else)" : "");
 		}
 		count++;
@@ -560,15 +627,158 @@ static int do_revert(const struct opts *o)
 	return rc;
 }
 
+static int do_active(const struct opts *o)
+{
+	struct tune_journal j;
+	size_t first;
+	char ts[64];
+	int r = tune_cli_load_journal(&j, o);
+
+	if (r)
+		return r;
+	first = journal_active(&j);
+	if (o->set & O_JSON) {
+		json_t *jo = json_object(), *later = json_array();
+		json_object_set_new(jo, "profile", first < j.n ? json_string(j.txn[first].profile) : json_null());
+		json_object_set_new(jo, "transaction", first < j.n ? json_integer(j.txn[first].id) : json_null());
+		for (size_t i = first + 1; i < j.n; i++)
+			if (j.txn[i].state == TXN_APPLIED)
+				json_array_append_new(later, json_integer(j.txn[i].id));
+		json_object_set_new(jo, "later_transactions", later);
+		json_dumpf(jo, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(jo);
+	} else if (first >= j.n) {
+		printf("no profile active (journal %s)\n", j.path);
+	} else {
+		printf("%s (transaction %ld, %s)\n", j.txn[first].profile, j.txn[first].id,
+		       tstamp(j.txn[first].time, ts, sizeof(ts)));
+		for (size_t i = first + 1; i < j.n; i++)
+			if (j.txn[i].state == TXN_APPLIED)
+				printf("  and later transaction %ld (%s)\n", j.txn[i].id, j.txn[i].source);
+	}
+	journal_free(&j);
+	return LOCUS_EXIT_OK;
+}
+
+/* The profile found that agrees with most of the advice (ties: the first by name). */
+static void best_profile(const struct tune_advice *a, int n, char *name, size_t len, int *agree)
+{
+	struct tune_profile_entry *e = NULL;
+	size_t ne = 0;
+
+	*agree = 0;
+	name[0] = '\0';
+	if (tune_profile_list(&e, &ne) < 0)
+		return;
+	bool q = locus_quiet();
+	locus_set_quiet(true);
+	for (size_t i = 0; i < ne; i++) {
+		struct tune_profile p;
+		int hits = 0;
+
+		if (tune_profile_load(e[i].path, &p) < 0)
+			continue;
+		for (int k = 0; k < n; k++)
+			for (size_t r = 0; r < p.n; r++)
+				if (strcmp(p.req[r].key.name, a[k].key.name) == 0 &&
+				    tune_equal(&a[k].key, p.req[r].value, a[k].value))
+					hits++;
+		if (hits > *agree) {
+			*agree = hits;
+			snprintf(name, len, "%s", e[i].name);
+		}
+		tune_profile_free(&p);
+	}
+	locus_set_quiet(q);
+	free(e);
+}
+
+/* Print text wrapped at 80 columns, each line indented. */
+static void print_wrapped(const char *text, int indent)
+{
+	int col = indent;
+	const char *p = text;
+
+	printf("%*s", indent, "");
+	while (*p) {
+		size_t w = strcspn(p, " ");
+		if (col > indent && col + 1 + (int)w > 79) {
+			printf("\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", (int)w, p);
+		col += (int)w;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
+static int do_recommend(const struct opts *o)
+{
+	struct tune_machine m;
+	struct tune_advice a[16];
+	char best[128], mem[32] = "memory unknown";
+	int n, agree;
+
+	tune_machine_read(&m);
+	n = tune_recommend(&m, a, 16);
+	best_profile(a, n, best, sizeof(best), &agree);
+	if (m.mem_bytes > 0)
+		snprintf(mem, sizeof(mem), "%.1f GiB", (double)m.mem_bytes / (1 << 30));
+	if (o->set & O_JSON) {
+		json_t *jo = json_object(), *jm = json_object(), *js = json_array();
+		json_object_set_new(jm, "numa_nodes", json_integer(m.nodes));
+		json_object_set_new(jm, "mem_bytes", m.mem_bytes >= 0 ? json_integer(m.mem_bytes) : json_null());
+		json_object_set_new(jm, "swap_bytes", m.swap_bytes >= 0 ? json_integer(m.swap_bytes) : json_null());
+		json_object_set_new(jo, "machine", jm);
+		for (int i = 0; i < n; i++) {
+			json_t *x = json_object();
+			json_object_set_new(x, "name", json_string(a[i].key.name));
+			json_object_set_new(x, "value", json_string(a[i].value));
+			json_object_set_new(x, "current", json_string(a[i].current));
+			json_object_set_new(x, "reason", json_string(a[i].reason));
+			json_array_append_new(js, x);
+		}
+		json_object_set_new(jo, "settings", js);
+		json_object_set_new(jo, "profile", *best ? json_string(best) : json_null());
+		json_object_set_new(jo, "profile_agrees", json_integer(agree));
+		json_dumpf(jo, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(jo);
+		return LOCUS_EXIT_OK;
+	}
+	printf("this machine: %d NUMA node%s, %s, swap %s\n", m.nodes, m.nodes == 1 ? "" : "s", mem,
+	       m.swap_bytes > 0 ? "yes" : m.swap_bytes == 0 ? "none" : "unknown");
+	printf("recommended (nothing is applied):\n");
+	for (int i = 0; i < n; i++) {
+		printf("  %s = %s%s\n", a[i].key.name, a[i].value,
+		       tune_equal(&a[i].key, a[i].current, a[i].value) ? "   (already)" : "");
+		print_wrapped(a[i].reason, 6);
+	}
+	if (!n)
+		printf("  nothing: no rule applies to this machine\n");
+	if (*best)
+		printf("closest profile: %s (%d of %d settings agree): locus tune diff %s\n", best,
+		       agree, n, best);
+	printf("or save the lines above under [tunables] in a profile of your own\n");
+	return LOCUS_EXIT_OK;
+}
+
 static int do_recover(const struct opts *o)
 {
 	struct tune_journal j;
 	int r;
 
 	if (o->set & O_DRY)
-		r = load_journal(&j, o);
+		r = tune_cli_load_journal(&j, o);
 	else
-		r = lock_journal(&j, o);
+		r = tune_cli_lock_journal(&j, o);
 	if (r)
 		return r;
 	if (!journal_unrecovered(&j)) {
@@ -595,256 +805,52 @@ static int do_recover(const struct opts *o)
 	return LOCUS_EXIT_OK;
 }
 
-/* ------------------------------------------------------------------ A/B */
-
-static volatile sig_atomic_t ab_signal;
-static volatile pid_t ab_child;
-
-/* Pass the signal on to the running benchmark (kill is async-signal-safe); the main
- * loop then reverts and exits. */
-static void ab_on_signal(int sig)
-{
-	ab_signal = sig;
-	if (ab_child > 0)
-		kill(ab_child, SIGTERM);
-}
-
-/* Run `locus [--sysroot R] [-q] ARGS... -o OUT` and wait for it.  On SIGINT/SIGTERM/
- * SIGHUP the child is terminated too.  Returns the child's exit code (128+signal when
- * killed), or -1.  LOCUS_TUNE_TEST_AB_TERM (with test_term) sends us SIGTERM once the
- * child runs. */
-static int ab_run_bench(int argc, char **argv, const struct cmd_ctx *ctx, const char *out,
-			bool test_term)
-{
-	char **av = calloc((size_t)argc + 8, sizeof(*av));
-	int n = 0, status;
-	pid_t pid;
-
-	/* Our own binary, resolved (execv of /proc/self/exe would run valgrind's loader
-	 * under valgrind). */
-	char self[4096];
-	ssize_t sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (!av)
-		return -1;
-	if (sl <= 0) {
-		free(av);
-		return locus_error("tune ab: /proc/self/exe: cannot find the locus binary: %s",
-				   strerror(errno));
-	}
-	self[sl] = '\0';
-	av[n++] = (char *)"locus";
-	if (ctx->sysroot) {
-		av[n++] = (char *)"--sysroot";
-		av[n++] = (char *)ctx->sysroot;
-	}
-	if (locus_quiet())
-		av[n++] = (char *)"--quiet";
-	/* -o before a "--": what follows it is the program of `bench command`. */
-	{
-		int dd = 0;
-		while (dd < argc && strcmp(argv[dd], "--"))
-			dd++;
-		for (int i = 0; i < dd; i++)
-			av[n++] = argv[i];
-		av[n++] = (char *)"-o";
-		av[n++] = (char *)out;
-		for (int i = dd; i < argc; i++)
-			av[n++] = argv[i];
-	}
-	av[n] = NULL;
-	/* Signals blocked across fork, so that the handler always knows the child. */
-	sigset_t block, old;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	fflush(NULL);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	pid = fork();
-	if (pid < 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		free(av);
-		return locus_error("tune ab: fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		execv(self, av);
-		fprintf(stderr, "locus: tune ab: cannot run locus: %s\n", strerror(errno));
-		_exit(127);
-	}
-	ab_child = pid;
-	if (ab_signal)
-		kill(pid, SIGTERM);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	free(av);
-	/* Test hook: a SIGTERM to ourselves while the B benchmark runs. */
-	if (test_term && getenv("LOCUS_TUNE_TEST_AB_TERM"))
-		raise(SIGTERM);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			ab_child = 0;
-			return -1;
-		}
-	}
-	ab_child = 0;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
-
-/* One result from the rounds of a side, merged (lib/runs.h): round 1's result with
- * every round's samples per measurement (summaries recomputed) and run_sizes, so the
- * statistics and `locus report --before/--after` see every sample, and `locus compare
- * A.json B.json` sees the rounds as runs. */
-static int ab_merge(const char *dir, char side, long rounds, const char *profile)
-{
-	char path[4200];
-	json_t **res = calloc((size_t)rounds, sizeof(*res)), *merged = NULL, *ab;
-	int rc = -1;
-	long r;
-
-	if (!res)
-		return -1;
-	for (r = 0; r < rounds; r++) {
-		snprintf(path, sizeof(path), "%s/%c-%ld.json", dir, side, r + 1);
-		res[r] = result_load(path);
-		if (!res[r])
-			goto out;
-	}
-	merged = runs_merge(res, (size_t)rounds);
-	if (!merged)
-		goto out;
-	ab = json_object();
-	json_object_set_new(ab, "side", json_string(side == 'A' ? "A (without the profile)" :
-						  "B (with the profile)"));
-	json_object_set_new(ab, "profile", json_string(profile));
-	json_object_set_new(ab, "rounds", json_integer(rounds));
-	json_object_set_new(merged, "ab", ab);
-	snprintf(path, sizeof(path), "%s/%c.json", dir, side);
-	rc = result_write(merged, path);
-out:
-	for (r = 0; r < rounds; r++)
-		json_decref(res[r]);
-	free(res);
-	json_decref(merged);
-	return rc;
-}
-
-static int do_ab(int argc, char **argv, const struct opts *o, const struct cmd_ctx *ctx)
-{
-	const char *dir = o->outdir ? o->outdir : "locus-ab";
-	long rounds = o->rounds ? o->rounds : 3;
-	struct sigaction sa = { .sa_handler = ab_on_signal }, old_int, old_term, old_hup;
-	struct tune_profile p;
-	struct tune_journal j;
-	char source[256], out[4200];
-	int rc = LOCUS_EXIT_OK, brc;
-	long id = 0;
-
-	if (!o->profile) {
-		locus_error("tune ab: --profile P is required");
-		return LOCUS_EXIT_USAGE;
-	}
-	if (argc < 1 || strcmp(argv[0], "bench") != 0) {
-		locus_error("tune ab: give the benchmark after '--': -- bench NAME [OPTIONS]");
-		return LOCUS_EXIT_USAGE;
-	}
-	for (int i = 0; i < argc && strcmp(argv[i], "--"); i++) /* not the program's own */
-		if (strcmp(argv[i], "-o") == 0 || strncmp(argv[i], "--output", 8) == 0 ||
-		    strcmp(argv[i], "--json") == 0) {
-			locus_error("tune ab: '%s': the rounds' outputs are chosen by tune ab (-o DIR)",
-				    argv[i]);
-			return LOCUS_EXIT_USAGE;
-		}
-	rc = load_profile(o->profile, &p);
-	if (rc)
-		return rc;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		locus_error("tune ab: %s: cannot create: %s", dir, strerror(errno));
-		tune_profile_free(&p);
-		return LOCUS_EXIT_FAIL;
-	}
-	rc = lock_journal(&j, o);
-	if (rc) {
-		tune_profile_free(&p);
-		return rc;
-	}
-	if (journal_unrecovered(&j)) {
-		locus_error("tune: %s: an earlier apply was interrupted and not recovered; "
-			    "run 'locus tune recover' first", j.path);
-		journal_free(&j);
-		tune_profile_free(&p);
-		return LOCUS_EXIT_FAIL;
-	}
-	snprintf(source, sizeof(source), "ab profile %s", p.name);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-
-	for (long r = 1; r <= rounds && rc == LOCUS_EXIT_OK && !ab_signal; r++) {
-		/* A: without the profile. */
-		locus_info("tune ab: round %ld/%ld: A (without %s)", r, rounds, p.name);
-		snprintf(out, sizeof(out), "%s/A-%ld.json", dir, r);
-		brc = ab_run_bench(argc, argv, ctx, out, false);
-		if (brc != 0 || ab_signal) {
-			if (!ab_signal)
-				locus_error("tune ab: round %ld A: the benchmark exited %d", r, brc);
-			rc = LOCUS_EXIT_FAIL;
-			break;
-		}
-		/* B: with it, reverted right after. */
-		locus_info("tune ab: round %ld/%ld: B (with %s)", r, rounds, p.name);
-		if (tune_apply(&j, source, p.req, p.n, 0, &id) < 0) {
-			rc = LOCUS_EXIT_FAIL;
-			break;
-		}
-		if (!id && r == 1)
-			locus_warn("tune ab: %s: the profile changes nothing here: A and B are the same "
-				   "setting", p.name);
-		snprintf(out, sizeof(out), "%s/B-%ld.json", dir, r);
-		brc = ab_run_bench(argc, argv, ctx, out, true);
-		if (id) {
-			struct tune_txn *t = journal_find(&j, id);
-			if (t && tune_revert_txn(&j, t, 0) != 0)
-				rc = LOCUS_EXIT_FAIL;
-			id = 0;
-		}
-		if ((brc != 0 || ab_signal) && rc == LOCUS_EXIT_OK) {
-			if (!ab_signal)
-				locus_error("tune ab: round %ld B: the benchmark exited %d", r, brc);
-			rc = LOCUS_EXIT_FAIL;
-		}
-	}
-	journal_free(&j);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	if (ab_signal) {
-		locus_error("tune ab: interrupted by signal %d; the profile was reverted", (int)ab_signal);
-		tune_profile_free(&p);
-		return 128 + ab_signal;
-	}
-	if (rc == LOCUS_EXIT_OK) {
-		if (ab_merge(dir, 'A', rounds, p.name) < 0 || ab_merge(dir, 'B', rounds, p.name) < 0)
-			rc = LOCUS_EXIT_FAIL;
-		else
-			printf("A/B: %ld rounds; results %s/A.json (without %s) and %s/B.json (with it)\n"
-			       "compare: locus report --before %s/A.json --after %s/B.json -o DIR\n",
-			       rounds, dir, p.name, dir, dir, dir);
-	}
-	tune_profile_free(&p);
-	return rc;
-}
-
 struct sub {
 	const char *name;
 	unsigned allowed;
 };
+
+/* Remember how the user spelt each option just parsed ("--prof", "-o"). */
+static void note_typed(struct opts *o, unsigned before, const char *arg)
+{
+	unsigned added = o->set & ~before;
+
+	for (int b = 0; b < O_NOPTS; b++)
+		if ((added & (1u << b)) && !o->typed[b])
+			o->typed[b] = arg;
+}
+
+static const char *const opt_names[O_NOPTS] = {
+	"--json", "--dry-run", "--allow-partial", "--all", "--to", "--force", "--profile",
+	"--rounds", "--output",
+};
+
+/* "tune apply: --profile does not apply; allowed --dry-run, --allow-partial, --force". */
+static int not_applicable(const struct opts *o, const struct sub *sub)
+{
+	char typed[64], allowed[200] = "";
+	int b;
+
+	for (b = 0; b < O_NOPTS; b++)
+		if (o->set & ~sub->allowed & (1u << b))
+			break;
+	snprintf(typed, sizeof(typed), "%s", cmd_inert(o->typed[b] ? o->typed[b] : opt_names[b]));
+	typed[strcspn(typed, "=")] = '\0';
+	for (int k = 0; k < O_NOPTS; k++)
+		if (sub->allowed & (1u << k)) {
+			size_t used = strlen(allowed);
+			snprintf(allowed + used, sizeof(allowed) - used, "%s%s", used ? ", " : "",
+				 opt_names[k]);
+		}
+	if ((1u << b) == O_PROFILE && (!strcmp(sub->name, "apply") || !strcmp(sub->name, "diff")))
+		locus_error("tune %s: %s does not apply: give the profile as the argument "
+			    "('locus tune %s %s')", sub->name, typed, sub->name,
+			    o->profile ? cmd_inert(o->profile) : "PROFILE");
+	else
+		locus_error("tune %s: %s does not apply%s%s", sub->name, typed,
+			    *allowed ? "; allowed " : " (it takes no options)", allowed);
+	return LOCUS_EXIT_USAGE;
+}
 
 static const struct sub subs[] = {
 	{ "show", O_JSON },
@@ -856,7 +862,10 @@ static const struct sub subs[] = {
 	{ "verify", 0 },
 	{ "revert", O_ALL | O_TO | O_FORCE | O_DRY },
 	{ "recover", O_DRY | O_FORCE },
-	{ "ab", O_AB },
+	{ "active", O_JSON },
+	{ "off", O_FORCE | O_DRY },
+	{ "recommend", O_JSON },
+	{ "ab", O_PROFILE | O_ROUNDS | O_OUTPUT },
 };
 
 int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx)
@@ -900,6 +909,7 @@ int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx)
 		cmd_complete_subcommands(names, sizeof(subs) / sizeof(subs[0]));
 	}
 	while ((c = cmd_getopt(argc, argv, "nho:", lopts, NULL)) != -1) {
+		unsigned before = o.set;
 		switch (c) {
 		case 'j': o.set |= O_JSON; break;
 		case 'n': o.set |= O_DRY; break;
@@ -907,14 +917,14 @@ int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx)
 		case 'a': o.set |= O_ALL; break;
 		case 'f': o.set |= O_FORCE; break;
 		case 's': o.state_dir = optarg; break;
-		case 'P': o.set |= O_AB; o.profile = optarg; break;
-		case 'o': o.set |= O_AB; o.outdir = optarg; break;
+		case 'P': o.set |= O_PROFILE; o.profile = optarg; break;
+		case 'o': o.set |= O_OUTPUT; o.outdir = optarg; break;
 		case 'R': {
 			char *end;
-			o.set |= O_AB;
+			o.set |= O_ROUNDS;
 			o.rounds = strtol(optarg, &end, 10);
 			if (!*optarg || *end || o.rounds < 1 || o.rounds > 1000) {
-				locus_error("tune: --rounds: '%s' is not allowed; allowed 1..1000", optarg);
+				locus_error("tune: --rounds: '%s' is not allowed; allowed 1..1000", cmd_inert(optarg));
 				return LOCUS_EXIT_USAGE;
 			}
 			break;
@@ -924,7 +934,7 @@ int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx)
 			o.set |= O_TO;
 			o.to = strtol(optarg, &end, 10);
 			if (!*optarg || *end || o.to < 0) {
-				locus_error("tune: --to: '%s' is not a transaction id (a number >= 0)", optarg);
+				locus_error("tune: --to: '%s' is not a transaction id (a number >= 0)", cmd_inert(optarg));
 				return LOCUS_EXIT_USAGE;
 			}
 			break;
@@ -935,23 +945,45 @@ int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx)
 		default:
 			return cmd_usage_error("tune");
 		}
+		/* "-o DIR", "--to 5": the option is the word before its value. */
+		note_typed(&o, before, optarg && optind >= 2 && optarg == argv[optind - 1] ?
+			   argv[optind - 2] : argv[optind - 1]);
 	}
 	if (optind >= argc) {
 		usage(stderr);
+		return LOCUS_EXIT_USAGE;
+	}
+	/* Bad places are bad input, refused before anything is read or written. */
+	struct stat st;
+	if (ctx->sysroot && (stat(ctx->sysroot, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		locus_error("tune: --sysroot '%s': %s; allowed: a directory holding proc/ and sys/",
+			    cmd_inert(ctx->sysroot), errno == ENOENT ? "no such directory" :
+			    "not a directory");
+		return LOCUS_EXIT_USAGE;
+	}
+	if (o.state_dir && !*o.state_dir) {
+		locus_error("tune: --state-dir '': empty; allowed: a directory for the journal");
 		return LOCUS_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (strcmp(argv[optind], subs[i].name) == 0)
 			sub = &subs[i];
 	if (!sub) {
-		locus_error("tune: '%s': unknown subcommand; allowed show, set, apply, diff, profiles, "
-			    "status, verify, revert, recover, ab", argv[optind]);
+		const char *names[sizeof(subs) / sizeof(subs[0])];
+		for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+			names[i] = subs[i].name;
+		const char *best = suggest_closest(argv[optind], names, sizeof(subs) / sizeof(subs[0]));
+		if (best)
+			locus_error("tune: '%s': unknown subcommand; did you mean '%s'?",
+				    cmd_inert(argv[optind]), best);
+		else
+			locus_error("tune: '%s': unknown subcommand; allowed show, set, apply, diff, "
+				    "profiles, active, off, recommend, status, verify, revert, recover, ab",
+				    cmd_inert(argv[optind]));
 		return LOCUS_EXIT_USAGE;
 	}
-	if (o.set & ~sub->allowed) {
-		locus_error("tune %s: an option given does not apply to it", sub->name);
-		return cmd_usage_error("tune");
-	}
+	if (o.set & ~sub->allowed)
+		return not_applicable(&o, sub);
 	if (after && strcmp(sub->name, "ab") != 0) {
 		locus_error("tune %s: unexpected '--'", sub->name);
 		return LOCUS_EXIT_USAGE;
@@ -959,27 +991,41 @@ int cmd_tune(int argc, char **argv, struct cmd_ctx *ctx)
 	if (strcmp(sub->name, "ab") == 0) {
 		if (optind + 1 < argc) {
 			locus_error("tune ab: unexpected argument '%s' (the benchmark goes after '--')",
-				    argv[optind + 1]);
+				    cmd_inert(argv[optind + 1]));
 			return LOCUS_EXIT_USAGE;
 		}
-		return do_ab(n_after, after, &o, ctx);
+		return tune_cli_ab(n_after, after, &o, ctx);
 	}
 	argc -= optind + 1;
 	argv += optind + 1;
 	if (argc && (strcmp(sub->name, "status") == 0 || strcmp(sub->name, "verify") == 0 ||
 		     strcmp(sub->name, "revert") == 0 || strcmp(sub->name, "recover") == 0 ||
-		     strcmp(sub->name, "profiles") == 0)) {
-		locus_error("tune %s: unexpected argument '%s'", sub->name, argv[0]);
+		     strcmp(sub->name, "profiles") == 0 || strcmp(sub->name, "active") == 0 ||
+		     strcmp(sub->name, "off") == 0 || strcmp(sub->name, "recommend") == 0)) {
+		locus_error("tune %s: unexpected argument '%s'", sub->name, cmd_inert(argv[0]));
 		return LOCUS_EXIT_USAGE;
 	}
-	switch (sub->name[0] == 's' && sub->name[1] == 'e' ? 'S' : sub->name[0]) {
-	case 'S': return do_set(argc, argv, &o);
-	case 'a': return do_apply(argc, argv, &o, false);
-	case 'd': return do_apply(argc, argv, &o, true);
-	case 'p': return do_profiles();
-	case 'v': return do_verify(&o);
-	case 'r': return strcmp(sub->name, "revert") == 0 ? do_revert(&o) : do_recover(&o);
-	default:
-		return strcmp(sub->name, "show") == 0 ? do_show(argc, argv, &o) : do_status(&o);
+	if (strcmp(sub->name, "set") == 0)
+		return do_set(argc, argv, &o);
+	if (strcmp(sub->name, "apply") == 0 || strcmp(sub->name, "diff") == 0)
+		return do_apply(argc, argv, &o, sub->name[0] == 'd');
+	if (strcmp(sub->name, "profiles") == 0)
+		return do_profiles();
+	if (strcmp(sub->name, "verify") == 0)
+		return do_verify(&o);
+	if (strcmp(sub->name, "revert") == 0)
+		return do_revert(&o);
+	if (strcmp(sub->name, "off") == 0) {
+		o.set |= O_ALL;
+		return do_revert(&o);
 	}
+	if (strcmp(sub->name, "recover") == 0)
+		return do_recover(&o);
+	if (strcmp(sub->name, "active") == 0)
+		return do_active(&o);
+	if (strcmp(sub->name, "status") == 0)
+		return do_status(&o);
+	if (strcmp(sub->name, "recommend") == 0)
+		return do_recommend(&o);
+	return do_show(argc, argv, &o);
 }

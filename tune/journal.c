@@ -346,10 +346,137 @@ static int check_writable(const struct tune_key *k)
 	return -errno;
 }
 
-int tune_apply(struct tune_journal *j, const char *source, const struct tune_request *req,
-	       size_t n, unsigned flags, long *txn_id)
+/* The transactions a profile switch takes over: the newest applied one that applied a
+ * profile, and every applied one after it.  Returns the index of the first, or j->n. */
+size_t journal_active(const struct tune_journal *j)
+{
+	for (size_t i = j->n; i-- > 0;)
+		if (j->txn[i].state == TXN_APPLIED && *j->txn[i].profile)
+			return i;
+	return j->n;
+}
+
+/* What the replaced transactions j->txn[first..] hold for `name`: the original from the
+ * oldest that touched it, the value set (and whether left) from the newest. */
+static const struct tune_change *base_find(const struct tune_journal *j, size_t first,
+					   const char *name, const char **original)
+{
+	const struct tune_change *newest = NULL;
+
+	*original = NULL;
+	for (size_t i = first; i < j->n; i++) {
+		if (j->txn[i].state != TXN_APPLIED)
+			continue;
+		for (size_t c = 0; c < j->txn[i].n; c++)
+			if (strcmp(j->txn[i].ch[c].key.name, name) == 0) {
+				if (!*original)
+					*original = j->txn[i].ch[c].original;
+				newest = &j->txn[i].ch[c];
+			}
+	}
+	return newest;
+}
+
+/*
+ * A profile switch as one transaction: the keys of the replaced transactions that the
+ * new profile does not set are restored (written back to their originals, before the
+ * new values), keys in both keep the original from before the old profile, and values
+ * someone else changed since are recorded as left, not written.  t->ch is rebuilt:
+ * restorations first, then t's own changes.  restoring[i] marks the restorations.
+ */
+static int merge_switch(const struct tune_journal *j, size_t first, struct tune_txn *t,
+			const struct tune_request *req, size_t n, bool **restoring)
+{
+	size_t cap = t->n + 1, m = 0;
+	struct tune_change *all;
+
+	for (size_t i = first; i < j->n; i++)
+		cap += j->txn[i].n;
+	all = calloc(cap, sizeof(*all));
+	*restoring = calloc(cap, sizeof(**restoring));
+	if (!all || !*restoring) {
+		free(all);
+		free(*restoring);
+		return -ENOMEM;
+	}
+	for (size_t i = first; i < j->n; i++) {
+		if (j->txn[i].state != TXN_APPLIED)
+			continue;
+		for (size_t c = 0; c < j->txn[i].n; c++) {
+			const struct tune_change *oc = &j->txn[i].ch[c], *nw;
+			const char *orig;
+			bool requested = false;
+			char cur[TUNE_VAL_MAX];
+
+			if (find_change(t, oc->key.name))
+				continue;
+			for (size_t q = 0; q < n; q++)
+				if (strcmp(req[q].key.name, oc->key.name) == 0)
+					requested = true;
+			bool dup = false;
+			for (size_t q = 0; q < m; q++)
+				if (strcmp(all[q].key.name, oc->key.name) == 0)
+					dup = true;
+			if (dup)
+				continue;
+			nw = base_find(j, first, oc->key.name, &orig);
+			struct tune_change *a = &all[m];
+			a->key = oc->key;
+			snprintf(a->original, sizeof(a->original), "%s", orig);
+			snprintf(a->set, sizeof(a->set), "%s", nw->set);
+			if (requested) {
+				/* Set by the new profile to the value it already has. */
+				snprintf(a->requested, sizeof(a->requested), "%s", nw->set);
+				for (size_t q = 0; q < n; q++)
+					if (strcmp(req[q].key.name, oc->key.name) == 0)
+						snprintf(a->requested, sizeof(a->requested), "%s", req[q].value);
+				/* A pair member set to 0 with its partner: the kernel zeroes it. */
+				bool partner_req = false;
+				for (size_t q = 0; q < n; q++)
+					if (a->key.t->hook == TUNE_HOOK_PAIR &&
+					    strcmp(req[q].key.name, a->key.t->partner) == 0 &&
+					    strcmp(req[q].value, "0") != 0)
+						partner_req = true;
+				a->companion = partner_req && strcmp(a->requested, "0") == 0;
+				if (a->companion)
+					a->requested[0] = '\0';
+				t->ch[t->n++] = *a; /* t has room: 2n + 1 */
+				continue;
+			}
+			snprintf(a->requested, sizeof(a->requested), "%s", orig);
+			if (nw->left || (*nw->set && tune_read(&a->key, cur, sizeof(cur)) == 0 &&
+					 !tune_equal(&a->key, cur, nw->set))) {
+				locus_warn("tune: %s: changed by someone else since locus set %s; left as "
+					   "is (revert --force restores %s)", a->key.name, nw->set, orig);
+				a->left = true;
+			}
+			(*restoring)[m++] = true;
+		}
+	}
+	/* Keys in both: the original is the one from before the old profile. */
+	for (size_t c = 0; c < t->n; c++) {
+		const char *orig;
+		if (base_find(j, first, t->ch[c].key.name, &orig))
+			snprintf(t->ch[c].original, sizeof(t->ch[c].original), "%s", orig);
+	}
+	for (size_t c = 0; c < t->n; c++)
+		all[m++] = t->ch[c];
+	free(t->ch);
+	t->ch = all;
+	t->n = m;
+	/* A restored pair member whose original is 0 is restored by its partner's write. */
+	for (size_t c = 0; c < m; c++)
+		if ((*restoring)[c] && pair_skip(t, &all[c]))
+			all[c].companion = true;
+	return 0;
+}
+
+int tune_apply(struct tune_journal *j, const char *source, const char *profile,
+	       const struct tune_request *req, size_t n, unsigned flags, long *txn_id)
 {
 	struct tune_txn t = { 0 };
+	bool *restoring = NULL;
+	size_t first = (flags & TUNE_SWITCH) ? journal_active(j) : j->n;
 	long next_id = 1;
 	int r = 0, kills = test_env("LOCUS_TUNE_TEST_KILL_AFTER");
 	int fail_at = test_env("LOCUS_TUNE_TEST_FAIL_AT"), writes = 0;
@@ -386,6 +513,7 @@ int tune_apply(struct tune_journal *j, const char *source, const struct tune_req
 	t.time = (long long)time(NULL);
 	t.state = TXN_APPLYING;
 	snprintf(t.source, sizeof(t.source), "%s", source);
+	snprintf(t.profile, sizeof(t.profile), "%s", profile ? profile : "");
 
 	/* Read before write: the originals of the keys that will change, and of the
 	 * partner of a pair member (the kernel will change it too). */
@@ -430,10 +558,24 @@ int tune_apply(struct tune_journal *j, const char *source, const struct tune_req
 		snprintf(c->original, sizeof(c->original), "%s", cur);
 		snprintf(c->requested, sizeof(c->requested), "%s", req[i].value);
 	}
+	if (first < j->n) {
+		r = merge_switch(j, first, &t, req, n, &restoring);
+		if (r < 0)
+			goto out;
+		for (size_t i = 0; i < t.n; i++)
+			if (!t.ch[i].companion && !t.ch[i].left && check_writable(&t.ch[i].key) < 0) {
+				r = -EACCES;
+				goto out;
+			}
+	}
 	if (t.n == 0) {
 		free(t.ch);
 		return 0;
 	}
+	/* The replaced transactions end in the same save that records the new one. */
+	for (size_t i = first; i < j->n; i++)
+		if (j->txn[i].state == TXN_APPLIED)
+			j->txn[i].state = TXN_REPLACED;
 
 	/* Persist the originals before the first write. */
 	struct tune_txn *nt = realloc(j->txn, (j->n + 1) * sizeof(*j->txn));
@@ -448,7 +590,11 @@ int tune_apply(struct tune_journal *j, const char *source, const struct tune_req
 	r = journal_save(j);
 	if (r < 0) {
 		free(jt->ch);
+		free(restoring);
 		j->n--;
+		for (size_t i = first; i < j->n; i++)
+			if (j->txn[i].state == TXN_REPLACED)
+				j->txn[i].state = TXN_APPLIED;
 		return r;
 	}
 
@@ -456,7 +602,7 @@ int tune_apply(struct tune_journal *j, const char *source, const struct tune_req
 		struct tune_change *c = &jt->ch[k];
 		char abs[4096];
 
-		if (c->companion)
+		if (c->companion || c->left)
 			continue;
 		tune_abspath(&c->key, abs, sizeof(abs));
 		r = writes + 1 == fail_at ? -EIO : tune_write(&c->key, c->requested);
@@ -489,26 +635,45 @@ int tune_apply(struct tune_journal *j, const char *source, const struct tune_req
 		/* All or nothing: restore k..0 in reverse (k may be half-written).  A file
 		 * that still holds its original (the failed write changed nothing) is not
 		 * rewritten. */
-		for (size_t i = k < jt->n ? k + 1 : k; i-- > 0;) {
+		/* A switch: the keys not yet written still hold the old profile's values,
+		 * so every change goes back to its original. */
+		for (size_t i = restoring ? jt->n : k < jt->n ? k + 1 : k; i-- > 0;) {
 			char cur[TUNE_VAL_MAX];
 
+			if (jt->ch[i].left)
+				continue;
 			if (tune_read(&jt->ch[i].key, cur, sizeof(cur)) == 0 &&
 			    tune_equal(&jt->ch[i].key, cur, jt->ch[i].original))
 				continue;
 			restore(jt, &jt->ch[i]);
 		}
 		jt->state = TXN_ROLLEDBACK;
+		if (restoring)
+			locus_error("tune: the switch failed: the values from before the replaced "
+				    "transactions are back (neither profile is in effect)");
+		free(restoring);
 		journal_save(j);
 		return r;
 	}
 	for (size_t i = 0; i < jt->n; i++)
 		if (jt->ch[i].companion)
 			tune_read(&jt->ch[i].key, jt->ch[i].set, sizeof(jt->ch[i].set));
+	/* Restorations that took are no longer locus's business: only the left ones stay
+	 * (revert --force restores them). */
+	if (restoring) {
+		size_t m = 0;
+		for (size_t i = 0; i < jt->n; i++)
+			if (!restoring[i] || jt->ch[i].left)
+				jt->ch[m++] = jt->ch[i];
+		jt->n = m;
+		free(restoring);
+	}
 	jt->state = TXN_APPLIED;
 	*txn_id = jt->id;
 	return journal_save(j);
 out:
 	free(t.ch);
+	free(restoring);
 	return r;
 }
 
@@ -531,6 +696,15 @@ int tune_revert_txn(struct tune_journal *j, struct tune_txn *t, unsigned flags)
 		struct tune_change *c = &t->ch[i];
 		char cur[TUNE_VAL_MAX];
 
+		/* A reverted transaction comes back (with --force) only for what was left. */
+		if (t->state == TXN_REVERTED && !c->left)
+			continue;
+		if (c->left && !(flags & TUNE_FORCE)) {
+			locus_warn("tune: %s: left as is (changed by someone else); --force restores %s",
+				   c->key.name, c->original);
+			left = 1;
+			continue;
+		}
 		if (tune_read(&c->key, cur, sizeof(cur)) < 0) {
 			locus_warn("tune: %s: cannot read; not restored", c->key.name);
 			c->left = true;

@@ -355,10 +355,23 @@ const char *tune_allowed(const struct tune_key *k, char *buf, size_t len)
 	return buf;
 }
 
+/* The value as it may appear in a message: control bytes as '?', cut to 40 bytes. */
+static const char *shown(const char *val, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	for (; *val && i + 4 < len && i < 40; val++)
+		buf[i++] = (unsigned char)*val < 0x20 || *val == 0x7f ? '?' : *val;
+	if (*val)
+		memcpy(buf + i, "...", 3), i += 3;
+	buf[i] = '\0';
+	return buf;
+}
+
 int tune_check(const struct tune_key *k, const char *val, char *norm, size_t len,
 	       char *why, size_t wlen)
 {
-	char allowed[256];
+	char allowed[256], sv[48];
 
 	tune_allowed(k, allowed, sizeof(allowed));
 	if (k->t->type == TUNE_INT) {
@@ -368,12 +381,16 @@ int tune_check(const struct tune_key *k, const char *val, char *norm, size_t len
 		tune_range(k, &min, &max);
 		errno = 0;
 		v = strtol(val, &end, 10);
-		if (!*val || *end || end == val) {
-			snprintf(why, wlen, "%s: '%s' is not an integer; allowed %s", k->name, val, allowed);
+		/* Digits with an optional '-' only: no blanks, '+', or base prefixes. */
+		if (!*val || *end || end == val || !(isdigit((unsigned char)val[0]) ||
+						      (val[0] == '-' && isdigit((unsigned char)val[1])))) {
+			snprintf(why, wlen, "%s: '%s' is not an integer; allowed %s", k->name,
+				 shown(val, sv, sizeof(sv)), allowed);
 			return -EINVAL;
 		}
 		if (errno || v < min || v > max) {
-			snprintf(why, wlen, "%s: %s is out of range %s", k->name, val, allowed);
+			snprintf(why, wlen, "%s: %s is out of range %s", k->name, shown(val, sv, sizeof(sv)),
+				 allowed);
 			return -ERANGE;
 		}
 		snprintf(norm, len, "%ld", v);
@@ -389,7 +406,8 @@ int tune_check(const struct tune_key *k, const char *val, char *norm, size_t len
 			return 0;
 		}
 	}
-	snprintf(why, wlen, "%s: '%s' is not allowed; allowed %s", k->name, val, allowed);
+	snprintf(why, wlen, "%s: '%s' is not allowed; allowed %s", k->name, shown(val, sv, sizeof(sv)),
+		 allowed);
 	return -EINVAL;
 }
 

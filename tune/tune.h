@@ -195,7 +195,13 @@ bool journal_unrecovered(const struct tune_journal *j);
 enum tune_apply_flags {
 	TUNE_ALLOW_PARTIAL = 1 << 0, /* accept a value the kernel clamped or partly satisfied */
 	TUNE_FORCE = 1 << 1,         /* revert: restore even values changed by someone else */
+	TUNE_SWITCH = 1 << 2,        /* apply: take over the active profile (journal_active) */
 };
+
+/* The index of the first transaction a profile switch takes over (the newest applied
+ * one with a profile; every applied one after it goes with it), or j->n when no profile
+ * is active. */
+size_t journal_active(const struct tune_journal *j);
 
 /*
  * Apply requests as one all-or-nothing transaction: refuse if the journal has an
@@ -205,11 +211,15 @@ enum tune_apply_flags {
  * matches are left out.  *txn_id receives the transaction id (0 when nothing needed
  * changing).  Returns 0; -EBUSY, -EACCES (not writable: the file is named), -EIO
  * (rolled back), -EINVAL (conflicting requests); or an error from the journal.
- * Messages are printed.  Test hooks: LOCUS_TUNE_TEST_KILL_AFTER=N raises SIGKILL after
+ * profile names the profile applied ("" or NULL for a set); with TUNE_SWITCH the
+ * active profile's transactions are replaced in the same transaction: their keys the
+ * new profile does not set are restored, the others keep their first original, and
+ * the replaced ones end as TXN_REPLACED (a failed switch restores the values from
+ * before them).  Messages are printed.  Test hooks: LOCUS_TUNE_TEST_KILL_AFTER=N raises SIGKILL after
  * the Nth write, LOCUS_TUNE_TEST_FAIL_AT=N makes the Nth write fail with EIO.
  */
-int tune_apply(struct tune_journal *j, const char *source, const struct tune_request *req,
-	       size_t n, unsigned flags, long *txn_id);
+int tune_apply(struct tune_journal *j, const char *source, const char *profile,
+	       const struct tune_request *req, size_t n, unsigned flags, long *txn_id);
 
 /* Revert one applied transaction (restores in reverse order; a value changed by
  * someone else since is left, with a warning, unless TUNE_FORCE).  Returns 0, 1 when
@@ -235,17 +245,57 @@ struct tune_profile {
 	size_t n_missing;
 };
 
-/* The directory of shipped profiles: $LOCUS_PROFILES_DIR, else LOCUS_DATADIR/profiles,
- * else (not installed) the source tree's tune/profiles. */
+/* The administrator's profiles. */
+#define TUNE_ETC_PROFILES "/etc/locus/profiles"
+
+/* The first directory searched: $LOCUS_PROFILES_DIR, else the shipped profiles
+ * (LOCUS_DATADIR/profiles, or the source tree's tune/profiles when not installed). */
 const char *tune_profiles_dir(void);
 
+/* The directories searched for NAME.conf, in order: $LOCUS_PROFILES_DIR (when set),
+ * /etc/locus/profiles, the shipped directory.  Fills up to max; returns the count. */
+size_t tune_profile_dirs(const char **out, size_t max);
+
+struct tune_profile_entry {
+	char name[128];
+	char path[4200];
+	const char *dir;             /* one of tune_profile_dirs() */
+};
+/* Every profile found (NAME.conf; the first directory holding a name wins), sorted by
+ * name.  *out is malloc'd.  Returns 0 or -ENOMEM. */
+int tune_profile_list(struct tune_profile_entry **out, size_t *n);
+
 /* Find a profile: a path (contains '/' or is an existing file), else NAME.conf in the
- * profiles directory.  Writes the path into buf.  Returns 0 or -ENOENT (printed). */
+ * profile directories.  Writes the path into buf.  Returns 0 or -ENOENT after printing
+ * why (with the closest profile name when one is close). */
 int tune_profile_find(const char *arg, char *buf, size_t len);
 
-/* Parse a profile file.  Bad syntax, an unknown tunable or a bad value prints
- * "locus: tune: FILE:LINE: problem" and returns -EINVAL; an unreadable file -errno. */
+/* Parse a profile file (and the profiles it includes).  Bad syntax, an unknown tunable,
+ * a bad value, a NUL or control byte, an include cycle, or a file that is not a regular
+ * file (a FIFO is not opened for blocking reads) prints "locus: tune: FILE[:LINE]:
+ * problem" and returns -EINVAL; an unreadable file -errno. */
 int tune_profile_load(const char *path, struct tune_profile *p);
 void tune_profile_free(struct tune_profile *p);
+
+/* ------------------------------------------------------------------ recommend */
+
+struct tune_machine {
+	int nodes;                   /* NUMA nodes present (0: unknown) */
+	long long mem_bytes;         /* MemTotal, -1 when unknown */
+	long long swap_bytes;        /* SwapTotal, -1 when unknown */
+};
+
+struct tune_advice {
+	struct tune_key key;
+	char value[TUNE_VAL_MAX];    /* proposed, valid on this kernel */
+	char current[TUNE_VAL_MAX];
+	char reason[700];
+};
+
+/* What the machine is, read under the sysroot. */
+void tune_machine_read(struct tune_machine *m);
+/* The settings proposed for m (only tunables present here, values this kernel
+ * accepts), each with its reason.  Fills up to max; returns the count. */
+int tune_recommend(const struct tune_machine *m, struct tune_advice *out, size_t max);
 
 #endif

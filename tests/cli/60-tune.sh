@@ -171,8 +171,8 @@ for p in defaults throughput latency hpc-numa database; do
 	ok $? "profile $p: apply, verify, revert --all restores every original"
 done
 fresh
-tl apply defaults
-tl apply latency
+tl set vm.swappiness=5
+tl set thp.enabled=never
 tl apply hpc-numa
 tl revert --to 1
 [ "$rc" = 0 ]; ok $? "revert --to 1: exit 0"

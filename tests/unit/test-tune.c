@@ -112,7 +112,10 @@ int main(void)
 	is_int(max, 200, "swappiness max 200 on 5.8");
 	is_int(tune_validate(&k, "201", buf, sizeof(buf)), -ERANGE, "201: -ERANGE");
 	is_int(tune_validate(&k, "1x", buf, sizeof(buf)), -EINVAL, "1x: -EINVAL");
-	is_int(tune_validate(&k, " 7", buf, sizeof(buf)), 0, "leading space accepted");
+	is_int(tune_validate(&k, " 7", buf, sizeof(buf)), -EINVAL, "leading space refused (no lenient numbers)");
+	is_int(tune_validate(&k, "+7", buf, sizeof(buf)), -EINVAL, "'+7' refused");
+	is_int(tune_validate(&k, "0x10", buf, sizeof(buf)), -EINVAL, "'0x10' refused");
+	is_int(tune_validate(&k, "007", buf, sizeof(buf)), 0, "007 accepted");
 	is_str(buf, "7", "normalized");
 	tune_resolve("thp.enabled", &k);
 	is_int(tune_validate(&k, "defer", buf, sizeof(buf)), -EINVAL, "THP enabled=defer refused");
@@ -128,7 +131,7 @@ int main(void)
 	is_int(journal_load(&j, state), 0, "empty journal loads");
 	ok(req(&r[0], "vm.swappiness", "10") == 0 && req(&r[1], "thp.enabled", "always") == 0 &&
 	   req(&r[2], "vm.overcommit_kbytes", "4096") == 0, "requests valid");
-	is_int(tune_apply(&j, "test", r, 3, 0, &id), 0, "apply 3");
+	is_int(tune_apply(&j, "test", NULL, r, 3, 0, &id), 0, "apply 3");
 	is_int(id, 1, "transaction 1");
 	is_str(get("thp.enabled"), "always", "THP written");
 	is_str(get("vm.overcommit_ratio"), "0", "ratio zeroed by kbytes");
@@ -145,20 +148,20 @@ int main(void)
 
 	/* Rollback on a failed write. */
 	setenv("LOCUS_TUNE_TEST_FAIL_AT", "2", 1);
-	is_int(tune_apply(&j, "test", r, 3, 0, &id), -EIO, "failed 2nd write: -EIO");
+	is_int(tune_apply(&j, "test", NULL, r, 3, 0, &id), -EIO, "failed 2nd write: -EIO");
 	unsetenv("LOCUS_TUNE_TEST_FAIL_AT");
 	is_str(get("vm.swappiness"), "60", "rolled back");
 	is_int(j.txn[1].state, TXN_ROLLEDBACK, "state rolled-back");
 
 	/* An interrupted transaction blocks apply until recover. */
-	is_int(tune_apply(&j, "test", r, 1, 0, &id), 0, "apply swappiness");
+	is_int(tune_apply(&j, "test", NULL, r, 1, 0, &id), 0, "apply swappiness");
 	j.txn[j.n - 1].state = TXN_APPLYING;
-	is_int(tune_apply(&j, "test", r + 1, 1, 0, &id), -EBUSY, "apply refused while unrecovered");
+	is_int(tune_apply(&j, "test", NULL, r + 1, 1, 0, &id), -EBUSY, "apply refused while unrecovered");
 	is_int(tune_recover(&j), 1, "recover 1 transaction");
 	is_str(get("vm.swappiness"), "60", "recovered original");
 	ok(!journal_unrecovered(&j), "nothing left to recover");
 	r[1] = r[0];
-	is_int(tune_apply(&j, "test", r, 2, 0, &id), -EINVAL, "the same key twice: -EINVAL");
+	is_int(tune_apply(&j, "test", NULL, r, 2, 0, &id), -EINVAL, "the same key twice: -EINVAL");
 	journal_free(&j);
 
 	/* Profiles. */

@@ -1,0 +1,294 @@
+/*
+ * cmd-tune-ab.c — `locus tune ab`: interleaved A/B rounds of a benchmark without (A) and
+ * with (B) a profile.
+ *
+ * tune never measures: this runs `locus bench ...` as a child process per round,
+ * applies the profile as its own journal transaction before each B round and reverts it
+ * right after (and on an error, SIGINT, SIGTERM or SIGHUP: the benchmark is stopped
+ * first), holding the state directory's lock throughout, then merges each side's rounds
+ * into DIR/A.json and DIR/B.json (lib/runs.h) with an "ab" object saying which side,
+ * which profile and how many rounds.
+ */
+#include "config.h"
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "log.h"
+#include "result.h"
+#include "runs.h"
+#include "suggest.h"
+#include "bench.h"
+#include "cmd-tune.h"
+
+static volatile sig_atomic_t ab_signal;
+static volatile pid_t ab_child;
+
+/* Pass the signal on to the running benchmark (kill is async-signal-safe); the main
+ * loop then reverts and exits. */
+static void ab_on_signal(int sig)
+{
+	ab_signal = sig;
+	if (ab_child > 0)
+		kill(ab_child, SIGTERM);
+}
+
+/* Run `locus [--sysroot R] [-q] ARGS... -o OUT` and wait for it.  On SIGINT/SIGTERM/
+ * SIGHUP the child is terminated too.  Returns the child's exit code (128+signal when
+ * killed), or -1.  LOCUS_TUNE_TEST_AB_TERM (with test_term) sends us SIGTERM once the
+ * child runs. */
+static int ab_run_bench(int argc, char **argv, const struct cmd_ctx *ctx, const char *out,
+			bool test_term)
+{
+	char **av = calloc((size_t)argc + 8, sizeof(*av));
+	int n = 0, status;
+	pid_t pid;
+
+	/* Our own binary, resolved (execv of /proc/self/exe would run valgrind's loader
+	 * under valgrind). */
+	char self[4096];
+	ssize_t sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (!av)
+		return -1;
+	if (sl <= 0) {
+		free(av);
+		return locus_error("tune ab: /proc/self/exe: cannot find the locus binary: %s",
+				   strerror(errno));
+	}
+	self[sl] = '\0';
+	av[n++] = (char *)"locus";
+	if (ctx->sysroot) {
+		av[n++] = (char *)"--sysroot";
+		av[n++] = (char *)ctx->sysroot;
+	}
+	if (locus_quiet())
+		av[n++] = (char *)"--quiet";
+	/* -o before a "--": what follows it is the program of `bench command`. */
+	{
+		int dd = 0;
+		while (dd < argc && strcmp(argv[dd], "--"))
+			dd++;
+		for (int i = 0; i < dd; i++)
+			av[n++] = argv[i];
+		av[n++] = (char *)"-o";
+		av[n++] = (char *)out;
+		for (int i = dd; i < argc; i++)
+			av[n++] = argv[i];
+	}
+	av[n] = NULL;
+	/* Signals blocked across fork, so that the handler always knows the child. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	fflush(NULL);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	pid = fork();
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		free(av);
+		return locus_error("tune ab: fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		execv(self, av);
+		fprintf(stderr, "locus: tune ab: cannot run locus: %s\n", strerror(errno));
+		_exit(127);
+	}
+	ab_child = pid;
+	if (ab_signal)
+		kill(pid, SIGTERM);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(av);
+	/* Test hook: a SIGTERM to ourselves while the B benchmark runs. */
+	if (test_term && getenv("LOCUS_TUNE_TEST_AB_TERM"))
+		raise(SIGTERM);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			ab_child = 0;
+			return -1;
+		}
+	}
+	ab_child = 0;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* One result from the rounds of a side, merged (lib/runs.h): round 1's result with
+ * every round's samples per measurement (summaries recomputed) and run_sizes, so the
+ * statistics and `locus report --before/--after` see every sample, and `locus compare
+ * A.json B.json` sees the rounds as runs. */
+static int ab_merge(const char *dir, char side, long rounds, const char *profile)
+{
+	char path[4200];
+	json_t **res = calloc((size_t)rounds, sizeof(*res)), *merged = NULL, *ab;
+	int rc = -1;
+	long r;
+
+	if (!res)
+		return -1;
+	for (r = 0; r < rounds; r++) {
+		snprintf(path, sizeof(path), "%s/%c-%ld.json", dir, side, r + 1);
+		res[r] = result_load(path);
+		if (!res[r])
+			goto out;
+	}
+	merged = runs_merge(res, (size_t)rounds);
+	if (!merged)
+		goto out;
+	ab = json_object();
+	json_object_set_new(ab, "side", json_string(side == 'A' ? "A (without the profile)" :
+						  "B (with the profile)"));
+	json_object_set_new(ab, "profile", json_string(profile));
+	json_object_set_new(ab, "rounds", json_integer(rounds));
+	json_object_set_new(merged, "ab", ab);
+	snprintf(path, sizeof(path), "%s/%c.json", dir, side);
+	rc = result_write(merged, path);
+out:
+	for (r = 0; r < rounds; r++)
+		json_decref(res[r]);
+	free(res);
+	json_decref(merged);
+	return rc;
+}
+
+int tune_cli_ab(int argc, char **argv, const struct opts *o, const struct cmd_ctx *ctx)
+{
+	const char *dir = o->outdir ? o->outdir : "locus-ab";
+	long rounds = o->rounds ? o->rounds : 3;
+	struct sigaction sa = { .sa_handler = ab_on_signal }, old_int, old_term, old_hup;
+	struct tune_profile p;
+	struct tune_journal j;
+	char source[256], out[4200];
+	int rc = LOCUS_EXIT_OK, brc;
+	long id = 0;
+
+	if (!o->profile) {
+		locus_error("tune ab: --profile P is required");
+		return LOCUS_EXIT_USAGE;
+	}
+	if (argc < 1 || strcmp(argv[0], "bench") != 0) {
+		locus_error("tune ab: give the benchmark after '--': -- bench NAME [OPTIONS]");
+		return LOCUS_EXIT_USAGE;
+	}
+	/* A wrong bench name is bad input: refused here, before anything is applied. */
+	if (argc < 2 || argv[1][0] == '-' || !bench_find(argv[1])) {
+		const char *names[64], *hit = NULL;
+		size_t n = 0;
+		for (const struct bench_info *const *r = bench_registry; *r && n < 64; r++)
+			names[n++] = (*r)->name;
+		if (argc >= 2)
+			hit = suggest_closest(argv[1], names, n);
+		if (hit)
+			locus_error("tune ab: '%s' is not a benchmark; did you mean '%s'?",
+				    cmd_inert(argv[1]), hit);
+		else
+			locus_error("tune ab: '%s' is not a benchmark; 'locus bench list' shows them",
+				    argc >= 2 ? cmd_inert(argv[1]) : "");
+		return LOCUS_EXIT_USAGE;
+	}
+	for (int i = 0; i < argc && strcmp(argv[i], "--"); i++) /* not the program's own */
+		if (strcmp(argv[i], "-o") == 0 || strncmp(argv[i], "--output", 8) == 0 ||
+		    strcmp(argv[i], "--json") == 0) {
+			locus_error("tune ab: '%s': the rounds' outputs are chosen by tune ab (-o DIR)",
+				    cmd_inert(argv[i]));
+			return LOCUS_EXIT_USAGE;
+		}
+	rc = tune_cli_load_profile(o->profile, &p);
+	if (rc)
+		return rc;
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		locus_error("tune ab: %s: cannot create: %s", dir, strerror(errno));
+		tune_profile_free(&p);
+		return LOCUS_EXIT_FAIL;
+	}
+	rc = tune_cli_lock_journal(&j, o);
+	if (rc) {
+		tune_profile_free(&p);
+		return rc;
+	}
+	if (journal_unrecovered(&j)) {
+		locus_error("tune: %s: an earlier apply was interrupted and not recovered; "
+			    "run 'locus tune recover' first", j.path);
+		journal_free(&j);
+		tune_profile_free(&p);
+		return LOCUS_EXIT_FAIL;
+	}
+	snprintf(source, sizeof(source), "ab profile %s", p.name);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+
+	for (long r = 1; r <= rounds && rc == LOCUS_EXIT_OK && !ab_signal; r++) {
+		/* A: without the profile. */
+		locus_info("tune ab: round %ld/%ld: A (without %s)", r, rounds, p.name);
+		snprintf(out, sizeof(out), "%s/A-%ld.json", dir, r);
+		brc = ab_run_bench(argc, argv, ctx, out, false);
+		if (brc != 0 || ab_signal) {
+			/* A bad benchmark option: the bench said so in one line; nothing applied. */
+			if (brc == LOCUS_EXIT_USAGE && r == 1 && !ab_signal) {
+				rmdir(dir); /* only if we made it and nothing is in it */
+				rc = LOCUS_EXIT_USAGE;
+				break;
+			}
+			if (!ab_signal)
+				locus_error("tune ab: round %ld A: the benchmark exited %d", r, brc);
+			rc = LOCUS_EXIT_FAIL;
+			break;
+		}
+		/* B: with it, reverted right after. */
+		locus_info("tune ab: round %ld/%ld: B (with %s)", r, rounds, p.name);
+		if (tune_apply(&j, source, p.name, p.req, p.n, 0, &id) < 0) {
+			rc = LOCUS_EXIT_FAIL;
+			break;
+		}
+		if (!id && r == 1)
+			locus_warn("tune ab: %s: the profile changes nothing here: A and B are the same "
+				   "setting", p.name);
+		snprintf(out, sizeof(out), "%s/B-%ld.json", dir, r);
+		brc = ab_run_bench(argc, argv, ctx, out, true);
+		if (id) {
+			struct tune_txn *t = journal_find(&j, id);
+			if (t && tune_revert_txn(&j, t, 0) != 0)
+				rc = LOCUS_EXIT_FAIL;
+			id = 0;
+		}
+		if ((brc != 0 || ab_signal) && rc == LOCUS_EXIT_OK) {
+			if (!ab_signal)
+				locus_error("tune ab: round %ld B: the benchmark exited %d", r, brc);
+			rc = LOCUS_EXIT_FAIL;
+		}
+	}
+	journal_free(&j);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	if (ab_signal) {
+		locus_error("tune ab: interrupted by signal %d; the profile was reverted", (int)ab_signal);
+		tune_profile_free(&p);
+		return 128 + ab_signal;
+	}
+	if (rc == LOCUS_EXIT_OK) {
+		if (ab_merge(dir, 'A', rounds, p.name) < 0 || ab_merge(dir, 'B', rounds, p.name) < 0)
+			rc = LOCUS_EXIT_FAIL;
+		else
+			printf("A/B: %ld rounds; results %s/A.json (without %s) and %s/B.json (with it)\n"
+			       "compare: locus report --before %s/A.json --after %s/B.json -o DIR\n",
+			       rounds, dir, p.name, dir, dir, dir);
+	}
+	tune_profile_free(&p);
+	return rc;
+}
+
