@@ -34,6 +34,9 @@ int tune_cli_lock_journal(struct tune_journal *j, const struct opts *o);
 /* Find and parse a profile (name or file); warns about tunables absent here.  Returns 0
  * or the exit code. */
 int tune_cli_load_profile(const char *arg, struct tune_profile *p);
+/* `tune active`, `tune recommend` (src/cmd-tune-info.c). */
+int tune_cli_active(const struct opts *o);
+int tune_cli_recommend(const struct opts *o);
 /* `tune ab --profile P ... -- bench ARGS`. */
 int tune_cli_ab(int argc, char **argv, const struct opts *o, const struct cmd_ctx *ctx);
 
