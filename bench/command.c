@@ -671,7 +671,7 @@ static int round_fn(void *arg, double *sample)
 		order[i - 1] = order[j];
 		order[j] = t;
 	}
-	progress_update("command: %s %u%s", record ? "run" : "warm-up run",
+	progress_update("%s %u%s", record ? "run" : "warm-up run",
 			record ? st->run_no + 1 : st->calls, st->nv > 1 ? " (round)" : "");
 	for (size_t i = 0; i < st->nv; i++) {
 		struct variant *v = &st->v[order[i]];
