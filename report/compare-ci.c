@@ -97,7 +97,7 @@ void compare_write_junit(FILE *f, const struct compare_result *r,
 		if (compare_pair_fails(q, out)) {
 			fprintf(f, "   <failure type=\"%s\" message=\"%s %s\">",
 				compare_verdict_name(q->verdict), compare_verdict_name(q->verdict),
-				compare_fmt_change(ch, sizeof(ch), q->ratio));
+				compare_fmt_pair_change(ch, sizeof(ch), q));
 			xml_pair_line(f, q);
 			fprintf(f, "</failure>\n");
 		} else if (q->verdict == VERDICT_INCONCLUSIVE) {
@@ -204,7 +204,7 @@ void compare_write_markdown(FILE *f, const struct compare_result *r,
 			fputc(')', f);
 		}
 		fprintf(f, " | %s | %s | %s | %s | %s | ",
-			compare_fmt_change(ch, sizeof(ch), q->ratio), compare_fmt_ci(ci, sizeof(ci), q),
+			compare_fmt_pair_change(ch, sizeof(ch), q), compare_fmt_ci(ci, sizeof(ci), q),
 			compare_fmt_p(p, sizeof(p), q->p_adj), compare_fmt_val(vb, sizeof(vb), q->median_base, q->unit),
 			compare_fmt_val(vc, sizeof(vc), q->median_cur, q->unit));
 		if (r->n_base_runs > 1) {
@@ -239,7 +239,8 @@ void compare_write_markdown(FILE *f, const struct compare_result *r,
 			fprintf(f, "`\n");
 		}
 	}
-	fprintf(f, "\n<sub>Change: ratio of medians in the bad direction (+ = worse). A regression "
+	fprintf(f, "\n<sub>Change: current/baseline - 1 of the medians (+ = larger; the verdict says "
+		"whether that is better for the metric). A regression "
 		"needs p < alpha (two-sided Mann-Whitney U) and a change of at least the "
 		"threshold.</sub>\n");
 }

@@ -25,16 +25,58 @@ const char *compare_fmt_change(char *buf, size_t len, double ratio)
 	return buf;
 }
 
+/* after/before from a ratio in the bad direction (> 1 worse): the bad-direction ratio
+ * is after/before when lower is better, before/after when higher is better. */
+static double after_over_before(const struct compare_pair *p, double ratio)
+{
+	if (!p->higher_is_better || isnan(ratio))
+		return ratio;
+	if (ratio == 0)
+		return INFINITY;
+	return isinf(ratio) ? 0 : 1.0 / ratio;
+}
+
+double compare_change(const struct compare_pair *p)
+{
+	return after_over_before(p, p->ratio) - 1.0;
+}
+
+void compare_change_ci(const struct compare_pair *p, double *lo, double *hi)
+{
+	double a = after_over_before(p, p->ci_low) - 1.0, b = after_over_before(p, p->ci_high) - 1.0;
+
+	*lo = fmin(a, b);
+	*hi = fmax(a, b);
+	if (isnan(a) || isnan(b))
+		*lo = *hi = NAN;
+}
+
+const char *compare_fmt_pair_change(char *buf, size_t len, const struct compare_pair *p)
+{
+	return compare_fmt_change(buf, len, compare_change(p) + 1.0);
+}
+
 const char *compare_fmt_ci(char *buf, size_t len, const struct compare_pair *p)
 {
 	char a[32], b[32];
+	double lo, hi;
 
-	if (isnan(p->ci_low) || isnan(p->ci_high))
+	compare_change_ci(p, &lo, &hi);
+	if (isnan(lo) || isnan(hi))
 		snprintf(buf, len, "n/a");
 	else
-		snprintf(buf, len, "%s..%s", compare_fmt_change(a, sizeof(a), p->ci_low),
-			 compare_fmt_change(b, sizeof(b), p->ci_high));
+		snprintf(buf, len, "%s..%s", compare_fmt_change(a, sizeof(a), lo + 1.0),
+			 compare_fmt_change(b, sizeof(b), hi + 1.0));
 	return buf;
+}
+
+const char *compare_better_worse(const struct compare_pair *p)
+{
+	double c = compare_change(p);
+
+	if (isnan(c) || c == 0)
+		return "no change";
+	return (c > 0) == p->higher_is_better ? "better" : "worse";
 }
 
 const char *compare_fmt_val(char *buf, size_t len, double v, const char *unit)
@@ -254,7 +296,7 @@ void compare_pair_line(FILE *f, const struct compare_pair *q)
 	char praw[32];
 
 	fprintf(f, "%s: change %s (%d%% CI %s), p = %s (%s%s%s), median %s -> %s, n %zu/%zu",
-		compare_verdict_name(q->verdict), compare_fmt_change(ch, sizeof(ch), q->ratio),
+		compare_verdict_name(q->verdict), compare_fmt_pair_change(ch, sizeof(ch), q),
 		(int)lround(q->ci_level * 100), compare_fmt_ci(ci, sizeof(ci), q),
 		compare_fmt_p(p, sizeof(p), q->p_adj),
 		q->family > 1 ? "Holm-adjusted, raw " : "",

@@ -41,6 +41,7 @@ int compare_cmp_strp(const void *a, const void *b);
 /* ---- compare-format.c: numbers as a person reads them, into buf; each returns buf */
 
 const char *compare_fmt_change(char *buf, size_t len, double ratio);
+/* The CI of the pair's change (after/before - 1), "-1.7%..+1.8%". */
 const char *compare_fmt_ci(char *buf, size_t len, const struct compare_pair *p);
 const char *compare_fmt_val(char *buf, size_t len, double v, const char *unit);
 const char *compare_fmt_shift(char *buf, size_t len, double v, const char *unit);

@@ -34,7 +34,15 @@ static json_t *pair_json(const struct compare_pair *q)
 	json_object_set_new(o, "median_baseline", json_num(q->median_base));
 	json_object_set_new(o, "median_current", json_num(q->median_cur));
 	json_object_set_new(o, "ratio", json_num(q->ratio));
-	json_object_set_new(o, "change", json_num(q->ratio - 1.0));
+	json_object_set_new(o, "change", json_num(compare_change(q)));
+	{
+		double lo, hi;
+
+		compare_change_ci(q, &lo, &hi);
+		json_object_set_new(o, "change_ci_low", json_num(lo));
+		json_object_set_new(o, "change_ci_high", json_num(hi));
+		json_object_set_new(o, "direction", json_string(compare_better_worse(q)));
+	}
 	json_object_set_new(o, "ci_low", json_num(q->ci_low));
 	json_object_set_new(o, "ci_high", json_num(q->ci_high));
 	json_object_set_new(o, "ci_level", json_num(q->ci_level));
@@ -111,7 +119,7 @@ json_t *compare_to_json(const struct compare_result *r, const struct compare_out
 	if (r->n_base_runs == 1)
 		json_object_set_new(o, "warning", json_string(compare_single_run_note));
 	json_object_set_new(o, "method", json_string(
-		"ratio of medians in the bad direction with a percentile-bootstrap CI; two-sided "
+		"change = current/baseline - 1 of the medians (ratio: the same in the bad direction, > 1 worse) with a percentile-bootstrap CI; two-sided "
 		"Mann-Whitney U (exact without ties for small samples, else normal approximation "
 		"with tie and continuity correction); Hodges-Lehmann shift; with 2 or more "
 		"baseline runs, samples pooled and a regression must also pass the run-level "

@@ -57,7 +57,7 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 
 		snprintf(n, sizeof(n), "%zu/%zu", q->n_base, q->n_cur);
 		fprintf(f, "%-12s %8s %-17s %-8s %-6s %12s %12s %13s %7s  ",
-			compare_verdict_name(q->verdict), compare_fmt_change(ch, sizeof(ch), q->ratio),
+			compare_verdict_name(q->verdict), compare_fmt_pair_change(ch, sizeof(ch), q),
 			compare_fmt_ci(ci, sizeof(ci), q), compare_fmt_p(p, sizeof(p), q->p_adj),
 			isnan(q->mw.p) ? "-" : q->mw.exact ? "exact" : "normal",
 			compare_fmt_val(vb, sizeof(vb), q->median_base, q->unit),
@@ -98,8 +98,8 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 	}
 	fputc('\n', f);
 	compare_print_summary(f, r, out);
-	fprintf(f, ".\nCHANGE is the ratio of medians in the bad direction (+ = worse), CI its "
-		"bootstrap interval, P the two-sided Mann-Whitney U p-value%s, SHIFT the "
+	fprintf(f, ".\nCHANGE is current/baseline - 1 of the medians (+ = larger; the "
+		"VERDICT says whether that is better for the metric), CI its bootstrap interval, P the two-sided Mann-Whitney U p-value%s, SHIFT the "
 		"Hodges-Lehmann estimate of current - baseline%s.\n",
 		out->no_correction ? "" : " (Holm-adjusted over the measurements that could be "
 		"significant)", multi ? " (over the pooled baseline runs)" : "");

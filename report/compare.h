@@ -122,6 +122,22 @@ struct compare_result {
 	size_t n_cur_runs;            /* runs merged into the current side (lib/runs.h) */
 };
 
+/* ------------------------------------------------------------ what a pair says */
+
+/* The change of a pair as everyone prints it: after/before - 1 (current median over
+ * the baseline's), whatever the metric's direction; "+12.3%".  Whether that is better
+ * or worse is the metric's direction (compare_better_worse: "better", "worse", "no
+ * change"); the verdict says whether it is significant.  compare_change_ci: the same
+ * for the ends of the bootstrap CI of the ratio (lo <= hi; NAN when undefined). */
+double compare_change(const struct compare_pair *p);
+void compare_change_ci(const struct compare_pair *p, double *lo, double *hi);
+const char *compare_fmt_pair_change(char *buf, size_t len, const struct compare_pair *p);
+const char *compare_better_worse(const struct compare_pair *p);
+/* "-20.0%" from a ratio r (r - 1 in percent; "n/a", "+inf"). */
+const char *compare_fmt_change(char *buf, size_t len, double ratio);
+/* The CI of the pair's change, "-1.7%..+1.8%" ("n/a"). */
+const char *compare_fmt_ci(char *buf, size_t len, const struct compare_pair *p);
+
 /* Compare one measurement against the measurements of several baseline runs (n >= 1,
  * all with the same key as cur, or the same result_match_key(): keys that differ only
  * in setting labels, then out->settings says how; base[0] supplies bench, metric, unit,

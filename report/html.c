@@ -67,6 +67,17 @@ static void kv_line(void *ctx, const char *key, const char *value)
 	fputs("</td></tr>\n", o);
 }
 
+static void li_line(void *ctx, const char *key, const char *value)
+{
+	FILE *o = ctx;
+
+	fputs("<li><b>", o);
+	E(key);
+	fputs("</b>: ", o);
+	E(value);
+	fputs("</li>\n", o);
+}
+
 /*
  * Paste an SVG file inline: from "<svg" on (no XML declaration or doctype inside
  * HTML), with every id and reference to an id prefixed so that figures do not capture
@@ -326,43 +337,25 @@ static void summary(FILE *o, const struct report *r)
 static void before_after(FILE *o, const struct report *r)
 {
 	const struct compare_result *c = &r->cmp;
-	char n1[32], n2[32], n3[32], n4[32], ch[32];
+	char n1[48], n2[48], n3[64], ch[32], *sum = report_ab_summary(r);
 
 	fputs("<section id=\"before-after\">\n<h2>Before / after</h2>\n<p>Before: <code>", o);
 	E(r->files[0].path);
 	fputs("</code>; after: <code>", o);
 	E(r->files[1].path);
-	fputs("</code>", o);
-	if (report_ab_profile(r)) {
-		fputs(" (<code>locus tune ab</code>: after = with profile <code>", o);
-		E(report_ab_profile(r));
-		fputs("</code>, before = without it)", o);
-	}
-	fputs(". Change is after relative to before; the verdict needs both a "
-	      "significant Mann-Whitney test and a ratio beyond the threshold with its "
-	      "bootstrap CI agreeing (see <code>locus compare</code>). Figures below overlay "
-	      "the two runs (series before / after).</p>\n", o);
-	if (c->n_env_diffs) {
-		fputs("<h3>Settings that differ</h3>\n<table>\n<tr><th>Setting</th><th>Before</th>"
-		      "<th>After</th></tr>\n", o);
-		for (size_t i = 0; i < c->n_env_diffs; i++) {
-			fputs("<tr><td>", o);
-			E(c->env_diffs[i].key);
-			fputs("</td><td>", o);
-			E(c->env_diffs[i].base);
-			fputs("</td><td>", o);
-			E(c->env_diffs[i].cur);
-			fputs("</td></tr>\n", o);
-		}
-		fputs("</table>\n", o);
-	} else {
-		fputs("<p>The fingerprints agree on every critical setting.</p>\n", o);
-	}
-	fprintf(o, "<p>%zu worse, %zu better, %zu unchanged, %zu inconclusive.</p>\n",
-		c->count[VERDICT_REGRESSED], c->count[VERDICT_IMPROVED],
-		c->count[VERDICT_UNCHANGED], c->count[VERDICT_INCONCLUSIVE]);
+	fputs("</code>.</p>\n<h3>What changed</h3>\n<table class=\"kv\">\n", o);
+	report_ab_change(r, kv_line, o);
+	fputs("</table>\n<h3>Headline metrics</h3>\n<ul>\n", o);
+	report_ab_headlines(r, li_line, o);
+	fputs("</ul>\n<p>", o);
+	E(sum ? sum : "");
+	free(sum);
+	fputs(". Change is after/before &minus; 1 of the medians; the verdict says whether "
+	      "that is better or worse for the metric. These are the pairs, numbers and words "
+	      "of <code>locus compare BEFORE AFTER</code>. Figures below overlay the two runs "
+	      "(series before / after).</p>\n", o);
 	fputs("<table>\n<tr><th>Measurement</th><th>Before</th><th>After</th><th>Change</th>"
-	      "<th>Ratio CI (worse &gt; 1)</th><th>p</th><th>Verdict</th></tr>\n", o);
+	      "<th>95% CI of the change</th><th>p</th><th>Verdict</th></tr>\n", o);
 	for (size_t i = 0; i < c->n_pairs; i++) {
 		const struct compare_pair *p = &c->pairs[i];
 
@@ -374,18 +367,15 @@ static void before_after(FILE *o, const struct report *r)
 			fputs(")</span>", o);
 		}
 		fputs("</td><td class=\"num\">", o);
-		E(report_num(p->median_base, n1, sizeof(n1)));
-		fputs(" ", o);
-		E(p->unit);
+		E(report_value(p->median_base, p->unit, n1, sizeof(n1)));
 		fputs("</td><td class=\"num\">", o);
-		E(report_num(p->median_cur, n2, sizeof(n2)));
-		fputs(" ", o);
-		E(p->unit);
-		fprintf(o, "</td><td class=\"num\">%s</td><td class=\"num\">[%s, %s]</td>"
-			"<td class=\"num\">%s</td><td class=\"v-%s\">%s</td></tr>\n",
-			report_change(p, ch, sizeof(ch)), report_num(p->ci_low, n3, sizeof(n3)),
-			report_num(p->ci_high, n4, sizeof(n4)), report_num(p->mw.p, n1, sizeof(n1)),
-			report_mark(p), compare_verdict_name(p->verdict));
+		E(report_value(p->median_cur, p->unit, n2, sizeof(n2)));
+		fprintf(o, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>"
+			"<td class=\"num\">", report_change(p, ch, sizeof(ch)),
+			compare_fmt_ci(n3, sizeof(n3), p));
+		E(report_num(p->p_adj, n1, sizeof(n1)));
+		fprintf(o, "</td><td class=\"v-%s\">%s</td></tr>\n", report_mark(p),
+			compare_verdict_name(p->verdict));
 	}
 	fputs("</table>\n", o);
 	for (size_t i = 0; i < c->n_only_base; i++) {

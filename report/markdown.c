@@ -55,35 +55,37 @@ static void md_cap(void *ctx, const char *key, const char *value)
 	fputc('\n', o);
 }
 
+static void md_item(void *ctx, const char *key, const char *value)
+{
+	FILE *o = ctx;
+
+	fputs("- **", o);
+	md(o, key);
+	fputs("**: ", o);
+	md(o, value);
+	fputc('\n', o);
+}
+
+/* The same pairs, numbers and words as `locus compare` (ab.c, compare engine). */
 static void md_ab(FILE *o, const struct report *r)
 {
 	const struct compare_result *c = &r->cmp;
-	char n1[32], n2[32], n3[32], n4[32], n5[32], ch[32];
+	char n1[48], n2[48], n3[64], n5[32], ch[32], *sum = report_ab_summary(r);
 
 	fputs("\n## Before / after\n\nBefore: ", o);
 	md(o, r->files[0].path);
 	fputs("; after: ", o);
 	md(o, r->files[1].path);
-	if (report_ab_profile(r)) {
-		fputs(" (locus tune ab: after = with profile ", o);
-		md(o, report_ab_profile(r));
-		fputs(", before = without it)", o);
-	}
-	fputs(". Change is after relative to before.\n\n", o);
-	if (c->n_env_diffs) {
-		fputs("Settings that differ:\n\n| Setting | Before | After |\n|---|---|---|\n", o);
-		for (size_t i = 0; i < c->n_env_diffs; i++) {
-			fputs("| ", o);
-			md(o, c->env_diffs[i].key);
-			fputs(" | ", o);
-			md(o, c->env_diffs[i].base);
-			fputs(" | ", o);
-			md(o, c->env_diffs[i].cur);
-			fputs(" |\n", o);
-		}
-		fputc('\n', o);
-	}
-	fputs("| Measurement | Before | After | Change | Ratio CI (worse > 1) | p | Verdict |\n"
+	fputs(".\n\nWhat changed:\n\n", o);
+	report_ab_change(r, md_item, o);
+	fputs("\nHeadline metrics:\n\n", o);
+	report_ab_headlines(r, md_item, o);
+	fputc('\n', o);
+	md(o, sum ? sum : "");
+	free(sum);
+	fputs(". Change is after/before - 1 of the medians; the verdict says whether that is "
+	      "better or worse for the metric (as `locus compare BEFORE AFTER`).\n\n", o);
+	fputs("| Measurement | Before | After | Change | 95% CI of the change | p | Verdict |\n"
 	      "|---|---:|---:|---:|---:|---:|---|\n", o);
 	for (size_t i = 0; i < c->n_pairs; i++) {
 		const struct compare_pair *p = &c->pairs[i];
@@ -95,11 +97,13 @@ static void md_ab(FILE *o, const struct report *r)
 			md(o, p->settings);
 			fputc(')', o);
 		}
-		fprintf(o, " | %s | %s | %s | [%s, %s] | %s | %s |\n",
-			report_num(p->median_base, n1, sizeof(n1)),
-			report_num(p->median_cur, n2, sizeof(n2)), report_change(p, ch, sizeof(ch)),
-			report_num(p->ci_low, n3, sizeof(n3)), report_num(p->ci_high, n4, sizeof(n4)),
-			report_num(p->mw.p, n5, sizeof(n5)), compare_verdict_name(p->verdict));
+		fputs(" | ", o);
+		md(o, report_value(p->median_base, p->unit, n1, sizeof(n1)));
+		fputs(" | ", o);
+		md(o, report_value(p->median_cur, p->unit, n2, sizeof(n2)));
+		fprintf(o, " | %s | %s | %s | %s |\n", report_change(p, ch, sizeof(ch)),
+			compare_fmt_ci(n3, sizeof(n3), p), report_num(p->p_adj, n5, sizeof(n5)),
+			compare_verdict_name(p->verdict));
 	}
 }
 

@@ -465,10 +465,7 @@ int report_load_ab(struct report *r, const char *before, const char *after)
 
 char *report_change(const struct compare_pair *p, char *buf, size_t len)
 {
-	if (p->median_base != 0 && isfinite(p->median_base) && isfinite(p->median_cur))
-		snprintf(buf, len, "%+.1f%%", (p->median_cur - p->median_base) / p->median_base * 100);
-	else
-		snprintf(buf, len, "-");
+	compare_fmt_pair_change(buf, len, p);
 	return buf;
 }
 

@@ -87,13 +87,30 @@ int report_load_ab(struct report *r, const char *before, const char *after);
  * guessed: a fact without data is left out); each line is passed to the callback. */
 void report_capacity(const struct report_file *f,
 		     void (*line)(void *ctx, const char *key, const char *value), void *ctx);
-/* Before/after: "Change" text of a pair, e.g. "+12.3%" (after relative to before);
- * and its mark: "worse", "better", "same", "unsure". */
+/* Before/after: "Change" text of a pair, the compare engine's: after/before - 1,
+ * e.g. "+12.3%"; and its CSS mark: "worse", "better", "same", "unsure". */
 char *report_change(const struct compare_pair *p, char *buf, size_t len);
 /* Before/after of `locus tune ab`: the profile of side B ("ab": {"profile"} of the after
  * file), or NULL when the files are not tune ab's. */
 const char *report_ab_profile(const struct report *r);
 const char *report_mark(const struct compare_pair *p);
+
+/* ------------------------------------------------------------ before/after (ab.c) */
+
+/* The "tune" record of a `locus tune ab` result (after's, else before's), or NULL. */
+const json_t *report_ab_tune(const struct report *r);
+/* "before" / "after (profile latency)": how the two sides are named.  Malloc'd. */
+char *report_ab_name(const struct report *r, size_t side);
+/* What changed between the two: the profile and each setting old -> new, or, without
+ * a "tune" record, that it is not recorded and the fingerprint settings that differ. */
+void report_ab_change(const struct report *r,
+		      void (*line)(void *ctx, const char *key, const char *value), void *ctx);
+/* The compare engine's summary line ("0 regressed, 2 improved, ..."), malloc'd. */
+char *report_ab_summary(const struct report *r);
+/* One hyperfine-style line per bench headline metric: "after (profile latency) is
+ * 1.23 ± 0.04x faster than before (...)". */
+void report_ab_headlines(const struct report *r,
+			 void (*line)(void *ctx, const char *key, const char *value), void *ctx);
 
 /*
  * Build each benchmark's figures and draw them into figdir in `formats` (SVG is added:

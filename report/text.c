@@ -129,39 +129,47 @@ static void print_side_by_side(const struct report *r, const struct report_bench
 	report_rows_free(rows, n);
 }
 
+/* Before/after: what changed first, the engine's summary, one hyperfine-style line
+ * per headline metric, then every pair exactly as `locus compare` computes it. */
 static void print_ab(const struct report *r, FILE *f)
 {
 	const struct compare_result *c = &r->cmp;
 	struct row *rows = calloc(c->n_pairs + 1, sizeof(*rows));
+	char *sum = report_ab_summary(r);
 
 	fprintf(f, "Before / after (%s -> %s)\n", r->files[0].path, r->files[1].path);
-	if (report_ab_profile(r))
-		fprintf(f, "  tune ab: after = with profile %s, before = without it\n",
-			report_ab_profile(r));
-	for (size_t i = 0; i < c->n_env_diffs; i++)
-		fprintf(f, "  setting differs: %s: %s -> %s\n", c->env_diffs[i].key,
-			c->env_diffs[i].base, c->env_diffs[i].cur);
+	report_ab_change(r, text_line, f);
+	text_line(f, "Verdicts", sum ? sum : "");
+	free(sum);
+	report_ab_headlines(r, text_line, f);
 	if (!rows)
 		return;
 	rows[0] = (struct row){ { strdup("measurement"), strdup("verdict"), strdup("before"),
-				  strdup("after"), strdup("change"), strdup("unit") } };
+				  strdup("after"), strdup("change"), strdup("95% CI") } };
 	for (size_t i = 0; i < c->n_pairs; i++) {
 		const struct compare_pair *p = &c->pairs[i];
-		char n1[32];
+		char n1[48];
 
 		if (!p->settings || asprintf(&rows[i + 1].c[0], "%s (%s)", p->key, p->settings) < 0)
 			rows[i + 1].c[0] = strdup(p->key);
 		rows[i + 1].c[1] = strdup(compare_verdict_name(p->verdict));
-		rows[i + 1].c[2] = strdup(report_num(p->median_base, n1, sizeof(n1)));
-		rows[i + 1].c[3] = strdup(report_num(p->median_cur, n1, sizeof(n1)));
+		rows[i + 1].c[2] = strdup(report_value(p->median_base, p->unit, n1, sizeof(n1)));
+		rows[i + 1].c[3] = strdup(report_value(p->median_cur, p->unit, n1, sizeof(n1)));
 		rows[i + 1].c[4] = strdup(report_change(p, n1, sizeof(n1)));
-		rows[i + 1].c[5] = strdup(p->unit ? p->unit : "");
+		rows[i + 1].c[5] = strdup(compare_fmt_ci(n1, sizeof(n1), p));
 	}
+	fputs("  Change is after/before - 1 of the medians; the verdict says whether it is\n"
+	      "  better or worse for the metric (the same pairs, numbers and words as\n"
+	      "  `locus compare BEFORE AFTER`).\n", f);
 	print_table(f, rows, c->n_pairs + 1);
 	for (size_t k = 0; k <= c->n_pairs; k++)
 		for (int col = 0; col < NCOL; col++)
 			free(rows[k].c[col]);
 	free(rows);
+	for (size_t i = 0; i < c->n_only_base; i++)
+		fprintf(f, "  only before: %s\n", c->only_base[i]);
+	for (size_t i = 0; i < c->n_only_cur; i++)
+		fprintf(f, "  only after: %s\n", c->only_cur[i]);
 	fputc('\n', f);
 }
 

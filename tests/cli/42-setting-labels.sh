@@ -54,15 +54,15 @@ one_line_err "oc-badsetting\.json: measurements\[0\]\.setting_labels\[0\]: 'swap
 run "$LOCUS" report --text --before "$R/oc-mode0.json" --after "$R/oc-mode2.json"
 is_rc 0 "report --text --before/--after: exit 0"
 has_out "^  $KS \(mode 0 → 2\) +regressed" "text: the row shows the setting change"
-has_out 'setting differs: overcommit\.mode \(label\): "0" -> "2"' "text: listed with the settings that differ"
+has_out '^  overcommit\.mode \(label\) "0" -> "2" \(fingerprint\)' "text: listed with the settings that differ"
 no_out '^  only ' "text: nothing on one side only"
 run "$LOCUS" report -q --before "$R/oc-mode0.json" --after "$R/oc-mode2.json" -o "$T_TMP/rep"
-grep -q '^| overcommit/bytes{kind=single,mode=2} (mode 0 → 2) | 4\.918e+08 | 2\.313e+08 | -53\.0% ' "$T_TMP/rep/report.md"
+grep -q '^| overcommit/bytes{kind=single,mode=2} (mode 0 → 2) | 469\.1 MiB | 220\.6 MiB | -53\.0% ' "$T_TMP/rep/report.md"
 ok $? "report.md: the row with the change, before and after"
 grep -q 'kind=total,mode=2} <span class="setting">(mode 0 → 2)</span>' "$T_TMP/rep/index.html"
 ok $? "index.html: the row with the change"
-grep -q '<td>overcommit.mode (label)</td>' "$T_TMP/rep/index.html"
-ok $? "index.html: the change in 'Settings that differ'"
+grep -q '<th>overcommit.mode (label)</th>' "$T_TMP/rep/index.html"
+ok $? "index.html: the change under 'What changed'"
 
 # ---- the overcommit bench declares its setting label
 run "$LOCUS" bench overcommit --kind single --upper-bound 64M --reps 1 --warmup 0 -o -

@@ -281,7 +281,7 @@ is_rc 2 "--before without --after: exit 2"
 run "$LOCUS" report --before "$RES/base.json" --after "$RES/slower.json" --text --no-plots -o "$T_TMP/ab"
 is_rc 0 "--before/--after exits 0"
 has_out '^Before / after' "--before/--after: the side-by-side table"
-has_out 'tlb/latency\{footprint_bytes=1073741824,page_size=4K\} +regressed +100\.1 +120\.1 +\+20\.0%' \
+has_out 'tlb/latency\{footprint_bytes=1073741824,page_size=4K\} +regressed +100\.1 ns +120\.1 ns +\+20\.0%' \
 	"--before/--after: medians, change in % and verdict"
 grep -q '<section id="before-after">' "$T_TMP/ab/index.html" && grep -q '^## Before / after' "$T_TMP/ab/report.md"
 ok $? "--before/--after: a section in index.html and report.md"
@@ -289,7 +289,7 @@ grep -q 'source=before' "$T_TMP/ab/figures/tlb.dat" || grep -q 'before' "$T_TMP/
 ok $? "--before/--after: figures overlay before and after"
 run "$LOCUS" report --before "$RES/base.json" --after "$RES/otherenv.json" --no-plots -o "$T_TMP/ab2"
 is_rc 0 "--before/--after with different fingerprints exits 0"
-grep -q 'Settings that differ' "$T_TMP/ab2/index.html" && grep -q '<td>kernel.release</td>' "$T_TMP/ab2/index.html"
+grep -q 'What changed' "$T_TMP/ab2/index.html" && grep -q '<th>kernel.release</th>' "$T_TMP/ab2/index.html"
 ok $? "--before/--after: the settings that differ are listed"
 
 # ---------------------------------------------------------------- a fresh result
