@@ -258,6 +258,31 @@ int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, co
 
 /* ---- measurement --------------------------------------------------------------- */
 
+/* "latency 256 MiB 4K": the metric and the label values (sizes in human units), for the
+ * progress line; the bench's name is already in front of it. */
+static const char *progress_text(const struct bench_measure *m, char *buf, size_t len)
+{
+	const char *k;
+	json_t *v;
+	size_t n = (size_t)snprintf(buf, len, "%s", m->metric);
+
+	json_object_foreach(m->labels, k, v) {
+		char one[48] = "";
+		if (n >= len)
+			break;
+		if (json_is_integer(v) && (strstr(k, "size") || strstr(k, "bytes")) &&
+		    json_integer_value(v) > 0)
+			format_size((uint64_t)json_integer_value(v), one, sizeof(one));
+		else if (json_is_integer(v))
+			snprintf(one, sizeof(one), "%s=%lld", k, (long long)json_integer_value(v));
+		else if (json_is_string(v))
+			snprintf(one, sizeof(one), "%s", json_string_value(v));
+		if (*one)
+			n += (size_t)snprintf(buf + n, len - n, " %s", one);
+	}
+	return buf;
+}
+
 struct counted {
 	struct bench_measure *m;
 	struct counters *ctr;
@@ -400,7 +425,10 @@ int bench_measure(struct bench_ctx *c, struct bench_measure *m)
 	}
 	if (k.sentinel && sentinel_init() < 0)
 		k.sentinel = false;
-	progress_update("%s: %s", c->info->name, m->metric);
+	{
+		char what[160];
+		progress_update("%s", progress_text(m, what, sizeof(what)));
+	}
 	/* Warm-up samples go through counted_fn too; they are excluded below by counting
 	 * only what repeat_run keeps: we reset the sums after the warm-up. */
 	{
@@ -529,7 +557,7 @@ void bench_warn(struct bench_ctx *c, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	locus_warn("bench %s: %s", c->info->name, buf);
-	result_warn(c->result, "%s: %s", c->info->name, buf);
+	result_warn_bench(c->result, c->info->name, "%s", buf);
 }
 
 int bench_check_memory(struct bench_ctx *c, uint64_t bytes)

@@ -42,11 +42,22 @@ void locus_set_quiet(bool quiet);
 bool locus_quiet(void);
 
 /*
- * Progress on stderr, only when stderr is a terminal and not --quiet, and only once
- * the operation has been running for about two seconds (short commands stay silent).
- * progress_begin() starts the clock; progress_update() redraws one line; progress_end()
+ * Progress on stderr, never with --quiet.  PROGRESS_AUTO: on a terminal, once the
+ * operation has run for about two seconds (short commands stay silent), one line
+ * redrawn in place and cut to the terminal's width; PROGRESS_ALWAYS: from the start,
+ * and off a terminal too, as plain lines (the first of each step, then one every
+ * ~10 s: CI logs); PROGRESS_NEVER: none.  Every other message (error, warning, info)
+ * clears the line first.
+ *
+ * progress_steps(i, n) before progress_begin() says this is step i of n (bench all):
+ * the line then starts "[i/n]" and, once a step has finished, ends with an estimate of
+ * the time left (the mean of the finished steps).  progress_begin() starts the clock;
+ * progress_update() redraws "[i/n] WHAT: TEXT (7 s, ~40 s left)"; progress_end()
  * clears it.
  */
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+void progress_set_mode(enum progress_mode mode);
+void progress_steps(unsigned step, unsigned nsteps);
 void progress_begin(const char *what);
 void progress_update(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void progress_end(void);

@@ -154,15 +154,50 @@ int result_skip(json_t *result, const char *bench, json_t *labels, const char *r
 	return json_array_append_new(section(result, "skipped"), s) ? -ENOMEM : 0;
 }
 
-int result_warn(json_t *result, const char *fmt, ...)
+static int vwarn(json_t *result, const char *bench, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static int vwarn(json_t *result, const char *bench, const char *fmt, va_list ap)
 {
 	char buf[1024];
+	json_t *w;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	w = bench ? json_pack("{s:s, s:s}", "bench", bench, "message", buf)
+		  : json_pack("{s:s}", "message", buf);
+	return json_array_append_new(section(result, "warnings"), w) ? -ENOMEM : 0;
+}
+
+int result_warn(json_t *result, const char *fmt, ...)
+{
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	rc = vwarn(result, NULL, fmt, ap);
 	va_end(ap);
-	return json_array_append_new(section(result, "warnings"), json_string(buf)) ? -ENOMEM : 0;
+	return rc;
+}
+
+int result_warn_bench(json_t *result, const char *bench, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vwarn(result, bench, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const char *result_warning(const json_t *w, const char **bench)
+{
+	json_t *b = json_object_get(w, "bench");
+
+	if (bench)
+		*bench = json_is_string(b) ? json_string_value(b) : NULL;
+	if (json_is_string(w))
+		return json_string_value(w);
+	return json_string_value(json_object_get(w, "message"));
 }
 
 int result_write(const json_t *result, const char *path)
@@ -410,6 +445,14 @@ json_t *result_load(const char *path)
 		v = json_object_get(r, *k);
 		if (v && !json_is_array(v)) {
 			bad(path, "field '%s' is not an array", *k);
+			goto fail;
+		}
+	}
+	/* A warning: a string (older files) or {bench (optional), message}. */
+	json_array_foreach(json_object_get(r, "warnings"), i, m) {
+		json_t *b = json_object_get(m, "bench");
+		if (!result_warning(m, NULL) || (b && !json_is_string(b))) {
+			bad(path, "warnings[%zu]: not a string nor {\"bench\": string, \"message\": string}", i);
 			goto fail;
 		}
 	}

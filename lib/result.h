@@ -65,7 +65,15 @@ void result_copy_quality(json_t *dst, const json_t *src, size_t off, size_t len)
 /* Append a measurement (stolen) / a skip / a warning to a result. */
 int result_add(json_t *result, json_t *measurement);
 int result_skip(json_t *result, const char *bench, json_t *labels, const char *reason);
+/* Warnings are objects {bench, message} ("bench" left out when no bench is concerned);
+ * files written before locus 0.x hold plain strings, which readers still accept
+ * (result_warning()). */
 int result_warn(json_t *result, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int result_warn_bench(json_t *result, const char *bench, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A warning's message (NULL if w is neither a string nor an object with a string
+ * "message"), and its bench into *bench (NULL when none is named). */
+const char *result_warning(const json_t *w, const char **bench);
 
 /* Write to path ("-" = stdout), pretty-printed, keys in insertion order, trailing
  * newline.  Returns 0, or prints "locus: PATH: problem" and returns a negative errno. */

@@ -584,23 +584,23 @@ static int load_files(struct report *r, char *const *paths, size_t n,
 				return -ENOMEM;
 		}
 		json_array_foreach(json_object_get(f->res, "warnings"), k, w) {
-			const char *t = json_string_value(w);
+			const char *wb, *t = result_warning(w, &wb);
 			struct report_bench *to = NULL;
 			char buf[2048];
 
 			if (!t)
 				continue;
-			/* Benches prefix their warnings with their name ("tlb: ..."). */
+			/* {bench, message}; older files prefix the message with the bench's
+			 * name ("tlb: ...") instead. */
 			for (size_t j = 0; j < r->nbenches; j++) {
 				size_t l = strlen(r->benches[j].name);
 
-				if (strncmp(t, r->benches[j].name, l) == 0 && t[l] == ':')
+				if (wb ? strcmp(wb, r->benches[j].name) == 0 :
+					 strncmp(t, r->benches[j].name, l) == 0 && t[l] == ':')
 					to = &r->benches[j];
 			}
-			if (n > 1)
-				snprintf(buf, sizeof(buf), "%s: %s", f->name, t);
-			else
-				snprintf(buf, sizeof(buf), "%s", t);
+			snprintf(buf, sizeof(buf), "%s%s%s%s%s", n > 1 ? f->name : "", n > 1 ? ": " : "",
+				 wb ? wb : "", wb ? ": " : "", t);
 			if (to ? strv_push(&to->notes, &to->nnotes, buf) :
 				 strv_push(&r->warnings, &r->nwarnings, buf))
 				return -ENOMEM;

@@ -26,6 +26,7 @@
 
 enum {
 	O_QUICK = 256, O_REPS, O_WARMUP, O_TARGET_CI, O_MAX_TIME, O_JSON, O_NO_SENTINEL,
+	O_PROGRESS,
 	O_BENCH_BASE = 1000,
 };
 
@@ -39,6 +40,7 @@ static const struct option common_opts[] = {
 	{ "target-ci", required_argument, NULL, O_TARGET_CI },
 	{ "max-time", required_argument, NULL, O_MAX_TIME },
 	{ "no-sentinel", no_argument, NULL, O_NO_SENTINEL },
+	{ "progress", required_argument, NULL, O_PROGRESS },
 	PLACEMENT_LONGOPTS,
 };
 #define NR_COMMON (sizeof(common_opts) / sizeof(common_opts[0]))
@@ -47,6 +49,7 @@ static const char common_help[] =
 	"Output:\n"
 	"  -o, --output FILE      write the locus-result/1 JSON to FILE ('-' = stdout)\n"
 	"      --json             write the JSON to stdout instead of the summary table\n"
+	"      --progress WHEN    progress on stderr: auto (on a terminal), always, never\n"
 	"Repetition (all samples are kept; see locus(1)):\n"
 	"      --quick            the short variant (locus bench all --quick: about a minute)\n"
 	"      --reps N           exactly N samples per measurement (no adaptive stop)\n"
@@ -153,8 +156,25 @@ static void print_summary(FILE *f, const json_t *result)
 	json_array_foreach(json_object_get(result, "skipped"), i, m)
 		fprintf(f, "skipped: %s: %s\n", json_string_value(json_object_get(m, "bench")),
 			json_string_value(json_object_get(m, "reason")));
-	json_array_foreach(json_object_get(result, "warnings"), i, m)
-		fprintf(f, "warning: %s\n", json_string_value(m));
+	/* Warnings were printed on stderr as they happened; repeated here only when
+	 * --quiet kept them off stderr. */
+	if (locus_quiet())
+		json_array_foreach(json_object_get(result, "warnings"), i, m) {
+			const char *wb, *t = result_warning(m, &wb);
+			fprintf(f, "warning: %s%s%s\n", wb ? wb : "", wb ? ": " : "", t ? t : "?");
+		}
+}
+
+/* The last line on stderr: "wrote today.json: 15 benches, 2 skipped, 3 warnings". */
+static void final_line(const json_t *result, const char *output, unsigned nbench,
+		       unsigned nskipped)
+{
+	size_t nmeas = json_array_size(json_object_get(result, "measurements"));
+	size_t nwarn = json_array_size(json_object_get(result, "warnings"));
+
+	locus_info("wrote %s: %u bench%s, %u skipped, %zu measurement%s, %zu warning%s",
+		   strcmp(output, "-") ? output : "standard output", nbench, nbench == 1 ? "" : "es",
+		   nskipped, nmeas, nmeas == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
 }
 
 static int exit_for(int rc)
@@ -345,6 +365,19 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 		case O_JSON: ro.json = true; break;
 		case O_QUICK: ro.quick = true; break;
 		case O_NO_SENTINEL: ro.no_sentinel = true; break;
+		case O_PROGRESS:
+			if (strcmp(optarg, "auto") == 0)
+				progress_set_mode(PROGRESS_AUTO);
+			else if (strcmp(optarg, "always") == 0)
+				progress_set_mode(PROGRESS_ALWAYS);
+			else if (strcmp(optarg, "never") == 0)
+				progress_set_mode(PROGRESS_NEVER);
+			else {
+				locus_error("bench: --progress: '%s' is not allowed; allowed: auto, "
+					    "always, never", cmd_inert(optarg));
+				goto out;
+			}
+			break;
 		case O_REPS:
 			if (parse_long(wbuf, optarg, 1, 100000, &ro.reps) < 0)
 				goto out;
@@ -447,10 +480,14 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 	{
 		const struct bench_info *one[2] = { b, NULL };
 		int skipped_all = 1;
+		unsigned nbench = 0, step = 0, nskipped = 0;
 		list = all ? bench_registry : one;
+		for (const struct bench_info *const *l = list; *l; l++)
+			nbench += !(all && (*l)->takes_command);
 		for (; *list; list++) {
 			if (all && (*list)->takes_command)
 				continue; /* no program to give it */
+			progress_steps(++step, nbench);
 			const char **v = values;
 			bool *g = given;
 			const char **dv = NULL;
@@ -470,12 +507,14 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 			free(dg);
 			if (r == 0)
 				skipped_all = 0;
+			if (r == 1)
+				nskipped++;
 			if (r < 0) {
 				/* Bad input was already explained in one line by the bench. */
 				if (exit_for(r) != LOCUS_EXIT_USAGE)
 					locus_error("bench %s: failed: %s", (*list)->name,
 						    r == -EPROTO ? "verification failed" : strerror(-r));
-				result_warn(result, "%s: failed: %s", (*list)->name, strerror(-r));
+				result_warn_bench(result, (*list)->name, "failed: %s", strerror(-r));
 				if (!worst || exit_for(r) == LOCUS_EXIT_VERIFY)
 					worst = r;
 				if (!all && exit_for(r) == LOCUS_EXIT_USAGE) {
@@ -485,10 +524,12 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 			}
 		}
 		rc = worst ? exit_for(worst) : (!all && skipped_all ? LOCUS_EXIT_SKIP : LOCUS_EXIT_OK);
-	}
 
-	if (ro.output && result_write(result, ro.output) < 0)
-		rc = LOCUS_EXIT_FAIL;
+		if (ro.output && result_write(result, ro.output) < 0)
+			rc = LOCUS_EXIT_FAIL;
+		else if (ro.output)
+			final_line(result, ro.output, nbench, nskipped);
+	}
 	if (ro.json && !(ro.output && strcmp(ro.output, "-") == 0)) {
 		if (result_write(result, "-") < 0)
 			rc = LOCUS_EXIT_FAIL;

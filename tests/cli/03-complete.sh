@@ -60,6 +60,7 @@ want "locus bench tlb --qu" "common bench options and --quiet" --quick --quiet .
 want "locus bench reclaim --dir " "a directory where one is expected" sub .
 want "locus report --format svg,p" "report formats" svg,png svg,pdf .
 want "locus compare --fail-on " "compare's choices" inconclusive missing blind .
+want "locus bench tlb --progress " "--progress choices" auto always never .
 want "locus compare -o res" "a file where one is expected" result.json .
 want "locus compare " "result files" result.json sub .
 none "locus bench latency --reps " "a number: no file names"

@@ -39,7 +39,7 @@ json_check "all(m['verified']['stride_bytes'] == m['verified']['line_bytes'] and
 	"all-lines: every line, grouped by 4 KiB page"
 json_check "all(m['labels']['page_size'] == '4K' and m['verified']['page_size'] == '4K' and m['verified']['page_size_ok'] is True for m in $L if m['verified']['page_size_asked'] == '4K')" \
 	"4K asked: verified 4K from smaps, labelled 4K"
-json_check "all((m['labels']['page_size'] == 'THP' and m['verified']['page_size'] == 'THP' and m['verified']['page_size_ok'] is True) or (m['labels']['page_size'] != 'THP' and m['labels'].get('page_size_asked') == 'THP' and any('THP' in w for w in d['warnings'])) for m in $L if m['verified']['page_size_asked'] == 'THP')" \
+json_check "all((m['labels']['page_size'] == 'THP' and m['verified']['page_size'] == 'THP' and m['verified']['page_size_ok'] is True) or (m['labels']['page_size'] != 'THP' and m['labels'].get('page_size_asked') == 'THP' and any('THP' in w for w in warnings)) for m in $L if m['verified']['page_size_asked'] == 'THP')" \
 	"THP asked: verified THP, or labelled with what it got plus a warning"
 json_check "all(m['verified']['cpu_ok'] is True and m['verified']['loads_per_sample'] > 0 for m in $L)" \
 	"pinned CPU checked, loads per sample recorded"

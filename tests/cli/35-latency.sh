@@ -58,7 +58,7 @@ json_check "all('advertised_size_bytes' in m['verified'] and m['samples'][0] > 0
 run "$LOCUS" bench latency --sizes 2M,4M --page-size THP $FAST -o -
 is_rc 0 "THP exits 0"
 json_check "len($L) == 2 and all(m['verified']['page_size_asked'] == 'THP' for m in $L)" "THP asked is recorded"
-json_check "all((m['labels']['page_size'] == 'THP' and m['verified']['page_size'] == 'THP' and m['verified']['page_size_ok'] is True) or (m['labels']['page_size'] != 'THP' and any('THP' in w for w in d['warnings'])) for m in $L)" \
+json_check "all((m['labels']['page_size'] == 'THP' and m['verified']['page_size'] == 'THP' and m['verified']['page_size_ok'] is True) or (m['labels']['page_size'] != 'THP' and any('THP' in w for w in warnings)) for m in $L)" \
 	"THP asked: verified THP, or labelled with what it got plus a warning"
 
 run "$LOCUS" bench latency --sizes 8K,32K --stride 128 $FAST -o -

@@ -53,12 +53,12 @@ json_check "all(m['samples'] == [1.0] and m['verified']['reference'] == 'local' 
 json_check "all(k in m['verified'] for k in ('slit_distance', 'slit_ratio', 'hwloc_latency_ns', 'hwloc_bandwidth_mib_s', 'reference_mem_node') for m in $R)" \
 	"ratios recorded next to the SLIT distances and hwloc's memory attributes"
 if [ "$one_node" = 1 ]; then
-	json_check "len($L) == 2 and any('matrix is 1x1' in w for w in d['warnings'])" "1 node: a 1x1 matrix, and a warning says so"
+	json_check "len($L) == 2 and any('matrix is 1x1' in w for w in warnings)" "1 node: a 1x1 matrix, and a warning says so"
 fi
 
 run "$LOCUS" bench numa-latency --size 256K $FAST --membind 0 -o -
 is_rc 0 "--membind 0 restricts the columns"
-json_check "{m['labels']['mem_node'] for m in $M} == {0} and any('only chooses the memory nodes' in w for w in d['warnings'])" \
+json_check "{m['labels']['mem_node'] for m in $M} == {0} and any('only chooses the memory nodes' in w for w in warnings)" \
 	"only node 0 as a column, and a warning that cells stay bound"
 
 run "$LOCUS" bench numa-latency --window 3

@@ -32,7 +32,7 @@ json_check "sorted((m['verified']['page_size_asked'], m['labels']['touch']) for 
 	"first and second touch for each page size"
 json_check "all(m['labels']['page_size'] == '4K' and m['verified']['page_size_ok'] is True and m['verified']['page_bytes'] == 4096 for m in $M if m['verified']['page_size_asked'] == '4K')" \
 	"4K asked: verified 4K from smaps"
-json_check "all((m['labels']['page_size'] == 'THP' and m['verified']['page_size_ok'] is True) or (m['labels'].get('page_size_asked') == 'THP' and any('THP' in w for w in d['warnings'])) for m in $M if m['verified']['page_size_asked'] == 'THP')" \
+json_check "all((m['labels']['page_size'] == 'THP' and m['verified']['page_size_ok'] is True) or (m['labels'].get('page_size_asked') == 'THP' and any('THP' in w for w in warnings)) for m in $M if m['verified']['page_size_asked'] == 'THP')" \
 	"THP asked: verified THP, or relabelled with a warning"
 json_check "all(m['verified']['minor_faults_per_sample'] >= m['verified']['pages'] * 0.9 and m['verified']['page_size_ok_every_sample'] in (True, False) and 3 <= m['verified']['samples_verified'] <= 6 for m in $M if m['labels']['touch'] == 'first' and m['labels']['page_size'] == m['verified']['page_size_asked'])" \
 	"first touch: at least one minor fault per page (getrusage), every sample verified"
@@ -147,7 +147,7 @@ if [ "$mode" = 0 ]; then
 fi
 run "$LOCUS" bench overcommit --upper-bound 64M $FAST -o -
 is_rc 0 "overcommit with a small upper bound exits 0"
-json_check "all(m['verified']['hit_upper_bound'] is True and m['samples'][0] == 67108864 and 'upper-bound' in m['verified']['limited_by'] for m in $M) and any('upper bound' in w for w in d['warnings'])" \
+json_check "all(m['verified']['hit_upper_bound'] is True and m['samples'][0] == 67108864 and 'upper-bound' in m['verified']['limited_by'] for m in $M) and any('upper bound' in w for w in warnings)" \
 	"a search stopped by the bound says so"
 run "$LOCUS" --sysroot "$FIXTURES/sysroot/basic" bench overcommit --kind single --upper-bound 64M $FAST -o -
 is_rc 0 "overcommit under a fixture sysroot exits 0"

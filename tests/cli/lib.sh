@@ -9,6 +9,7 @@
 #   is_rc WANT DESC                  the last run exited with WANT
 #   has_out REGEX DESC / has_err REGEX DESC   grep -E on the last run's stdout / stderr
 #   json_check PYEXPR DESC           python3: PYEXPR is true with `d` = the last stdout parsed as JSON
+#                                    (`warnings`: the messages of its warnings)
 #   skip_all REASON                  "1..0 # SKIP REASON", exit 0
 #   done_testing                     prints the plan; exits 1 if anything failed
 #
@@ -65,6 +66,9 @@ json_check() { # PYEXPR DESC  (d = stdout parsed as JSON)
 	python3 - "$out" "$1" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
+# the warnings' messages ({bench, message} objects; plain strings in older files)
+warnings = [w.get('message') if isinstance(w, dict) else w
+            for w in (d.get('warnings') or [] if isinstance(d, dict) else [])]
 sys.exit(0 if eval(sys.argv[2]) else 1)
 PY
 	local s=$?

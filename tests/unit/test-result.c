@@ -52,6 +52,17 @@ int main(void)
 	ok(result_skip(r, "tlb", json_pack("{s:s}", "page_size", "1G"),
 		       "1G pages not reserved") == 0, "skip added");
 	ok(result_warn(r, "hardware counters unavailable: %s", "no PMU") == 0, "warning added");
+	ok(result_warn_bench(r, "tlb", "THP asked, %s got", "4K") == 0, "bench warning added");
+	{
+		json_t *ws = json_object_get(r, "warnings");
+		const char *wb = "x";
+		is_str(result_warning(json_array_get(ws, 0), &wb), "hardware counters unavailable: no PMU",
+		       "a general warning: {message}");
+		ok(wb == NULL, "... with no bench");
+		is_str(result_warning(json_array_get(ws, 1), &wb), "THP asked, 4K got",
+		       "a bench's warning: {bench, message}");
+		is_str(wb, "tlb", "... naming the bench");
+	}
 	ok(result_measurement("x", "y", "ns", false, NULL, samples, 0) == NULL,
 	   "no samples: no measurement");
 	{
@@ -130,6 +141,24 @@ int main(void)
 		ok(g != NULL, "minimal valid result accepted");
 		json_decref(g);
 	}
+	{
+		/* Files written before warnings had a bench field hold plain strings. */
+		const char *wb = "x";
+		json_t *g = result_load(write_file("oldwarn.json",
+			"{\"schema\": \"locus-result/1\", \"measurements\": [],"
+			" \"warnings\": [\"tlb: THP asked, 4K got\", {\"message\": \"m\"}]}"));
+		ok(g != NULL, "plain-string warnings (older files) still load");
+		is_str(result_warning(json_array_get(json_object_get(g, "warnings"), 0), &wb),
+		       "tlb: THP asked, 4K got", "a plain-string warning reads as its message");
+		ok(wb == NULL, "... with no bench");
+		json_decref(g);
+	}
+	load_bad("w1.json", "{\"schema\": \"locus-result/1\", \"measurements\": [],"
+		 " \"warnings\": [3]}", "a warning that is a number");
+	load_bad("w2.json", "{\"schema\": \"locus-result/1\", \"measurements\": [],"
+		 " \"warnings\": [{\"bench\": \"x\"}]}", "a warning without a message");
+	load_bad("w3.json", "{\"schema\": \"locus-result/1\", \"measurements\": [],"
+		 " \"warnings\": [{\"bench\": 1, \"message\": \"m\"}]}", "a warning whose bench is not a string");
 	{
 		char cmd[300];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
