@@ -56,7 +56,7 @@ dym 2 "bench all: unknown option '--quik'; did you mean '--quick'\\?" "all --qui
 dym 2 "compare: unknown option '--treshold'; did you mean '--threshold'\\?" "--treshold" -- compare --treshold 5 a b
 dym 2 "gate: unknown option '--treshold'; did you mean '--threshold'\\?" "gate --treshold" -- gate --treshold 5 -- bench tlb
 dym 2 "unknown option '--frobnicate'; see 'locus bench latency --help'" "no near option" -- bench latency --frobnicate
-dym 2 "option '--p' is ambiguous: --physcpubind, --preferred" "ambiguous prefix" -- bench latency --p 1
+dym 2 "option '--p' is ambiguous: --[a-z-]+, --[a-z-]+" "ambiguous prefix" -- bench latency --p 1
 dym 2 "option '--reps' needs a value" "missing value" -- bench latency --reps
 dym 2 "option '--json' takes no value" "value to a flag" -- bench latency --json=1
 dym 2 "did you mean 'THP'\\? \\(allowed: 4K,THP,2M,1G\\)" "choice tph" -- bench tlb --page-size tph
