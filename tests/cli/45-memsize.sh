@@ -36,10 +36,10 @@ json_check "$LLC == 0 or max(m['labels']['footprint_bytes'] for m in $M if 'foot
 
 # A user's size below the rule is measured as asked, and warned about.
 run "$LOCUS" bench numa-latency --quick --reps 1 --warmup 0 --window 64 --size 1M --json
-json_check "$LLC < 1048576 or any('less than twice the last-level cache' in w for w in d['warnings'])" \
+json_check "$LLC < 1048576 or any('less than twice the last-level cache' in w for w in warnings)" \
 	"numa-latency --size below 2x the LLC: warned"
 run "$LOCUS" bench bandwidth --quick --reps 1 --warmup 0 --kernels read --threads 1 --size 1M --json
-json_check "$LLC * 4 <= 1048576 or any('smaller than 4x the last-level cache' in w for w in d['warnings'])" \
+json_check "$LLC * 4 <= 1048576 or any('smaller than 4x the last-level cache' in w for w in warnings)" \
 	"bandwidth --quick --size below 4x the LLC: warned (quick no longer hides it)"
 
 done_testing
