@@ -53,12 +53,12 @@ static void baseline_usage(FILE *f)
 		"  --allow-option-mismatch\n"
 		"                       save: pool a run made with other run options (--quick,\n"
 		"                       --reps, sizes, ...) than the saved ones (refused: exit 2)\n"
-		"  -h, --help           this help\n"
 		"\n"
 		CMD_COMMON_HELP
 		"\n"
 		"Examples:\n"
-		"  locus bench all --quick -o result.json && locus baseline save baselines result.json\n"
+		"  locus bench all --quick -o result.json\n"
+		"  locus baseline save baselines result.json\n"
 		"  locus gate --baseline baselines -- bench all --quick\n",
 		COMPARE_MAX_KEEP, COMPARE_DEFAULT_KEEP);
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "bench.h"
 #include "cmd.h"
 #include "env.h"
@@ -51,7 +52,7 @@ static const char common_help[] =
 	"      --json             write the JSON to stdout instead of the summary table\n"
 	"      --progress WHEN    progress on stderr: auto (on a terminal), always, never\n"
 	"Repetition (all samples are kept; see locus(1)):\n"
-	"      --quick            the short variant (locus bench all --quick: about a minute)\n"
+	"      --quick            the short variant (all of them: about a minute)\n"
 	"      --reps N           exactly N samples per measurement (no adaptive stop)\n"
 	"      --warmup N         discarded warm-up samples (default 1)\n"
 	"      --target-ci PCT    stop when the 95% CI half-width of the median is below\n"
@@ -68,41 +69,58 @@ static void usage_bench(FILE *f, const struct bench_info *b)
 			   "       locus bench NAME [OPTIONS]\n"
 			   "       locus bench all [--quick] [OPTIONS]\n\n"
 			   "Run microbenchmarks and write locus-result/1 files.  'locus bench NAME\n"
-			   "--help' shows a benchmark's own options.\n\n%s\n" CMD_COMMON_HELP,
+			   "--help' shows a benchmark's own options.\n\n%s\n" CMD_COMMON_HELP_TOPO,
 			common_help);
 		return;
 	}
-	fprintf(f, "Usage: locus bench %s [OPTIONS]%s\n\n%s\n\n%s\n", b->name,
-		b->takes_command ? " [--] CMD [ARGS...]" : "", b->summary,
-		b->description ? b->description : "");
+	int width = cmd_help_width();
+
+	fprintf(f, "Usage: locus bench %s [OPTIONS]%s\n\n", b->name,
+		b->takes_command ? " [--] CMD [ARGS...]" : "");
+	cmd_wrap(f, b->summary, 0, width);
+	fputc('\n', f);
+	if (b->description) {
+		cmd_wrap(f, b->description, 0, width);
+		fputc('\n', f);
+	}
 	if (b->opts && b->opts[0].name) {
 		fprintf(f, "Options of %s:\n", b->name);
 		for (const struct bench_opt *o = b->opts; o->name; o++) {
-			char arg[48] = "";
+			char arg[48] = "", text[2048];
+			size_t n;
 			if (o->type != BOPT_FLAG)
 				snprintf(arg, sizeof(arg), " %s",
 					 o->type == BOPT_SIZE ? "SIZE" : o->type == BOPT_SIZES ? "SIZES"
 					 : o->type == BOPT_INT ? "N"
 					 : o->type == BOPT_STR || o->type == BOPT_LIST ? "VALUE" : "CHOICE");
-			fprintf(f, "      --%s%s\n          %s", o->name, arg, o->help);
-			if (o->choices)
-				fprintf(f, " (%s)", o->choices);
-			if (o->type == BOPT_LIST)
-				fprintf(f, " (repeatable)");
-			if (o->def)
-				fprintf(f, " [default %s%s%s]", o->def, o->quick ? ", --quick " : "",
-					o->quick ? o->quick : "");
-			fputc('\n', f);
+			fprintf(f, "      --%s%s\n", o->name, arg);
+			n = (size_t)snprintf(text, sizeof(text), "%s", o->help);
+			if (o->choices && n < sizeof(text))
+				n += (size_t)snprintf(text + n, sizeof(text) - n, " (%s)", o->choices);
+			if (o->type == BOPT_LIST && n < sizeof(text))
+				n += (size_t)snprintf(text + n, sizeof(text) - n, " (repeatable)");
+			if (o->def && n < sizeof(text))
+				snprintf(text + n, sizeof(text) - n, " [default %s%s%s]", o->def,
+					 o->quick ? ", --quick " : "", o->quick ? o->quick : "");
+			cmd_wrap(f, text, 10, width);
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "%s\n" CMD_COMMON_HELP, common_help);
+	fprintf(f, "%s\n" CMD_COMMON_HELP_TOPO, common_help);
 }
 
 static void list_benches(FILE *f)
 {
-	for (const struct bench_info *const *b = bench_registry; *b; b++)
-		fprintf(f, "%-12s %s\n", (*b)->name, (*b)->summary);
+	/* One line per bench for scripts; wrapped under its name on a terminal. */
+	bool tty = isatty(fileno(f));
+
+	for (const struct bench_info *const *b = bench_registry; *b; b++) {
+		int n = fprintf(f, "%-12s ", (*b)->name);
+		if (tty)
+			cmd_wrap_from(f, (*b)->summary, n, n, cmd_help_width());
+		else
+			fprintf(f, "%s\n", (*b)->summary);
+	}
 }
 
 struct run_opts {
@@ -445,6 +463,11 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 	if (!b && !all) {
 		locus_error("bench: which benchmark? Give a name, 'all' or 'list'");
 		rc = cmd_usage_error("bench");
+		goto out;
+	}
+	if (!ctx->have_topo) { /* "--help" was there, as some option's value: show it */
+		usage_bench(stdout, b);
+		rc = LOCUS_EXIT_OK;
 		goto out;
 	}
 	if (placement_check(&ro.place, &ctx->topo) < 0)

@@ -45,8 +45,8 @@ static void compare_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: locus compare [OPTIONS] BASELINE CURRENT.json\n"
-		"       locus compare [OPTIONS] --baseline-run FILE [--baseline-run FILE...] CURRENT.json\n"
-		"       locus compare [OPTIONS] BASELINE --current-run FILE [--current-run FILE...]\n"
+		"       locus compare [OPTIONS] --baseline-run FILE... CURRENT.json\n"
+		"       locus compare [OPTIONS] BASELINE --current-run FILE...\n"
 		"\n"
 		"BASELINE is a result file (one run), a directory of result files (a set of\n"
 		"runs), or a baseline store made by `locus baseline save` (the set saved for\n"
@@ -76,7 +76,7 @@ static void compare_usage(FILE *f)
 		"                      run; then the only argument is BASELINE\n"
 		"%s"
 		"\n"
-		CMD_COMMON_HELP
+		CMD_COMMON_HELP_FILES
 		"\n"
 		"Config file lines: PATTERN KEY=VALUE..., e.g. 'tlb/latency threshold=10%%\n"
 		"alpha=0.005'; PATTERN is a glob on bench/metric (or on the whole key when it\n"
@@ -91,7 +91,8 @@ static void compare_usage(FILE *f)
 		"  locus compare base.json new.json\n"
 		"  locus compare baselines/ new.json\n"
 		"  locus compare --baseline-run a.json --baseline-run b.json new.json\n"
-		"  locus compare baselines/ --current-run n1.json --current-run n2.json --current-run n3.json\n"
+		"  locus compare baselines/ --current-run n1.json --current-run n2.json \\\n"
+		"      --current-run n3.json\n"
 		"  locus compare --threshold 10 --junit report.xml base.json new.json\n"
 		"  locus compare --json -o diff.json --markdown pr.md base.json new.json\n",
 		compare_options_help);

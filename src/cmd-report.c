@@ -67,7 +67,7 @@ static void report_usage(FILE *f)
 		"      --before FILE    the result before a change (with --after)\n"
 		"      --after FILE     the result after it\n"
 		"\n"
-		CMD_COMMON_HELP
+		CMD_COMMON_HELP_FILES
 		"\n"
 		"Figures need gnuplot (Debian/Ubuntu: apt-get install gnuplot-nox); set\n"
 		"LOCUS_GNUPLOT to run another gnuplot program.  Exit status: 0 ok, 1 a file could\n"

@@ -39,7 +39,7 @@ static const struct option run_opts[] = {
 static void usage_run(FILE *f)
 {
 	fprintf(f,
-		"Usage: locus run [PLACEMENT] [--report] [--json] [-o FILE] [--] COMMAND [ARGS...]\n"
+		"Usage: locus run [PLACEMENT] [--report] [--json] [-o FILE] [--] COMMAND [ARGS]\n"
 		"\n"
 		"Run COMMAND with the CPU affinity and memory policy asked for (like numactl),\n"
 		"and exit with its exit status (128 + N when killed by signal N; 127 when it\n"
@@ -56,7 +56,7 @@ static void usage_run(FILE *f)
 		"      --json             the report as JSON (implies --report)\n"
 		"  -o, --output FILE      write the report to FILE ('-' = stdout; default stderr,\n"
 		"                         so the program's own output stays clean)\n"
-		"\n" PLACEMENT_HELP "\n" CMD_COMMON_HELP);
+		"\n" PLACEMENT_HELP "\n" CMD_COMMON_HELP_TOPO);
 }
 
 static json_t *report_json(char **cmdv, pid_t pid, int status, const struct placement *pl,
@@ -221,6 +221,11 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	cmdv = argv + optind;
 	if (ctx->topo.fake) {
 		locus_error("run: --topology describes another machine; programs run only on this one");
+		goto out;
+	}
+	if (!ctx->have_topo) { /* "--help" was there, as some option's value: show it */
+		usage_run(stdout);
+		rc = LOCUS_EXIT_OK;
 		goto out;
 	}
 	if ((c = placement_check(&pl, &ctx->topo)) < 0) {

@@ -36,7 +36,7 @@ static void topo_usage(FILE *f)
 		"  -j, --json           print JSON instead of text\n"
 		"  -o, --output FILE    write to FILE ('-' is standard output)\n"
 		"\n"
-		CMD_COMMON_HELP
+		CMD_COMMON_HELP_TOPO
 		"\n"
 		"Examples:\n"
 		"  locus topo\n"

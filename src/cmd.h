@@ -34,14 +34,30 @@ struct cmd {
 	const char *summary;           /* one line for `locus --help` */
 };
 
-/* Help text shared by all commands for the common options. */
-#define CMD_COMMON_HELP \
-	"Common options (any command):\n" \
+/* Help text for the common options, listing only those that apply: --topology for the
+ * commands that load the topology (CMD_NEEDS_TOPO), --sysroot for those that read or
+ * write /proc and /sys, neither for those that only read result files. */
+#define CMD_COMMON_HELP_(sysroot, topology) \
+	"Common options:\n" \
 	"  -q, --quiet          no progress or warnings on stderr\n" \
-	"      --sysroot DIR    read (and write) /proc and /sys under DIR\n" \
-	"      --topology SPEC  use an hwloc XML file or synthetic description\n" \
-	"                       (e.g. \"pack:2 numa:1 core:4 pu:2\"); nothing is bound\n" \
+	sysroot topology \
 	"  -h, --help           this help\n"
+#define CMD_HELP_SYSROOT \
+	"      --sysroot DIR    read (and write) /proc and /sys under DIR\n"
+#define CMD_HELP_TOPOLOGY \
+	"      --topology SPEC  use an hwloc XML file or synthetic description\n" \
+	"                       (e.g. \"pack:2 numa:1 core:4 pu:2\"); nothing is bound\n"
+#define CMD_COMMON_HELP CMD_COMMON_HELP_(CMD_HELP_SYSROOT, "")
+#define CMD_COMMON_HELP_TOPO CMD_COMMON_HELP_(CMD_HELP_SYSROOT, CMD_HELP_TOPOLOGY)
+#define CMD_COMMON_HELP_FILES CMD_COMMON_HELP_("", "")
+
+/* Help: the width to wrap to (the terminal's columns when stdout is one, else 80), and
+ * `text` word-wrapped to it, every line indented by `indent` spaces. */
+int cmd_help_width(void);
+void cmd_wrap(FILE *f, const char *text, int indent, int width);
+/* The same, the cursor being at column `col` already (a hanging indent). A word wider
+ * than the line (a list of choices) is broken after one of its commas. */
+void cmd_wrap_from(FILE *f, const char *text, int indent, int col, int width);
 
 /* Print "locus: CMD: unknown option / missing argument" style errors come from getopt;
  * this prints "Try 'locus CMD --help'." and returns LOCUS_EXIT_USAGE. */

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include "cmd.h"
 #include "log.h"
 #include "suggest.h"
@@ -59,7 +61,7 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n");
 	print_commands(f);
-	fprintf(f, "\n" CMD_COMMON_HELP
+	fprintf(f, "\n" CMD_COMMON_HELP_TOPO
 		"  -V, --version        print the version and git revision\n"
 		"\n"
 		"Run 'locus COMMAND --help' for a command's options.  Exit codes: 0 ok,\n"
@@ -290,6 +292,74 @@ bool cmd_clobbers(const char *cmd, const char *opt, const char *out, const char 
 		locus_error("%s: %s '%s' would overwrite the input '%s'; write the output "
 			    "somewhere else", cmd, opt, cmd_inert(out), in);
 	return hit;
+}
+
+int cmd_help_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return 80;
+}
+
+void cmd_wrap_from(FILE *f, const char *text, int indent, int col, int width)
+{
+	int room = width - 1 > indent + 20 ? width - 1 : indent + 20;
+	bool fresh = col <= indent; /* nothing on this line yet but the indent */
+
+	if (col < indent) {
+		fprintf(f, "%*s", indent - col, "");
+		col = indent;
+	}
+	for (const char *p = text; *p;) {
+		size_t n;
+		if (*p == '\n') { /* the text's own line breaks are kept */
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			fresh = true;
+			p++;
+			continue;
+		}
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		n = strcspn(p, " \n");
+		if (col + (fresh ? 0 : 1) + (int)n > room) {
+			/* A word too wide for any line (a list of choices) goes on from
+			 * here, broken after a comma that fits; others start a new line. */
+			int fit = room - col - (fresh ? 0 : 1);
+			const char *cut = NULL;
+			if ((int)n > room - indent)
+				for (const char *c = p; c < p + n && c - p < fit; c++)
+					if (*c == ',')
+						cut = c + 1;
+			if (cut) {
+				n = (size_t)(cut - p);
+			} else if (!fresh) {
+				fprintf(f, "\n%*s", indent, "");
+				col = indent;
+				fresh = true;
+				continue;
+			}
+		}
+		fprintf(f, "%s%.*s", fresh ? "" : " ", (int)n, p);
+		col += (fresh ? 0 : 1) + (int)n;
+		fresh = false;
+		p += n;
+		if (p[-1] == ',' && *p && *p != ' ' && *p != '\n') { /* broken after a comma */
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+			fresh = true;
+		}
+	}
+	fputc('\n', f);
+}
+
+void cmd_wrap(FILE *f, const char *text, int indent, int width)
+{
+	cmd_wrap_from(f, text, indent, 0, width);
 }
 
 FILE *cmd_open_output(const char *path)
