@@ -495,13 +495,34 @@ static int bw_run(struct bench_ctx *ctx)
 	int ncpu = bench_nr_cpus(ctx), maxt = ncpu, rc;
 	uint64_t array_bytes;
 	char buf[32];
+	/* --threads LIST (1,2,4,8 or 1-4,8): exactly these counts; --threads N: the sweep
+	 * 1..N; neither: the sweep over all CPUs of the set. */
+	hwloc_bitmap_t counts = NULL;
+	const char *tl = bench_opt_str(ctx, "threads");
 
-	if (bench_opt_str(ctx, "threads")) {
-		maxt = (int)bench_opt_int(ctx, "threads");
+	if (tl) {
+		long v;
+		if (strpbrk(tl, ",-:")) {
+			counts = hwloc_bitmap_alloc();
+			if (!counts || parse_idlist("bench bandwidth: --threads", tl, 4096, counts) < 0) {
+				hwloc_bitmap_free(counts);
+				return -EINVAL;
+			}
+			if (hwloc_bitmap_isset(counts, 0)) {
+				hwloc_bitmap_free(counts);
+				return locus_error("bench bandwidth: --threads: '%s': 0 threads; counts "
+						   "start at 1", tl), -EINVAL;
+			}
+			v = hwloc_bitmap_last(counts);
+		} else if (parse_long("bench bandwidth: --threads", tl, 1, 4096, &v) < 0) {
+			return -EINVAL;
+		}
+		maxt = (int)v;
 		if (maxt > ncpu) {
 			char list[128];
 			locus_error("bench bandwidth: --threads %d is more than the %d CPUs available "
 				    "(%s)", maxt, ncpu, topo_list_str(ctx->cpus, list, sizeof(list)));
+			hwloc_bitmap_free(counts);
 			return -EINVAL;
 		}
 	}
@@ -514,12 +535,11 @@ static int bw_run(struct bench_ctx *ctx)
 		const char *s = bench_opt_choice_at(ctx, "stores", i, buf, sizeof(buf));
 		stores[strcasecmp(s, "nt") == 0] = true;
 	}
-	if ((rc = bw_isas(ctx, isas, sizeof(isas) / sizeof(isas[0]))) < 0)
-		return rc;
-	if (!isas[0])
-		return 1;       /* every ISA asked for was skipped */
-	if ((rc = bw_array_bytes(ctx, &array_bytes)) < 0)
-		return rc;
+	if ((rc = bw_isas(ctx, isas, sizeof(isas) / sizeof(isas[0]))) < 0 || !isas[0] ||
+	    (rc = bw_array_bytes(ctx, &array_bytes)) < 0) {
+		hwloc_bitmap_free(counts);
+		return rc < 0 ? rc : 1; /* 1: every ISA asked for was skipped */
+	}
 
 	for (int i = 0; isas[i]; i++)
 		if (stores[1] && !stream_impl_find(isas[i], STREAM_COPY, true))
@@ -530,11 +550,15 @@ static int bw_run(struct bench_ctx *ctx)
 		bench_skip(ctx, json_pack("{s:s, s:s}", "kernel", "read", "stores", "nt"),
 			   "the read kernel stores nothing: only stores=regular applies");
 
-	for (int t = 1; t > 0; t = bw_next_threads(t, maxt)) {
+	for (int t = counts ? hwloc_bitmap_first(counts) : 1; t > 0;
+	     t = counts ? hwloc_bitmap_next(counts, t) : bw_next_threads(t, maxt)) {
 		rc = bw_run_threads(ctx, t, array_bytes, isas, kernels, stores, &failed);
-		if (rc < 0)
+		if (rc < 0) {
+			hwloc_bitmap_free(counts);
 			return rc;
+		}
 	}
+	hwloc_bitmap_free(counts);
 	return failed ? -EPROTO : 0;
 }
 
@@ -547,8 +571,9 @@ static const struct bench_opt bw_opts[] = {
 	{ .name = "isa", .type = BOPT_STR, .def = NULL,
 	  .help = "instruction sets to sweep, comma-separated, or all (x86-64: avx512, avx2, "
 		  "sse2) [default: the widest this CPU has]" },
-	{ .name = "threads", .type = BOPT_INT, .def = NULL, .min = 1, .max = 4096,
-	  .help = "sweep 1..N threads (default: all CPUs of the set; above 16, powers of two)" },
+	{ .name = "threads", .type = BOPT_STR, .def = NULL,
+	  .help = "N: sweep 1..N threads (above 16, powers of two); a list: exactly these "
+		  "counts, e.g. 1,2,4,8 or 1-4,8 [default: the sweep to all CPUs of the set]" },
 	/* No smaller --quick default: quick saves time with fewer samples, never by
 	 * measuring a cache as memory. */
 	{ .name = "size", .type = BOPT_SIZE, .def = NULL, .min = 1 << 20,

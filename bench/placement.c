@@ -14,6 +14,7 @@
 #include <string.h>
 #include "log.h"
 #include "parse.h"
+#include "cpuexpr.h"
 #include "placement.h"
 
 /* Nodes of `nodes` with memory that the cgroup/cpuset does not allow: refused here,
@@ -110,8 +111,14 @@ static int set_cpus(struct placement *p, const struct locus_topo *topo, const ch
 			if (rc == 0 && hwloc_bitmap_iszero(set))
 				rc = (locus_error("%s: '%s' has no CPUs", what, arg), -EINVAL);
 		}
-	} else
-		rc = parse_idlist(what, arg, topo_max_pu_index(topo), set);
+	} else {
+		/* likwid's domain expressions (S0:0-3, M1, E:N:8:1:2), else numactl's list */
+		rc = cpuexpr_parse(what, arg, topo, set);
+		if (rc == 1)
+			rc = parse_idlist(what, arg, topo_max_pu_index(topo), set);
+		else if (rc == 0 && hwloc_bitmap_iszero(set))
+			rc = (locus_error("%s: '%s' has no CPUs", what, arg), -EINVAL);
+	}
 	if (rc == 0) {
 		allowed = topo_allowed_cpus(topo);
 		if (!hwloc_bitmap_isincluded(set, allowed)) {
@@ -152,6 +159,11 @@ int placement_option(struct placement *p, const struct locus_topo *topo, int opt
 		[PLACE_O_LOCALALLOC - PLACE_O_MEMBIND] = MEM_POL_LOCAL,
 	};
 
+	/* No topology: the dispatcher did not load it because --help is on the command
+	 * line (it must work where the topology cannot be loaded); the values cannot be
+	 * checked, and nothing will run.  (`bench latency --cpus 0 --help` crashed.) */
+	if (!topo->t && opt >= PLACE_O_CPUS && opt <= PLACE_O_LOCALALLOC)
+		return 0;
 	switch (opt) {
 	case PLACE_O_CPUS:
 	case PLACE_O_CPUNODEBIND:

@@ -37,7 +37,8 @@ enum placement_opt {
 
 #define PLACEMENT_HELP \
 	"Placement (numactl's names):\n" \
-	"      --cpus LIST        run on these CPUs, e.g. 0-3,8 (alias --physcpubind)\n" \
+	"      --cpus LIST        run on these CPUs, e.g. 0-3,8 (alias --physcpubind), or\n" \
+	"                         likwid's S0:0-3, M1, N:0-7@S1:0, E:N:8:1:2 (locus(1))\n" \
 	"      --cpunodebind NODES  run on the CPUs of these nodes\n" \
 	"      --membind NODES    allocate only on these nodes (MPOL_BIND)\n" \
 	"      --interleave NODES interleave pages over these nodes\n" \
@@ -54,7 +55,8 @@ struct placement {
 
 /*
  * Take one getopt_long result.  `what` names the option in messages (e.g.
- * "bench: --cpus").  Returns 1 when opt is not a placement option (nothing done), 0
+ * "bench: --cpus").  Without a loaded topology (topo->t NULL: --help is coming) a
+ * placement option is taken unchecked (returns 0).  Returns 1 when opt is not a placement option (nothing done), 0
  * when taken, -EINVAL after a one-line error (bad list, CPUs not allowed by the
  * cgroup/cpuset or CPU binding, node without CPUs, a memory node without memory or not
  * allowed, --cpus with --cpunodebind, two memory policies).
