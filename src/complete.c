@@ -359,6 +359,12 @@ static void complete_words(char **w, int nw, const struct cmd *cmds, size_t ncmd
 			offer("--", "topology");
 		return;
 	}
+	if (bench && bench->takes_command && (cur[0] != '-' || dashdash)) {
+		/* bench command [OPTIONS] [--] PROGRAM ARGS (pos[0] is the bench's name):
+		 * the program, then its files */
+		puts(npos <= 1 ? "@commands" : "@files");
+		return;
+	}
 	if (strcmp(cmd->name, "gate") == 0 && npos > 0 && strcmp(pos[0], "bench") == 0) {
 		/* gate --baseline B bench tlb --q: complete as `locus bench tlb --q` */
 		complete_words(rest + first_pos, nrest - first_pos + 1, cmds, ncmds);

@@ -77,6 +77,13 @@ want "locus tune ab --profile latency -- bench " "tune ab ... -- bench: benches"
 want "locus --sysroot " "--sysroot: a directory" sub .
 want "locus -q --topo" "common options before the command" --topology .
 want "locus run -- " "run: a program" bash
+if "$LOCUS" bench list | grep -q '^command '; then
+	want "locus bench command -- " "bench command: a program" bash
+	want "locus bench command --reps 3 " "bench command without --: a program" bash
+	want "locus bench command -- true res" "bench command: then its files" result.json .
+else
+	for i in 1 2 3; do echo "ok $((T_N += 1)) # SKIP no bench command here"; done
+fi
 
 # Choices offered must be choices the parsers accept (the tables cannot drift apart).
 for f in $(PATH=$BIN:$PATH "$LOCUS" --complete-words -- report --format ""); do
