@@ -189,8 +189,10 @@ void fleet_write_html(const struct fleet *f, FILE *o)
 	headline_to(o, f, report_html_escape);
 	fprintf(o, ".</strong></p>\n<p>Each host's median is compared with the median of "
 		"all hosts; a host is flagged on a measurement when it differs by at least "
-		"%.0f%% and its robust z-score (median absolute deviation) is at least %.1f. "
-		"Fingerprints are compared key by key against the value most hosts share.</p>\n",
+		"%.0f%%, its robust z-score (from the median absolute deviation) is at least "
+		"%.1f, and its own confidence interval of the median does not reach the fleet "
+		"median.  Fingerprints are compared key by key against the value most hosts "
+		"share.</p>\n",
 		100 * f->min_effect, f->z_threshold);
 	for (size_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host *h = &f->hosts[i];
