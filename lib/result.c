@@ -388,6 +388,77 @@ static int check_benches(const char *path, json_t *bs)
 	return 0;
 }
 
+/* A string without control bytes, at most max bytes (it reaches reports and terminals). */
+static bool plain_string(json_t *v, size_t max, bool may_be_empty)
+{
+	const char *s = json_string_value(v);
+
+	if (!s || strlen(s) > max || (!*s && !may_be_empty))
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * The "tune" object `locus tune ab` writes into A.json and B.json (docs/tune.md): which
+ * side, the profile (name, file, description), the rounds, and every setting the
+ * profile changed, {name, from, to[, by_kernel]}.  And the older "ab" object beside it.
+ */
+static int check_tune(const char *path, json_t *r)
+{
+	static const char *const keys[] = { "side", "applied", "profile", "file", "description",
+					    "rounds", "settings", NULL };
+	json_t *t = json_object_get(r, "tune"), *ab = json_object_get(r, "ab"), *v, *x;
+	const char *key, *side;
+	size_t i;
+
+	if (ab && (!json_is_object(ab) || !plain_string(json_object_get(ab, "profile"), 255, false)))
+		return bad(path, "field 'ab' is not an object with a 'profile' name");
+	if (!t)
+		return 0;
+	if (!json_is_object(t))
+		return bad(path, "field 'tune' is not an object");
+	json_object_foreach(t, key, v) {
+		bool known = false;
+		for (const char *const *k = keys; *k; k++)
+			known |= strcmp(*k, key) == 0;
+		if (!known)
+			return bad(path, "tune: unknown field '%.40s'; allowed side, applied, profile, "
+				   "file, description, rounds, settings", key);
+	}
+	side = json_string_value(json_object_get(t, "side"));
+	if (!side || (strcmp(side, "A") && strcmp(side, "B")))
+		return bad(path, "tune.side is not \"A\" or \"B\"");
+	v = json_object_get(t, "applied");
+	if (!json_is_boolean(v) || json_is_true(v) != (side[0] == 'B'))
+		return bad(path, "tune.applied is not a boolean matching the side (B: true)");
+	if (!plain_string(json_object_get(t, "profile"), 255, false))
+		return bad(path, "tune.profile is not a profile name");
+	if (!plain_string(json_object_get(t, "file"), 4095, false))
+		return bad(path, "tune.file is not a file name");
+	v = json_object_get(t, "description");
+	if (v && !plain_string(v, 1023, true))
+		return bad(path, "tune.description is not a line of text");
+	v = json_object_get(t, "rounds");
+	if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 1000)
+		return bad(path, "tune.rounds is not a round count (1..1000)");
+	v = json_object_get(t, "settings");
+	if (!json_is_array(v))
+		return bad(path, "tune.settings is not an array");
+	json_array_foreach(v, i, x) {
+		json_t *bk = json_object_get(x, "by_kernel");
+		if (!json_is_object(x) || !plain_string(json_object_get(x, "name"), 63, false) ||
+		    !plain_string(json_object_get(x, "from"), 63, true) ||
+		    !plain_string(json_object_get(x, "to"), 63, true) || (bk && !json_is_boolean(bk)) ||
+		    json_object_size(x) != 3u + (bk != NULL))
+			return bad(path, "tune.settings[%zu] is not {\"name\", \"from\", \"to\"[, "
+				   "\"by_kernel\"]} with short strings", i);
+	}
+	return 0;
+}
+
 json_t *result_load(const char *path)
 {
 	json_error_t err;
@@ -440,6 +511,8 @@ json_t *result_load(const char *path)
 		}
 	}
 	if (check_benches(path, json_object_get(r, "benches")) < 0)
+		goto fail;
+	if (check_tune(path, r) < 0)
 		goto fail;
 	for (const char *const *k = (const char *const[]){ "skipped", "warnings", NULL }; *k; k++) {
 		v = json_object_get(r, *k);

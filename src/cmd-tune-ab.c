@@ -129,8 +129,46 @@ static int ab_run_bench(int argc, char **argv, const struct cmd_ctx *ctx, const 
  * every round's samples per measurement (summaries recomputed) and run_sizes, so the
  * statistics and `locus report --before/--after` see every sample, and `locus compare
  * A.json B.json` sees the rounds as runs. */
-static int ab_merge(const char *dir, char side, long rounds, const char *profile)
+/* The "tune" object of A.json/B.json (docs/tune.md, "What A.json and B.json say"):
+ * the profile and every setting the B rounds changed, old -> new, from the journal. */
+static json_t *ab_tune_object(char side, long rounds, const struct tune_profile *p,
+			      const json_t *settings)
 {
+	json_t *t = json_object();
+
+	json_object_set_new(t, "side", json_string(side == 'A' ? "A" : "B"));
+	json_object_set_new(t, "applied", json_boolean(side == 'B'));
+	json_object_set_new(t, "profile", json_string(p->name));
+	json_object_set_new(t, "file", json_string(p->path));
+	json_object_set_new(t, "description", json_string(p->description));
+	json_object_set_new(t, "rounds", json_integer(rounds));
+	json_object_set_new(t, "settings", json_deep_copy(settings));
+	return t;
+}
+
+/* What a B round's transaction changed: [{name, from, to[, by_kernel]}]. */
+static json_t *ab_settings(const struct tune_txn *t)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; t && i < t->n; i++) {
+		const struct tune_change *c = &t->ch[i];
+		json_t *x = json_object();
+
+		json_object_set_new(x, "name", json_string(c->key.name));
+		json_object_set_new(x, "from", json_string(c->original));
+		json_object_set_new(x, "to", json_string(*c->set ? c->set : c->requested));
+		if (c->companion)
+			json_object_set_new(x, "by_kernel", json_true());
+		json_array_append_new(a, x);
+	}
+	return a;
+}
+
+static int ab_merge(const char *dir, char side, long rounds, const struct tune_profile *p,
+		    const json_t *settings)
+{
+	const char *profile = p->name;
 	char path[4200];
 	json_t **res = calloc((size_t)rounds, sizeof(*res)), *merged = NULL, *ab;
 	int rc = -1;
@@ -153,6 +191,7 @@ static int ab_merge(const char *dir, char side, long rounds, const char *profile
 	json_object_set_new(ab, "profile", json_string(profile));
 	json_object_set_new(ab, "rounds", json_integer(rounds));
 	json_object_set_new(merged, "ab", ab);
+	json_object_set_new(merged, "tune", ab_tune_object(side, rounds, p, settings));
 	snprintf(path, sizeof(path), "%s/%c.json", dir, side);
 	rc = result_write(merged, path);
 out:
@@ -173,6 +212,7 @@ int tune_cli_ab(int argc, char **argv, const struct opts *o, const struct cmd_ct
 	char source[256], out[4200];
 	int rc = LOCUS_EXIT_OK, brc;
 	long id = 0;
+	json_t *settings = NULL; /* what round 1's B transaction changed */
 
 	if (!o->profile) {
 		locus_error("tune ab: --profile P is required");
@@ -261,6 +301,8 @@ int tune_cli_ab(int argc, char **argv, const struct opts *o, const struct cmd_ct
 		brc = ab_run_bench(argc, argv, ctx, out, true);
 		if (id) {
 			struct tune_txn *t = journal_find(&j, id);
+			if (!settings)
+				settings = ab_settings(t);
 			if (t && tune_revert_txn(&j, t, 0) != 0)
 				rc = LOCUS_EXIT_FAIL;
 			id = 0;
@@ -278,10 +320,14 @@ int tune_cli_ab(int argc, char **argv, const struct opts *o, const struct cmd_ct
 	if (ab_signal) {
 		locus_error("tune ab: interrupted by signal %d; the profile was reverted", (int)ab_signal);
 		tune_profile_free(&p);
+		json_decref(settings);
 		return 128 + ab_signal;
 	}
+	if (!settings)
+		settings = json_array(); /* the profile changed nothing here */
 	if (rc == LOCUS_EXIT_OK) {
-		if (ab_merge(dir, 'A', rounds, p.name) < 0 || ab_merge(dir, 'B', rounds, p.name) < 0)
+		if (ab_merge(dir, 'A', rounds, &p, settings) < 0 ||
+		    ab_merge(dir, 'B', rounds, &p, settings) < 0)
 			rc = LOCUS_EXIT_FAIL;
 		else
 			printf("A/B: %ld rounds; results %s/A.json (without %s) and %s/B.json (with it)\n"
@@ -289,6 +335,7 @@ int tune_cli_ab(int argc, char **argv, const struct opts *o, const struct cmd_ct
 			       rounds, dir, p.name, dir, dir, dir);
 	}
 	tune_profile_free(&p);
+	json_decref(settings);
 	return rc;
 }
 

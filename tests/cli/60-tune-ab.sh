@@ -37,6 +37,30 @@ assert m["run_sizes"][0] == len(r1["measurements"][0]["samples"])
 assert m["samples"][:m["run_sizes"][0]] == r1["measurements"][0]["samples"]
 PY
 ok $? "merged results carry every round's samples and the A/B annotation"
+python3 - "$T_TMP/ab" "$R/run/locus/journal" <<'PY'
+import json, sys
+d = sys.argv[1]
+a, b = (json.load(open("%s/%s.json" % (d, s))) for s in "AB")
+tx = json.load(open(sys.argv[2]))["transactions"][0]
+for side, r in (("A", a), ("B", b)):
+    t = r["tune"]
+    assert t["side"] == side and t["applied"] == (side == "B"), t
+    assert t["profile"] == "latency" and t["file"].endswith("/latency.conf") and t["rounds"] == 2
+    assert t["description"]
+    # every setting of the B transaction, old -> new, from the journal
+    assert [(x["name"], x["from"], x["to"]) for x in t["settings"]] == \
+        [(c["name"], c["original"], c["set"]) for c in tx["changes"]], t["settings"]
+assert any(x["name"] == "vm.swappiness" and x["from"] == "33" and x["to"] == "10" for x in b["tune"]["settings"])
+PY
+ok $? "A.json and B.json carry the 'tune' object: the profile and every setting old -> new"
+for edit in 'd["tune"]["settings"][0]["to"] = "x\nEOD"' 'd["tune"]["side"] = "C"' 'd["tune"]["applied"] = False' \
+	'd["tune"]["rounds"] = 0' 'd["tune"]["extra"] = 1' 'd["tune"]["settings"] = {}' 'd["ab"]["profile"] = 7'; do
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); exec(sys.argv[3]); json.dump(d, open(sys.argv[2], "w"))' \
+		"$T_TMP/ab/B.json" "$T_TMP/badtune.json" "$edit"
+	run "$LOCUS" compare "$T_TMP/ab/A.json" "$T_TMP/badtune.json"
+	[ "$rc" = 2 ] && grep -q 'badtune.json: .*\(tune\|ab\)' "$err" && [ "$(wc -l <"$err")" = 1 ]
+	ok $? "a result with a bad 'tune' object ($edit): refused on load, exit 2"
+done
 [ "$before" = "$(snap)" ]; ok $? "after tune ab the fixture is as before (B rounds reverted)"
 run "$LOCUS" --sysroot "$R" tune status
 has_out 'no changes by locus' "tune status: nothing left in effect"
