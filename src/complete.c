@@ -20,7 +20,6 @@
  * of the current word; "@nospace" asks it not to add a space (tune set NAME=).
  */
 #include "config.h"
-#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <setjmp.h>
@@ -84,35 +83,22 @@ static void offer_choices(const char *prefix, const char *csv, bool list)
 	free(copy);
 }
 
-static void offer_dir_entries(const char *dir, const char *suffix)
-{
-	DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *e;
-	size_t ls = strlen(suffix);
-
-	while (d && (e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		char name[256];
-		if (e->d_name[0] == '.' || n <= ls || strcmp(e->d_name + n - ls, suffix) != 0 ||
-		    n - ls >= sizeof(name))
-			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)(n - ls), e->d_name);
-		offer("", name);
-	}
-	if (d)
-		closedir(d);
-}
-
-/* Profile names: the shipped directory ($LOCUS_PROFILES_DIR or the installed one) and
- * the administrator's /etc/locus/profiles; a path when something like one is typed. */
+/* Profile names: those `tune` finds ($LOCUS_PROFILES_DIR, /etc/locus/profiles, the
+ * shipped ones: tune_profile_list); a path when something like one is typed. */
 static void offer_profiles(const char *prefix)
 {
+	struct tune_profile_entry *e = NULL;
+	size_t n = 0;
+
 	if (strchr(cur, '/') || *prefix) {
 		puts("@files");
 		return;
 	}
-	offer_dir_entries(tune_profiles_dir(), ".conf");
-	offer_dir_entries("/etc/locus/profiles", ".conf");
+	if (tune_profile_list(&e, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		offer("", e[i].name);
+	free(e);
 }
 
 static void offer_tunables(const char *suffix)

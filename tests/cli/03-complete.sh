@@ -67,6 +67,8 @@ none "locus bench latency --reps " "a number: no file names"
 none "locus bench latency --cpus " "a CPU list: no file names"
 want "locus tune " "tune subcommands" show set apply diff profiles revert
 want "locus tune apply " "profile names" latency database throughput
+mkdir -p "$T_TMP/myprof" && cp "$top_srcdir/tune/profiles/latency.conf" "$T_TMP/myprof/mine.conf"
+LOCUS_PROFILES_DIR=$T_TMP/myprof want "locus tune apply " "a user's profile (LOCUS_PROFILES_DIR) and the shipped ones" mine latency
 want "locus tune set vm.swap" "tunable names, NAME=" vm.swappiness= .
 want "locus tune show vm.swap" "tunable names" vm.swappiness .
 want "locus baseline " "baseline subcommands" save list id .
