@@ -3,14 +3,18 @@
  * cross-check `locus bench latency` (no established latency tool is packaged for
  * Debian 12; scripts/crosscheck/latency runs it side by side with locus).  Deliberately
  * shares no code with locus: its own random cyclic order of 64-byte lines, pinned to
- * CPU 0, timed with clock_gettime.
+ * CPU 0, timed with clock_gettime in short passes (as locus's samples are short).
  *   -w PAGES  TLB-locality window (multichase's): the walk is random inside each group
  *             of PAGES 4 KiB pages and the groups are chained in random order
  *             (default: one fully random cycle over the whole footprint)
  *   -t        transparent huge pages (2 MiB-aligned, MADV_HUGEPAGE); default 4 KiB
  *             pages (MADV_NOHUGEPAGE)
- *   -p N      timed passes per footprint (default 7)
- *   -l N      loads per pass (default 4000000: about 0.1-1 s per pass in DRAM)
+ *   -p N      timed passes per footprint (default 50)
+ *   -m MS     length of one pass in milliseconds (default 2; the loads per pass are
+ *             calibrated to it).  A pass during which the thread did not run all the
+ *             time (thread CPU time < 97% of wall time: preempted on a shared host) is
+ *             taken again, up to 100 times — long passes on a busy machine measure the
+ *             scheduler, not the memory.
  * Prints per footprint: bytes, the best (minimum) and median ns per load over the
  * passes, then the ns of every pass.
  *
@@ -30,6 +34,13 @@ static double now(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC_RAW, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double cpu_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -58,19 +69,19 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	size_t window = 0;
-	int thp = 0, passes = 7, o;
-	size_t loads = 4000000;
+	int thp = 0, passes = 50, o;
+	double ms = 2;
 	cpu_set_t s;
 
-	while ((o = getopt(argc, argv, "w:tp:l:")) != -1) {
+	while ((o = getopt(argc, argv, "w:tp:m:")) != -1) {
 		if (o == 'w') window = strtoull(optarg, 0, 0);
 		else if (o == 't') thp = 1;
 		else if (o == 'p') passes = atoi(optarg);
-		else if (o == 'l') loads = strtoull(optarg, 0, 0) / 8 * 8;
-		else return fprintf(stderr, "usage: chase [-w PAGES] [-t] [-p N] [-l LOADS] BYTES...\n"), 2;
+		else if (o == 'm') ms = atof(optarg);
+		else return fprintf(stderr, "usage: chase [-w PAGES] [-t] [-p N] [-m MS] BYTES...\n"), 2;
 	}
-	if (passes < 1 || passes > 1000 || loads < 8)
-		return fprintf(stderr, "chase: -p 1..1000, -l at least 8\n"), 2;
+	if (passes < 1 || passes > 1000 || !(ms >= 0.1 && ms <= 10000))
+		return fprintf(stderr, "chase: -p 1..1000, -m 0.1..10000\n"), 2;
 	CPU_ZERO(&s);
 	CPU_SET(0, &s);
 	sched_setaffinity(0, sizeof s, &s);
@@ -106,12 +117,28 @@ int main(int argc, char **argv)
 		double *t = calloc((size_t)passes, sizeof *t);
 		for (size_t i = 0; i < n; i++)
 			p = (void **)*p;
-		for (int r = 0; r < passes; r++) {
+		/* Calibrate the loads per pass to about ms milliseconds. */
+		size_t loads = 8192;
+		for (;;) {
 			double t0 = now();
 			for (size_t i = 0; i < loads; i += 8) {
 				p = *p; p = *p; p = *p; p = *p; p = *p; p = *p; p = *p; p = *p;
 			}
-			t[r] = (now() - t0) / (double)loads * 1e9;
+			double el = now() - t0;
+			if (el >= ms / 1e3 / 2 || loads > (1ull << 40))
+				break;
+			loads *= 2;
+		}
+		for (int r = 0, tries = 0; r < passes; ) {
+			double t0 = now(), c0 = cpu_now();
+			for (size_t i = 0; i < loads; i += 8) {
+				p = *p; p = *p; p = *p; p = *p; p = *p; p = *p; p = *p; p = *p;
+			}
+			double wall = now() - t0, cpu = cpu_now() - c0;
+			if (cpu < 0.97 * wall && ++tries < 100)
+				continue;       /* switched out: take it again */
+			t[r++] = wall / (double)loads * 1e9;
+			tries = 0;
 		}
 		printf("%zu", bytes);
 		double *sorted = malloc((size_t)passes * sizeof *sorted);
