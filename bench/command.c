@@ -73,24 +73,28 @@ static const struct bench_metric command_metrics[] = {
 
 static const struct bench_opt command_opts[] = {
 	{ .name = "shell", .type = BOPT_FLAG,
-	  .help = "run CMD ARGS, joined by spaces, through /bin/sh -c (default: exec, no shell)" },
+	  .help = "run CMD ARGS, joined by spaces, through /bin/sh -c\n"
+		  "          (default: exec'd, no shell)" },
 	{ .name = "prepare", .type = BOPT_STR,
 	  .help = "shell command run before every run (warm-up runs too); not timed" },
 	{ .name = "setup", .type = BOPT_STR, .help = "shell command run once before the first run" },
 	{ .name = "cleanup", .type = BOPT_STR,
 	  .help = "shell command run once after the last run (also after a failure or ^C)" },
 	{ .name = "timeout", .type = BOPT_STR,
-	  .help = "seconds a run may take; a longer run is killed and fails the measurement" },
+	  .help = "seconds a run (or a --prepare/--setup/--cleanup) may take; a longer\n"
+		  "          one is killed with its process group (a run: exit 5, others: 1)" },
 	{ .name = "metric", .type = BOPT_LIST,
-	  .help = "NAME=REGEX[:UNIT[:higher|lower]]: a figure the program prints (stdout or\n"
-		  "          stderr), the one capture group of an extended POSIX regex that must match\n"
-		  "          exactly once per run; UNIT and direction are taken from the end (REGEX may\n"
-		  "          hold ':' when they are given); default direction: higher when UNIT\n"
-		  "          ends in /s, else lower" },
+	  .help = "NAME=REGEX[:UNIT[:higher|lower]]: a figure the program prints\n"
+		  "          (stdout or stderr), the one capture group of an extended POSIX\n"
+		  "          regex that must match exactly once per run; UNIT and direction\n"
+		  "          are taken from the end (REGEX may hold ':' when they are given);\n"
+		  "          default direction: higher when UNIT ends in /s, else\n"
+		  "          lower" },
 	{ .name = "variant", .type = BOPT_LIST,
-	  .help = "NAME='PLACEMENT OPTIONS': run under this placement too (e.g. local='--membind 0'\n"
-		  "          remote='--cpunodebind 0 --membind 1'); the runs of all variants are\n"
-		  "          interleaved in random order and labelled variant=NAME" },
+	  .help = "NAME='PLACEMENT OPTIONS': run under this placement too, e.g.\n"
+		  "          local='--membind 0' remote='--cpunodebind 0 --membind 1';\n"
+		  "          the runs of all variants are interleaved in random order\n"
+		  "          and labelled variant=NAME" },
 	{ .name = "ignore-failure", .type = BOPT_FLAG,
 	  .help = "measure runs that exit non-zero too (their statuses are recorded)" },
 	{ .name = NULL },
@@ -972,17 +976,16 @@ const struct bench_info bench_command_info = {
 	.name = "command",
 	.summary = "your own program: time, CPU, memory, faults under placement (-- CMD ARGS)",
 	.description =
-		"Runs CMD ARGS (given after '--') repeatedly, exec'd without a shell, with the\n"
-		"placement options applied between fork and exec (as `locus run`), and records per\n"
-		"run: wall time to its exit, user and system CPU time, max RSS, minor and major\n"
-		"faults, voluntary and involuntary context switches (wait4), plus what it printed\n"
-		"(--metric).  Next to the samples: its bytes per node and anonymous huge pages at\n"
-		"exit, the per-node numastat deltas of each run, and the share of its memory on the\n"
-		"nodes asked for.  --variant runs several placements interleaved in random order.\n"
-		"A run that exits non-zero fails the bench (exit 5) unless --ignore-failure; a\n"
-		"program that cannot be found is exit 2.  Not part of `locus bench all`.\n"
-		"Example: locus bench command --metric 'rps=([0-9.]+) requests per second:ops/s' \\\n"
-		"           --variant local='--membind 0' --variant remote='--membind 1' -- ./server-bench",
+		"Runs CMD ARGS (given after '--') repeatedly, exec'd without a shell, with\n"
+		"the placement options applied between fork and exec (as `locus run`), and\n"
+		"records per run: wall time to its exit, user and system CPU time, max RSS,\n"
+		"minor and major faults, voluntary and involuntary context switches (wait4),\n"
+		"plus what it printed (--metric).  Next to the samples: its bytes per node\n"
+		"and anonymous huge pages at exit, the per-node numastat deltas of each run,\n"
+		"and the share of its memory on the nodes asked for.  --variant runs several\n"
+		"placements interleaved in random order.  A run that exits non-zero fails\n"
+		"the bench (exit 5) unless --ignore-failure; a program that cannot be found\n"
+		"is exit 2.  Not part of `locus bench all`.",
 	.opts = command_opts,
 	.metrics = command_metrics,
 	.supported = command_supported,
