@@ -192,6 +192,9 @@ int report_write_html(const struct report *r, const char *path, const char *figd
 int report_write_markdown(const struct report *r, const char *path, const char *figrel);
 /* DIR/data/BENCH.csv, one row per measurement.  0 or -errno. */
 int report_write_csv(const struct report *r, const char *datadir);
+/* The shaped terminal tables of bench b (text-tables.c): MLC-style matrices,
+ * STREAM-style bandwidth, curves; marks the measurements shown in used[b->n]. */
+void report_text_shaped(const struct report_bench *b, FILE *f, bool *used);
 /* The summary tables for a terminal. */
 void report_print_text(const struct report *r, FILE *f);
 

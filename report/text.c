@@ -66,28 +66,65 @@ static size_t columns(const char *s)
 	return n;
 }
 
-static void print_table(FILE *f, struct row *rows, size_t n)
+/* The rows as aligned columns (text left, numbers right), kept to 80 columns by
+ * wrapping the parameters column (1) at ", " onto continuation lines. */
+static void print_table(FILE *f, struct row *rows, size_t n, const bool *right)
 {
-	size_t w[NCOL] = { 0 };
-	/* Numbers right-aligned, text left-aligned. */
-	static const bool right[NCOL] = { false, false, true, true, true, false };
+	size_t w[NCOL] = { 0 }, total = 2, cap;
 
 	for (size_t i = 0; i < n; i++)
 		for (int c = 0; c < NCOL; c++)
 			if (rows[i].c[c] && columns(rows[i].c[c]) > w[c])
 				w[c] = columns(rows[i].c[c]);
+	for (int c = 0; c < NCOL; c++)
+		total += w[c] + (c < NCOL - 1 ? 2 : 0);
+	cap = w[1];
+	if (total > 80 && w[1] > 24)
+		cap = w[1] - (total - 80) < 24 ? 24 : w[1] - (total - 80);
+	w[1] = cap;
 	for (size_t i = 0; i < n; i++) {
-		fputs("  ", f);
-		for (int c = 0; c < NCOL; c++) {
-			const char *s = rows[i].c[c] ? rows[i].c[c] : "";
-			int pad = (int)(w[c] + strlen(s) - columns(s));
+		const char *rest = rows[i].c[1] ? rows[i].c[1] : "";
+		bool first = true;
 
-			if (c == NCOL - 1)
-				fprintf(f, "%s", s);
-			else
-				fprintf(f, right[c] ? "%*s  " : "%-*s  ", pad, s);
-		}
-		fputc('\n', f);
+		do {
+			char part[512];
+			size_t len = strlen(rest);
+
+			/* The longest prefix ending before a ", " that fits the column. */
+			if (columns(rest) > cap) {
+				size_t cut = 0;
+
+				for (size_t k = 0; rest[k] && columns(rest) - columns(rest + k) <= cap; k++)
+					if (rest[k] == ',' && rest[k + 1] == ' ')
+						cut = k + 1;
+				len = cut ? cut : len;
+			}
+			snprintf(part, sizeof(part), "%.*s", (int)len, rest);
+			rest += len;
+			while (*rest == ' ')
+				rest++;
+			fputs("  ", f);
+			if (!first) {
+				/* A continuation: under the parameters column, nothing after it. */
+				fprintf(f, "%*s%s\n", (int)(w[0] ? w[0] + 2 : 2), "", part);
+				continue;
+			}
+			for (int c = 0; c < NCOL; c++) {
+				const char *s = c == 1 ? part : first && rows[i].c[c] ? rows[i].c[c] : "";
+				int pad = (int)(w[c] + strlen(s) - columns(s));
+
+				if (pad < 0)
+					pad = 0;
+				if (c == NCOL - 1 && right[c])
+					fprintf(f, "%*s", pad, s);
+				else if (c == NCOL - 1)
+					fputs(s, f);
+				else
+					fprintf(f, right[c] ? "%*s  " : "%-*s  ", pad, s);
+			}
+			fputc('\n', f);
+			first = false;
+		} while (*rest);
 	}
 }
 
@@ -161,7 +198,8 @@ static void print_ab(const struct report *r, FILE *f)
 	fputs("  Change is after/before - 1 of the medians; the verdict says whether it is\n"
 	      "  better or worse for the metric (the same pairs, numbers and words as\n"
 	      "  `locus compare BEFORE AFTER`).\n", f);
-	print_table(f, rows, c->n_pairs + 1);
+	print_table(f, rows, c->n_pairs + 1,
+		    (const bool[NCOL]){ false, false, true, true, true, false });
 	for (size_t k = 0; k <= c->n_pairs; k++)
 		for (int col = 0; col < NCOL; col++)
 			free(rows[k].c[col]);
@@ -199,6 +237,8 @@ void report_print_text(const struct report *r, FILE *f)
 		const struct report_bench *b = &r->benches[i];
 		struct row *rows = calloc(b->n + 1, sizeof(*rows));
 		char *common = report_common_labels(b);
+		bool *used;
+		size_t nrow;
 
 		fprintf(f, "== %s ==\n", b->name);
 		if (common && *common)
@@ -206,34 +246,66 @@ void report_print_text(const struct report *r, FILE *f)
 		free(common);
 		if (!rows)
 			continue;
-		rows[0] = (struct row){ { strdup("metric"), strdup("parameters"), strdup("median"),
-					  strdup("95% CI"), strdup("n"), strdup("unit") } };
-		for (size_t k = 0; k < b->n; k++) {
-			const json_t *m = b->meas[k];
-			char n1[32], n2[32], n3[40], ci[80];
-
-			snprintf(ci, sizeof(ci), "[%s, %s]",
-				 report_num(report_summary(m, "ci_low"), n2, sizeof(n2)),
-				 report_num(report_summary(m, "ci_high"), n3, sizeof(n3)));
-			rows[k + 1].c[0] = strdup(json_string_value(json_object_get(m, "metric")) ?: "");
-			rows[k + 1].c[1] = report_labels_text(b, m, NULL);
-			rows[k + 1].c[2] = strdup(report_num(report_summary(m, "median"), n1, sizeof(n1)));
-			rows[k + 1].c[3] = strdup(ci);
-			rows[k + 1].c[4] = strdup(report_num(report_summary(m, "n"), n1, sizeof(n1)));
-			rows[k + 1].c[5] = strdup(json_string_value(json_object_get(m, "unit")) ?: "");
-		}
+		/* Matrices, STREAM-style bandwidth and curves first; the rest in one table
+		 * with each row's values scaled to a unit that fits. */
+		used = calloc(b->n + 1, sizeof(*used));
 		if (r->nfiles > 1)
 			print_side_by_side(r, b, f);
-		if (b->n)
-			print_table(f, rows, b->n + 1);
-		for (size_t k = 0; k <= b->n; k++)
-			for (int c = 0; c < NCOL; c++)
-				free(rows[k].c[c]);
-		free(rows);
-		for (size_t k = 0; k < b->nskips; k++) {
-			char *lt = report_json_text(json_object_get(b->skips[k], "labels"));
+		if (used)
+			report_text_shaped(b, f, used);
+		/* One table per metric (its name above it), so the rows keep to 80 columns. */
+		for (size_t g = 0; g < b->n; g++) {
+		const char *metric = json_string_value(json_object_get(b->meas[g], "metric")) ?: "";
+		bool seen = false;
 
-			fprintf(f, "  skipped %s: %s\n", lt ? lt : "",
+		for (size_t k = 0; k < g && !seen; k++)
+			seen = !strcmp(metric, json_string_value(json_object_get(b->meas[k], "metric")) ?: "");
+		if (seen || (used && used[g]))
+			continue;
+		rows[0] = (struct row){ { strdup(metric), strdup("parameters"), strdup("median"),
+					  strdup("95% CI"), strdup("unit"), strdup("n") } };
+		nrow = 1;
+		for (size_t k = g; k < b->n; k++) {
+			const json_t *m = b->meas[k];
+			char n1[32], n2[32], n3[40], ci[80], u[32];
+			double div;
+
+			if ((used && used[k]) ||
+			    strcmp(metric, json_string_value(json_object_get(m, "metric")) ?: ""))
+				continue;
+			report_scale_unit(json_string_value(json_object_get(m, "unit")) ?: "",
+					  report_summary(m, "median"), &div, u, sizeof(u));
+			snprintf(ci, sizeof(ci), "%s–%s",
+				 report_fmt(report_summary(m, "ci_low") / div, n2, sizeof(n2)),
+				 report_fmt(report_summary(m, "ci_high") / div, n3, sizeof(n3)));
+			rows[nrow].c[0] = strdup("");
+			rows[nrow].c[1] = report_labels_text(b, m, NULL);
+			rows[nrow].c[2] = strdup(report_fmt(report_summary(m, "median") / div, n1, sizeof(n1)));
+			rows[nrow].c[3] = strdup(ci);
+			rows[nrow].c[4] = strdup(u);
+			rows[nrow].c[5] = strdup(report_fmt(report_summary(m, "n"), n1, sizeof(n1)));
+			nrow++;
+		}
+		if (nrow > 1) {
+			/* The metric's name heads the table; its rows start under it. */
+			fprintf(f, "  %s:\n", rows[0].c[0]);
+			rows[0].c[0][0] = '\0';
+			print_table(f, rows, nrow,
+				    (const bool[NCOL]){ false, false, true, true, false, true });
+		}
+		for (size_t k = 0; k <= b->n; k++)
+			for (int c = 0; c < NCOL; c++) {
+				free(rows[k].c[c]);
+				rows[k].c[c] = NULL;
+			}
+		}
+		free(rows);
+		free(used);
+		for (size_t k = 0; k < b->nskips; k++) {
+			char *lt = report_labels_text(NULL, b->skips[k], NULL);
+
+			fprintf(f, "  skipped%s%s%s: %s\n", lt && *lt ? " (" : "", lt ? lt : "",
+				lt && *lt ? ")" : "",
 				json_string_value(json_object_get(b->skips[k], "reason")) ?: "");
 			free(lt);
 		}

@@ -99,4 +99,33 @@ sys.exit(1 if long else 0)
 PY
 ok $? "the summary fits 80 columns"
 
+# ---------------------------------------------------------------- terminal tables
+run "$LOCUS" report --text "$RES/guest-2node-quick.json"
+has_out '^  CPU\\mem +0 +1$' "NUMA matrix MLC-style: memory nodes across"
+has_out '^ +0 +1[0-9.]+ +1[0-9.]+$' "NUMA matrix: node 0's row first (top left)"
+has_out '^  function +best +avg +min +max +RFO$' "bandwidth as STREAM prints it: best, avg, min, max"
+no_out 'bandwidth_rfo' "no duplicated RFO rows: the write-allocate figure is a column"
+run "$LOCUS" report --text "$RES/zen5-epyc-quick.json"
+python3 - "$out" <<'PY'
+import re, sys
+bad = []
+for l in open(sys.argv[1]).read().splitlines():
+    t = l.strip()
+    if t.startswith(("skipped", "note", "warning", "File ")):
+        continue
+    if re.search(r"\d\.?\d*e[+-]\d", t):
+        bad.append(("exponent", t))
+    if re.search(r"\b\w+_bytes=|\w+=\d", t):
+        bad.append(("raw label", t))
+    if len(l.replace("\u2013", "-").replace("\u00b5", "u")) > 80:
+        bad.append(("wider than 80", t))
+for b in bad[:5]:
+    print("# %s: %s" % b)
+sys.exit(1 if bad else 0)
+PY
+ok $? "terminal tables: human units, labels in words, 80 columns (Zen 5 run)"
+has_out '^    page size 4K, touch first +[0-9.]+ +[0-9.]+–[0-9.]+ +s +[0-9]+$' "pagefault per GiB in seconds, not 2.5e9 ns"
+has_out '^  ops_per_sec:$' "each metric heads its own table"
+has_out 'M ops/s' "large rates scaled with a word prefix (M ops/s)"
+
 done_testing
