@@ -319,6 +319,54 @@ static int baseline_save_merged(const char *dir, const json_t *result, unsigned 
 	return rc;
 }
 
+/* One line of SET/history.jsonl for run `seq` (report/history.h). */
+static int history_append(const char *set, const json_t *result, unsigned long seq)
+{
+	json_t *line = json_object(), *meds = json_object(), *m;
+	const json_t *bl = json_object_get(result, "baseline");
+	char *path = NULL, *text = NULL;
+	size_t i;
+	FILE *f;
+	int rc = -ENOMEM;
+
+	if (!line || !meds)
+		goto out;
+	json_object_set_new(line, "seq", json_integer((json_int_t)seq));
+	json_object_set(line, "saved", json_object_get(bl, "saved") ? json_object_get(bl, "saved") : json_null());
+	json_object_set(line, "rev", json_object_get(bl, "rev") ? json_object_get(bl, "rev") : json_null());
+	json_object_set(line, "created", json_object_get(result, "created") ? json_object_get(result, "created") : json_null());
+	json_array_foreach(json_object_get(result, "measurements"), i, m) {
+		char *key = result_key(m);
+		json_t *med = json_object_get(json_object_get(m, "summary"), "median");
+
+		if (!key)
+			goto out;
+		if (json_is_number(med))
+			json_object_set(meds, key, med);
+		free(key);
+	}
+	json_object_set(line, "medians", meds);
+	text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	if (!text || asprintf(&path, "%s/history.jsonl", set) < 0) {
+		path = NULL;
+		goto out;
+	}
+	f = fopen(path, "a");
+	if (!f) {
+		rc = -errno;
+		goto out;
+	}
+	rc = fprintf(f, "%s\n", text) < 0 ? -EIO : 0;
+	if (fclose(f) != 0)
+		rc = -EIO;
+out:
+	json_decref(line);
+	json_decref(meds);
+	free(text);
+	free(path);
+	return rc;
+}
+
 int compare_baseline_save(const char *dir, const json_t *result, unsigned keep,
 			  char **stored, size_t *n_runs, size_t *dropped)
 {
@@ -398,6 +446,9 @@ int compare_baseline_save(const char *dir, const json_t *result, unsigned keep,
 		unlink(tmp);
 		goto out;
 	}
+	/* the history keeps every run, pruned or not (report/history.h) */
+	if (history_append(set, result, seq + 1) < 0)
+		locus_warn("%s/history.jsonl: could not append this run; its history misses it", set);
 	/* keep the newest `keep`: names sort oldest first, the new run is not in names */
 	for (size_t i = 0; n + 1 - gone > keep && i < n; i++) {
 		char *old = NULL;

@@ -29,12 +29,16 @@
 #include "suggest.h"
 #include "parse.h"
 #include "result.h"
+#include "history.h"
+#include "stats.h"
+#include <time.h>
 
 static void baseline_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: locus baseline save [--keep K] DIR RESULT.json\n"
+		"Usage: locus baseline save [--keep K] [--rev REV] DIR RESULT.json\n"
 		"       locus baseline list DIR\n"
+		"       locus baseline history DIR [RESULT.json]\n"
 		"       locus baseline id [RESULT.json]\n"
 		"\n"
 		"Keep baselines for `locus gate` and `locus compare`, one set of runs per machine\n"
@@ -47,9 +51,15 @@ static void baseline_usage(FILE *f)
 		"the oldest run and moved into DIR/ID/ by the next save.  'list' shows the\n"
 		"baselines in DIR with their number of runs.  'id' prints the fingerprint id of a\n"
 		"result, or of this machine without an argument (handy as a CI cache key).\n"
+		"Every saved run, pruned or not, stays in DIR/ID/history.jsonl with its time and\n"
+		"--rev (e.g. a commit id); 'history' shows each measurement over time and the\n"
+		"change points in it (E-Divisive means with a permutation test, fixed seed), for\n"
+		"this machine's fingerprint (or RESULT.json's, or the only one in DIR);\n"
+		"`locus gate --history` compares with the runs since the last change point.\n"
 		"\n"
 		"Options:\n"
 		"  --keep K             save: keep the newest K runs, 1..%u (default %u)\n"
+		"  --rev REV            save: the revision the run measured (kept in the history)\n"
 		"  --allow-option-mismatch\n"
 		"                       save: pool a run made with other run options (--quick,\n"
 		"                       --reps, sizes, ...) than the saved ones (refused: exit 2)\n"
@@ -63,7 +73,8 @@ static void baseline_usage(FILE *f)
 		COMPARE_MAX_KEEP, COMPARE_DEFAULT_KEEP);
 }
 
-static int baseline_save(const char *dir, const char *file, unsigned keep, bool allow)
+static int baseline_save(const char *dir, const char *file, unsigned keep, bool allow,
+			 const char *rev)
 {
 	char id[17], *stored = NULL, *text, why[512];
 	json_t *r = result_load(file);
@@ -104,6 +115,16 @@ static int baseline_save(const char *dir, const char *file, unsigned keep, bool 
 			json_decref(r);
 			return LOCUS_EXIT_USAGE;
 		}
+	}
+	{
+		char now[32];
+		time_t t = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_object_set_new(r, "baseline", json_pack("{s:s, s:o}", "saved", now, "rev",
+							     rev ? json_string(rev) : json_null()));
 	}
 	rc = compare_baseline_save(dir, r, keep, &stored, &n, &dropped);
 	if (rc < 0) {
@@ -220,6 +241,102 @@ static int baseline_list(const char *dir)
 	return rc;
 }
 
+/* The set directory of `dir` to show the history of: RESULT.json's fingerprint, else
+ * this machine's if it has one, else the only one.  NULL after printing why not. */
+static char *history_set(const char *dir, const char *file)
+{
+	char **ids = NULL, id[17] = "", *set = NULL;
+	size_t n = 0, *counts = NULL;
+	int err = compare_baseline_ids(dir, &ids, &counts, &n);
+
+	if (err < 0) {
+		locus_error("%s: cannot read the baseline directory: %s", dir, strerror(-err));
+		return NULL;
+	}
+	if (file) {
+		json_t *r = result_load(file);
+
+		if (r)
+			compare_fingerprint_id(json_object_get(r, "env"), id);
+		json_decref(r);
+	} else {
+		json_t *env = env_fingerprint();
+
+		compare_fingerprint_id(env, id);
+		json_decref(env);
+	}
+	for (size_t i = 0; i < n && !set; i++)
+		if (strncmp(ids[i], id, 16) == 0 && asprintf(&set, "%s/%.16s", dir, ids[i]) < 0)
+			set = NULL;
+	if (!set && !file && n == 1 && asprintf(&set, "%s/%.16s", dir, ids[0]) < 0)
+		set = NULL;
+	if (!set)
+		locus_error("baseline history: %s has no runs for %s (fingerprint %s)%s", dir,
+			    file ? file : "this machine", *id ? id : "?",
+			    n > 1 ? "; name a result of the machine wanted" : "");
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(counts);
+	return set;
+}
+
+static int baseline_history(const char *dir, const char *file)
+{
+	struct history h;
+	char *set = history_set(dir, file);
+	size_t with = 0;
+	int rc;
+
+	if (!set)
+		return LOCUS_EXIT_USAGE;
+	rc = history_load(set, &h);
+	if (rc < 0) {
+		free(set);
+		return rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+	}
+	printf("history of %s: %zu runs, %zu measurements; change points by E-Divisive means "
+	       "(permutation test, alpha 0.01, fixed seed; at least 3 runs per segment)\n\n",
+	       set, h.runs, h.n);
+	for (size_t i = 0; i < h.n; i++) {
+		const struct history_series *s = &h.s[i];
+
+		with += s->ncp > 0;
+		printf("%s\n  %zu run%s: first %.4g, last %.4g", s->key, s->n, s->n == 1 ? "" : "s",
+		       s->pts[0].v, s->pts[s->n - 1].v);
+		if (!s->ncp)
+			printf("; no change point\n");
+		else
+			printf("; %zu change point%s:\n", s->ncp, s->ncp == 1 ? "" : "s");
+		for (size_t c = 0; c < s->ncp; c++) {
+			size_t at = s->cp[c], from = c ? s->cp[c - 1] : 0;
+			size_t to = c + 1 < s->ncp ? s->cp[c + 1] : s->n;
+			double *a = malloc(s->n * sizeof(*a));
+			double before, after;
+			size_t k = 0;
+
+			if (!a)
+				break;
+			for (size_t j = from; j < at; j++)
+				a[k++] = s->pts[j].v;
+			before = stats_median(a, k);
+			k = 0;
+			for (size_t j = at; j < to; j++)
+				a[k++] = s->pts[j].v;
+			after = stats_median(a, k);
+			free(a);
+			printf("    at run %lu (rev %s, saved %s): median %.4g -> %.4g (%+.1f%%), p = %.3g\n",
+			       s->pts[at].seq, s->pts[at].rev ? s->pts[at].rev : "-",
+			       s->pts[at].saved ? s->pts[at].saved : "?", before, after,
+			       (after / before - 1.0) * 100.0, s->cp_p[c]);
+		}
+	}
+	printf("\n%zu of %zu measurements have a change point.\n", with, h.n);
+	history_free(&h);
+	free(set);
+	return LOCUS_EXIT_OK;
+}
+
 static int baseline_id(const char *file)
 {
 	char id[17];
@@ -247,17 +364,19 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 	static const struct option opts[] = {
 		{ "keep", required_argument, NULL, 'k' },
 		{ "allow-option-mismatch", no_argument, NULL, 'A' },
+		{ "rev", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sub;
 	long keep = COMPARE_DEFAULT_KEEP;
 	bool allow = false;
+	const char *rev = NULL;
 	int c, nargs;
 
-	static const char *const subs[] = { "save", "list", "id" };
+	static const char *const subs[] = { "save", "list", "id", "history" };
 	(void)ctx;
-	cmd_complete_subcommands(subs, 3);
+	cmd_complete_subcommands(subs, 4);
 	while ((c = cmd_getopt(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -267,6 +386,11 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 		case 'A':
 			allow = true;
 			break;
+		case 'r':
+			if (!*optarg)
+				return locus_error("baseline: --rev: empty revision"), LOCUS_EXIT_USAGE;
+			rev = optarg;
+			break;
 		case 'h':
 			baseline_usage(stdout);
 			return LOCUS_EXIT_OK;
@@ -275,7 +399,7 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 	}
 	if (optind >= argc) {
-		locus_error("baseline: missing subcommand; allowed: save, list, id");
+		locus_error("baseline: missing subcommand; allowed: save, list, id, history");
 		return cmd_usage_error("baseline");
 	}
 	sub = argv[optind];
@@ -289,18 +413,20 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 			return LOCUS_EXIT_USAGE;
 		}
 	if (strcmp(sub, "save") == 0 && nargs == 2)
-		return baseline_save(argv[optind + 1], argv[optind + 2], (unsigned)keep, allow);
+		return baseline_save(argv[optind + 1], argv[optind + 2], (unsigned)keep, allow, rev);
+	if (strcmp(sub, "history") == 0 && (nargs == 1 || nargs == 2))
+		return baseline_history(argv[optind + 1], nargs == 2 ? argv[optind + 2] : NULL);
 	if (strcmp(sub, "list") == 0 && nargs == 1)
 		return baseline_list(argv[optind + 1]);
 	if (strcmp(sub, "id") == 0 && nargs <= 1)
 		return baseline_id(nargs ? argv[optind + 1] : NULL);
-	if (strcmp(sub, "save") && strcmp(sub, "list") && strcmp(sub, "id")) {
-		const char *near = suggest_closest(sub, subs, 3);
+	if (strcmp(sub, "save") && strcmp(sub, "list") && strcmp(sub, "id") && strcmp(sub, "history")) {
+		const char *near = suggest_closest(sub, subs, 4);
 		if (near)
 			locus_error("baseline: '%s' is not a subcommand; did you mean '%s'?",
 				    cmd_inert(sub), near);
 		else
-			locus_error("baseline: '%s' is not a subcommand; allowed: save, list, id",
+			locus_error("baseline: '%s' is not a subcommand; allowed: save, list, id, history",
 				    cmd_inert(sub));
 		return LOCUS_EXIT_USAGE;
 	}

@@ -44,6 +44,7 @@
 #include "parse.h"
 #include "result.h"
 #include "runs.h"
+#include "history.h"
 
 enum {
 	O_COMPARE = 256,
@@ -51,6 +52,7 @@ enum {
 	O_CONFIRM,
 	O_KEEP,
 	O_SAVE,
+	O_HISTORY,
 	O_RUNS,
 };
 
@@ -85,6 +87,9 @@ static void gate_usage(FILE *f)
 		"                      regression, 0..%d (default 1; 0 = no confirmation)\n"
 		"  --keep-result FILE  also store the first round's runs in FILE, merged (to save\n"
 		"                      them as baseline runs: `locus baseline save` splits them)\n"
+		"  --history           with a store: compare each measurement only with the runs\n"
+		"                      saved since its last change point (`locus baseline\n"
+		"                      history`), not with runs of the code before a step\n"
 		"  --save-on-pass[=K]  when the gate passes with nothing suspected, append the\n"
 		"                      first round's runs to the store --baseline DIR, keeping\n"
 		"                      the newest K runs (default %u)\n"
@@ -248,6 +253,72 @@ out:
 	return merged;
 }
 
+/* ------------------------------------------------------------ history */
+
+/* --history: drop from each baseline run the measurements whose series has a change
+ * point after that run (report/history.h), so every measurement is compared with the
+ * segment since its last change point.  The runs' files are NNNNNN.json in a set
+ * directory; a baseline that is not a store set has no history and is left alone. */
+static int since_change_points(struct compare_baseline *base)
+{
+	struct history h;
+	char *dir, *slash;
+	size_t dropped = 0, touched = 0;
+	int rc;
+
+	if (!base->n || !base->paths[0])
+		return 0;
+	dir = strdup(base->paths[0]);
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	rc = history_load(dir, &h);
+	if (rc < 0) {
+		free(dir);
+		return rc;
+	}
+	for (size_t s = 0; s < h.n; s++) {
+		unsigned long start = history_segment_start(&h, h.s[s].key);
+		bool any = false;
+
+		if (!start)
+			continue;
+		for (size_t i = 0; i < base->n; i++) {
+			const char *name = strrchr(base->paths[i], '/');
+			unsigned long seq = strtoul(name ? name + 1 : base->paths[i], NULL, 10);
+			json_t *ms = json_object_get(base->runs[i], "measurements"), *m;
+			size_t j;
+
+			if (seq >= start)
+				continue;
+			json_array_foreach(ms, j, m) {
+				char *key = result_key(m);
+				bool same = key && strcmp(key, h.s[s].key) == 0;
+
+				free(key);
+				if (same) {
+					json_array_remove(ms, j);
+					dropped++;
+					any = true;
+					break;
+				}
+			}
+		}
+		touched += any;
+	}
+	locus_info("gate: --history: %zu run%s in %s; %zu measurement%s compared with the runs "
+		   "since their last change point (%zu older run%s left out)", h.runs,
+		   h.runs == 1 ? "" : "s", dir, touched, touched == 1 ? "" : "s", dropped,
+		   dropped == 1 ? "" : "s");
+	history_free(&h);
+	free(dir);
+	return 0;
+}
+
 /* ------------------------------------------------------------ confirmation */
 
 static const json_t *find_measurement(const json_t *result, const char *key)
@@ -391,6 +462,7 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "runs", required_argument, NULL, O_RUNS },
 		{ "keep-result", required_argument, NULL, O_KEEP },
 		{ "save-on-pass", optional_argument, NULL, O_SAVE },
+		{ "history", no_argument, NULL, O_HISTORY },
 		COMPARE_LONG_OPTIONS(O_COMPARE),
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -407,7 +479,7 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 	char *label = NULL, tmpl[4096];
 	long confirm = 1, save_keep = 0, nruns = DEFAULT_RUNS;
 	int c, idx, rc;
-	bool have_res = false;
+	bool have_res = false, use_history = false;
 	size_t suspects = 0;
 
 	/* '+': stop at the first non-option, so "gate --baseline b bench tlb --quick"
@@ -432,6 +504,9 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 		case O_RUNS:
 			if (parse_long("--runs", optarg, 1, MAX_RUNS, &nruns) < 0)
 				return LOCUS_EXIT_USAGE;
+			break;
+		case O_HISTORY:
+			use_history = true;
 			break;
 		case O_KEEP:
 			keep = optarg;
@@ -473,21 +548,9 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 		locus_error("%s: cannot read the baseline: %s", baseline, strerror(errno));
 		return LOCUS_EXIT_USAGE;
 	}
-	/* The baseline is input: refuse a bad one before spending minutes measuring.
-	 * Loaded here with this machine's fingerprint (the run's is the same); a store
-	 * without a set for this machine is decided after the run, as before. */
-	{
-		struct compare_baseline pre = { 0 };
-		json_t *env = env_fingerprint();
-		int e = env ? compare_baseline_load(baseline, env, &pre) : -ENOMEM;
-
-		json_decref(env);
-		compare_baseline_free(&pre);
-		if (e == -EINVAL)
-			return LOCUS_EXIT_USAGE;
-		if (e == -ENOMEM)
-			return LOCUS_EXIT_FAIL;
-	}
+	/* The baseline is input: a bad one is refused before anything is measured, by the
+	 * dry run below (it loads the baseline with the run's own fingerprint, so an
+	 * empty store or one without this machine is decided there too). */
 	if (cmd_clobbers("gate", "-o", out.output, baseline) ||
 	    cmd_clobbers("gate", "--markdown", out.markdown, baseline) ||
 	    cmd_clobbers("gate", "--junit", out.junit, baseline) ||
@@ -557,6 +620,10 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 		/* no baseline for this machine (or an empty set): nothing to gate against */
 		rc = rc == -ENOENT ? LOCUS_EXIT_SKIP : rc == -ENOMEM ? LOCUS_EXIT_FAIL :
 		     LOCUS_EXIT_USAGE;
+		goto done;
+	}
+	if (use_history && since_change_points(&base) < 0) {
+		rc = LOCUS_EXIT_FAIL;
 		goto done;
 	}
 	if (keep && result_write(runs[0], keep) < 0) {

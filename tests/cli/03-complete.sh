@@ -71,7 +71,7 @@ mkdir -p "$T_TMP/myprof" && cp "$top_srcdir/tune/profiles/latency.conf" "$T_TMP/
 LOCUS_PROFILES_DIR=$T_TMP/myprof want "locus tune apply " "a user's profile (LOCUS_PROFILES_DIR) and the shipped ones" mine latency
 want "locus tune set vm.swap" "tunable names, NAME=" vm.swappiness= .
 want "locus tune show vm.swap" "tunable names" vm.swappiness .
-want "locus baseline " "baseline subcommands" save list id .
+want "locus baseline " "baseline subcommands" save list id history .
 want "locus gate --baseline b -- bench " "gate ... -- bench: benches" tlb latency all
 want "locus gate --baseline b -- bench tlb --page-size " "gate ... -- bench: its choices" 4K THP 2M 1G .
 want "locus gate bench lat" "gate bench (no --): benches" latency .
