@@ -30,6 +30,8 @@
 #include "parse.h"
 #include "result.h"
 #include "history.h"
+#include "history-plot.h"
+#include "plot.h"
 #include "stats.h"
 #include <time.h>
 
@@ -60,6 +62,9 @@ static void baseline_usage(FILE *f)
 		"Options:\n"
 		"  --keep K             save: keep the newest K runs, 1..%u (default %u)\n"
 		"  --rev REV            save: the revision the run measured (kept in the history)\n"
+		"  --plot DIR           history: also draw each measurement with a change point\n"
+		"                       over the runs, change points marked (DIR/history-NNN.svg)\n"
+		"  --all                history --plot: every measurement, not only those\n"
 		"  --allow-option-mismatch\n"
 		"                       save: pool a run made with other run options (--quick,\n"
 		"                       --reps, sizes, ...) than the saved ones (refused: exit 2)\n"
@@ -281,7 +286,8 @@ static char *history_set(const char *dir, const char *file)
 	return set;
 }
 
-static int baseline_history(const char *dir, const char *file)
+static int baseline_history(const char *dir, const char *file, const char *plot_dir,
+			    bool plot_all)
 {
 	struct history h;
 	char *set = history_set(dir, file);
@@ -332,7 +338,25 @@ static int baseline_history(const char *dir, const char *file)
 		}
 	}
 	printf("\n%zu of %zu measurements have a change point.\n", with, h.n);
+	if (plot_dir) {
+		struct plot_caps caps;
+		size_t drawn = 0;
+
+		if (mkdir(plot_dir, 0777) < 0 && errno != EEXIST) {
+			locus_error("baseline history: --plot %s: %s", plot_dir, strerror(errno));
+			rc = -EIO;
+		} else {
+			plot_probe(&caps);
+			rc = history_figures(&h, plot_dir, PLOT_SVG | PLOT_PNG, &caps, plot_all, &drawn);
+			printf("%zu figure%s in %s%s\n", drawn, drawn == 1 ? "" : "s", plot_dir,
+			       caps.found ? "" : " (gnuplot scripts and data only: gnuplot not found)");
+		}
+	}
 	history_free(&h);
+	if (rc < 0) {
+		free(set);
+		return LOCUS_EXIT_FAIL;
+	}
 	free(set);
 	return LOCUS_EXIT_OK;
 }
@@ -365,13 +389,16 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "keep", required_argument, NULL, 'k' },
 		{ "allow-option-mismatch", no_argument, NULL, 'A' },
 		{ "rev", required_argument, NULL, 'r' },
+		{ "plot", required_argument, NULL, 'p' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sub;
 	long keep = COMPARE_DEFAULT_KEEP;
 	bool allow = false;
-	const char *rev = NULL;
+	const char *rev = NULL, *plot_dir = NULL;
+	bool plot_all = false;
 	int c, nargs;
 
 	static const char *const subs[] = { "save", "list", "id", "history" };
@@ -385,6 +412,14 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		case 'A':
 			allow = true;
+			break;
+		case 'p':
+			if (!*optarg)
+				return locus_error("baseline: --plot: empty directory name"), LOCUS_EXIT_USAGE;
+			plot_dir = optarg;
+			break;
+		case 'a':
+			plot_all = true;
 			break;
 		case 'r':
 			if (!*optarg)
@@ -415,7 +450,8 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 	if (strcmp(sub, "save") == 0 && nargs == 2)
 		return baseline_save(argv[optind + 1], argv[optind + 2], (unsigned)keep, allow, rev);
 	if (strcmp(sub, "history") == 0 && (nargs == 1 || nargs == 2))
-		return baseline_history(argv[optind + 1], nargs == 2 ? argv[optind + 2] : NULL);
+		return baseline_history(argv[optind + 1], nargs == 2 ? argv[optind + 2] : NULL,
+					plot_dir, plot_all);
 	if (strcmp(sub, "list") == 0 && nargs == 1)
 		return baseline_list(argv[optind + 1]);
 	if (strcmp(sub, "id") == 0 && nargs <= 1)

@@ -41,6 +41,15 @@ has_out 'history of .*: 12 runs, 4 measurements' "history: 12 runs, 4 measuremen
 has_out '^    at run 9 \(rev rev08, saved [0-9T:Z-]+\): median [0-9.]+ -> [0-9.]+ \(\+2[4-9]\.[0-9]%\)' \
 	"the +25% step is found where it happened (run 9, rev08)"
 has_out '^1 of 4 measurements have a change point' "the flat series have none"
+run "$LOCUS" baseline history --plot "$T_TMP/fig" "$S"
+is_rc 0 "history --plot: exit 0"
+has_out '^1 figure in ' "one figure: the one measurement with a change point"
+[ -s "$T_TMP/fig/history-001.gp" ] && [ -s "$T_TMP/fig/history-001.dat" ]
+ok $? "its gnuplot script and data are saved"
+grep -q "change: run 9, rev rev08" "$T_TMP/fig/history-001.gp"
+ok $? "the change point is marked with its run and revision"
+[ "$(grep -cE '^ *[0-9]' "$T_TMP/fig/history-001.dat")" -ge 12 ]
+ok $? "all 12 runs are plotted"
 run "$LOCUS" baseline history "$T_TMP/nowhere"
 is_rc 2 "history of a missing directory: exit 2"
 run "$LOCUS" baseline history

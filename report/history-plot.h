@@ -1,0 +1,22 @@
+/*
+ * history-plot.h — figures of a baseline history: run medians over the runs with the
+ * change points marked (report/history-plot.c).
+ */
+#ifndef LOCUS_HISTORY_PLOT_H
+#define LOCUS_HISTORY_PLOT_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "history.h"
+
+struct plot_caps;
+
+/* Draw DIR/history-NNN.{gp,dat,svg,...} for every measurement of h with a change point
+ * (every measurement when `all`); NNN is the series' position in h.  *drawn counts the
+ * figures saved.  Without gnuplot the scripts and data are still saved (0).  Returns 0
+ * or a negative errno (printed by report/plot.c). */
+int history_figures(const struct history *h, const char *dir, unsigned formats,
+		    const struct plot_caps *caps, bool all, size_t *drawn);
+
+#endif
