@@ -13,7 +13,6 @@
  * rules 7-9); the layout and the saving live in report/baseline.c.
  */
 #include "config.h"
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -144,44 +143,6 @@ static int baseline_save(const char *dir, const char *file, unsigned keep, bool 
 	free(stored);
 	json_decref(r);
 	return LOCUS_EXIT_OK;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-char **cmd_baseline_scan(const char *dir, size_t *n, int *err)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL;
-
-	*n = 0;
-	*err = 0;
-	if (!d) {
-		*err = errno;
-		return NULL;
-	}
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		char **nn;
-
-		if (len != 21 || strcmp(e->d_name + 16, ".json") != 0 ||
-		    strspn(e->d_name, "0123456789abcdef") != 16)
-			continue;
-		nn = realloc(names, (*n + 1) * sizeof(*names));
-		if (!nn)
-			break;
-		names = nn;
-		names[*n] = strdup(e->d_name);
-		if (names[*n])
-			(*n)++;
-	}
-	closedir(d);
-	if (*n)
-		qsort(names, *n, sizeof(*names), cmp_str);
-	return names;
 }
 
 /* The newest run of fingerprint id in dir: the last of DIR/ID/, else DIR/ID.json. */

@@ -17,7 +17,6 @@
 
 enum cmd_flags {
 	CMD_NEEDS_TOPO = 1 << 0,       /* load the topology (real, or --topology) first */
-	CMD_MODIFIES_SYSTEM = 1 << 1,  /* writes system settings: honours --sysroot, --dry-run */
 };
 
 struct cmd_ctx {
@@ -140,10 +139,5 @@ int cmd_compare_finish(const struct compare_result *res, const struct compare_ou
  * out->allow_option_mismatch (compare_option_mismatch()). */
 int cmd_check_options(json_t *const *base, size_t n, const json_t *cur,
 		      const struct compare_outputs *out, const char *cmd);
-
-/* src/cmd-baseline.c: the names "ID.json" (16 hex digits) of the baselines in dir,
- * sorted, malloc'd (free each and the array); NULL with *n = 0 when there are none, and
- * *err = errno when dir cannot be read. */
-char **cmd_baseline_scan(const char *dir, size_t *n, int *err);
 
 #endif

@@ -116,7 +116,7 @@ static void offer_tunables(const char *suffix)
 /*
  * What the value of a command's option is, where its parser takes it from a file, a
  * directory or a fixed set (the sets are checked against the parsers by
- * tests/cli/03-complete.sh: every choice offered is accepted).  Options not listed take
+ * tests/cli/07-complete.sh: every choice offered is accepted).  Options not listed take
  * free values (numbers, CPU lists): nothing is offered, in particular no file names.
  */
 static const struct {

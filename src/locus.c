@@ -5,7 +5,7 @@
  *   1. write src/cmd-NAME.c with `int cmd_NAME(int argc, char **argv, struct cmd_ctx *)`
  *      using getopt_long, a --help text, and exit codes from lib/log.h;
  *   2. declare it in src/cmd.h and add one line to `commands[]` below, with the flags
- *      that say what shared set-up it needs (CMD_NEEDS_TOPO, CMD_MODIFIES_SYSTEM);
+ *      that say what shared set-up it needs (CMD_NEEDS_TOPO);
  *   3. list the file in Makefile.am, document it in man/locus.1 and README.md, and add
  *      tests/cli/NN-NAME.sh.  Completion follows by itself (src/complete.c reads this
  *      table and the command's getopt table); say there what its positional words are,
@@ -39,7 +39,7 @@ static const struct cmd commands[] = {
 	{ "baseline", cmd_baseline, 0, "store results as baselines keyed by machine fingerprint" },
 	{ "gate", cmd_gate, 0, "run benchmarks, compare with a baseline, confirm regressions (CI)" },
 	{ "report", cmd_report, 0, "make HTML/Markdown/CSV reports and gnuplot figures from results" },
-	{ "tune", cmd_tune, CMD_MODIFIES_SYSTEM, "show, set and revert system tunables with a journal; profiles" },
+	{ "tune", cmd_tune, 0, "show, set and revert system tunables with a journal; profiles" },
 	{ "run", cmd_run, CMD_NEEDS_TOPO, "run a program with a CPU/memory placement; --report what it got" },
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -220,7 +220,8 @@ EOF
 	chmod +x "$T_TMP/gnuplot-nocairo"
 	run env LOCUS_GNUPLOT="$T_TMP/gnuplot-nocairo" "$LOCUS" report "$SMALL" -o "$T_TMP/nocairo" --format svg,pdf
 	is_rc 1 "gnuplot without pdfcairo, --format pdf: exit 1"
-	one_line_err 'pdf figures cannot be produced: .*pdfcairo' "the missing PDF terminal is named"
+	# err_line, not one_line_err: followed by "written, but some figures are missing": two lines
+	err_line 'pdf figures cannot be produced: .*pdfcairo' "the missing PDF terminal is named"
 	[ -s "$T_TMP/nocairo/figures/rowcol.svg" ] && [ -s "$T_TMP/nocairo/index.html" ]
 	ok $? "without pdfcairo the SVG figures and the HTML are still written"
 

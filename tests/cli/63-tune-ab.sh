@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/cli/60-tune-ab.sh — `locus tune ab`: interleaved A/B rounds of a tiny benchmark
+# tests/cli/63-tune-ab.sh — `locus tune ab`: interleaved A/B rounds of a tiny benchmark
 # without and with a profile, on a temporary copy of the tests/fixtures/sysroot/tune
 # tree (--sysroot on every command: the host's real settings are never touched).  The
 # profile must be reverted after every B round and when a signal arrives, and the two

@@ -1,5 +1,5 @@
 #!/bin/bash
-# 53-report-scale.sh — report and compare stay near-linear in the number of
+# 57-report-scale.sh — report and compare stay near-linear in the number of
 # measurements (issue #12 item 10).  A result of 10,000 measurements of one bench
 # (four series of 2,500 footprints) is reported (HTML, Markdown, CSV, figure scripts),
 # printed as text and compared with itself.  Before the fix the figure code was cubic

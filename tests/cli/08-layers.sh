@@ -1,5 +1,5 @@
 #!/bin/bash
-# 04-layers.sh — the layers are enforced by the build, not by good manners: a file of a
+# 08-layers.sh — the layers are enforced by the build, not by good manners: a file of a
 # layer is compiled with that layer's include path only (Makefile.am: LIB_INCLUDES,
 # BENCH_INCLUDES, REPORT_INCLUDES, TUNE_INCLUDES), so lib/ cannot include a header of
 # src/, bench/, report/ or tune/, and report/ or tune/ cannot include src/ or bench/.
