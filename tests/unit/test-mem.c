@@ -442,7 +442,7 @@ static void test_policy_check(void)
 		is_int(ret, 0, "policy check: weighted-interleave supported (Linux >= 6.9)");
 	} else {
 		is_int(ret, -EOPNOTSUPP, "policy check: weighted-interleave unsupported (Linux < 6.9)");
-		has(err, "locus: --weighted-interleave: not supported by this kernel (needs Linux >= 6.9)",
+		has(err, "weighted-interleave policy: not supported by this kernel (needs Linux >= 6.9)",
 		    "... says which kernel it needs");
 	}
 	hwloc_bitmap_free(p.nodes);
