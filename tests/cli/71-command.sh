@@ -170,7 +170,7 @@ if [ -d "$FX" ]; then
 		--rounds 2 -o "$T_TMP/ab" -- bench command --reps 3 --warmup 0 -- "$P" --work 1
 	is_rc 0 "tune ab -- bench command -- PROGRAM: exit 0"
 	run "$LOCUS" report --text --before "$T_TMP/ab/A.json" --after "$T_TMP/ab/B.json"
-	has_out 'with profile latency' "the before/after report names the profile"
+	has_out 'profile latency' "the before/after report names the profile"
 	has_out 'command/user_time' "and lists the program's measurements"
 else
 	ok 0 "tune ab -- bench command # SKIP fixture $FX missing"
