@@ -233,8 +233,10 @@ int journal_parse(struct tune_journal *j, const char *text, size_t len, char *wh
 	}
 	json_object_foreach(root, key, v)
 		if (!allowed_key(key, keys)) {
+			/* the message first: key lives in root */
+			r = fail(why, wlen, "unknown field \"%.40s\"", key);
 			json_decref(root);
-			return fail(why, wlen, "unknown field \"%.40s\"", key);
+			return r;
 		}
 	v = json_object_get(root, "version");
 	arr = json_object_get(root, "transactions");
