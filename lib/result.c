@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "log.h"
 #include "result.h"
@@ -465,6 +466,15 @@ json_t *result_load(const char *path)
 	json_t *r, *v, *m, *x;
 	size_t i;
 
+	/* A FIFO or a device would block or never end: a result is a regular file. */
+	{
+		struct stat st;
+
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			bad(path, "not a regular file (a result is a JSON file)");
+			return NULL;
+		}
+	}
 	r = json_load_file(path, 0, &err);
 	if (!r) {
 		if (err.line < 0) /* jansson: "unable to open PATH: strerror" */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "compare-config.h"
 #include "log.h"
 #include "parse.h"
@@ -91,7 +92,10 @@ static int cfg_line(const char *path, unsigned line, char *s, struct cfg_rule *r
 int compare_config_load(const char *path, struct compare_config **out)
 {
 	struct compare_config *c;
-	FILE *f = fopen(path, "r");
+	struct stat st;
+	/* A FIFO or a device would block: a config is a regular file. */
+	FILE *f = stat(path, &st) == 0 && !S_ISREG(st.st_mode) ? (errno = EINVAL, NULL)
+								: fopen(path, "r");
 	char *buf = NULL;
 	size_t cap = 0;
 	unsigned line = 0;
