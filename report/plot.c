@@ -818,6 +818,8 @@ static void write_script(FILE *o, const struct plot_figure *f, const char *src,
 		break;
 	case PLOT_HEATMAP:
 		fputs("unset key\nunset grid\nset palette defined (0 '#fff5eb', 0.5 '#fdae6b', 1 '#e6550d')\n", o);
+		/* Colours from zero: a 2% difference must not look like a 2x one. */
+		fputs("set cbrange [0:*]\n", o);
 		fputs("set cblabel ", o);
 		gq(o, f->ylabel);
 		fputs("\nset ylabel ", o);
