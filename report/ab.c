@@ -89,11 +89,20 @@ void report_ab_change(const struct report *r, line_fn line, void *ctx)
 		const json_t *set = json_object_get(t, "settings"), *s;
 		size_t i;
 
-		snprintf(buf, sizeof(buf), "%s%s%s%s (tune ab: the result's \"tune\" record)",
-			 jstr(t, "profile") ? jstr(t, "profile") : "(not named)",
-			 jstr(t, "file") ? " from " : "", jstr(t, "file") ? jstr(t, "file") : "",
+		const char *pn = jstr(t, "profile") ? jstr(t, "profile") : "(not named)";
+		json_t *rounds = json_object_get(t, "rounds");
+		char rs[64] = "";
+
+		if (json_is_integer(rounds))
+			snprintf(rs, sizeof(rs), ", %lld rounds per side",
+				 (long long)json_integer_value(rounds));
+		snprintf(buf, sizeof(buf), "%s: after = with profile %s, before = without it "
+			 "(locus tune ab%s%s%s%s)", pn, pn, rs, jstr(t, "file") ? "; " : "",
+			 jstr(t, "file") ? jstr(t, "file") : "",
 			 json_is_array(set) ? "" : "; the settings it changed are not recorded");
 		line(ctx, "Profile", buf);
+		if (jstr(t, "description"))
+			line(ctx, "Description", jstr(t, "description"));
 		json_array_foreach(set, i, s) {
 			char *n = report_json_text(any(s, nk)), *o = report_json_text(any(s, ok));
 			char *w = report_json_text(any(s, wk));
