@@ -605,10 +605,12 @@ const struct bench_info bench_bandwidth_info = {
 	.summary = "STREAM-style memory bandwidth: read, write, copy, scale, add, triad; regular and nt stores",
 	.description =
 		"STREAM's copy, scale, add and triad plus a pure read (sum) and a pure write\n"
-		"(fill), with regular and non-temporal stores, for 1..N pinned threads that each\n"
-		"first-touch their own part of the three arrays (each 4x the last-level cache by\n"
-		"default).  Every kernel's result is validated.  Metric bandwidth counts bytes\n"
-		"STREAM's way (arrays read + arrays written, 10^9 bytes/s); bandwidth_rfo adds the\n"
+		"(fill), with regular and non-temporal stores, for 1..N pinned threads that\n"
+		"each first-touch their own part of the three arrays (each 4x the last-level\n"
+		"cache by default, also with --quick).  Kernels per instruction set (avx512,\n"
+		"avx2, sse2), chosen at run time; the widest the CPU has by default.  Every\n"
+		"kernel's result is validated.  Metric bandwidth counts bytes STREAM's way\n"
+		"(arrays read + arrays written, 10^9 bytes/s); bandwidth_rfo adds the\n"
 		"read-for-ownership of each destination line that regular stores cause.",
 	.opts = bw_opts,
 	.metrics = bw_metrics,
