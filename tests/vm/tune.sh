@@ -73,6 +73,20 @@ while [ $k -le $n ]; do
 done
 [ "$n" -ge 8 ] && [ -z "$fails" ]
 t $? "SIGKILL after each of $n writes: apply refused until recover, recover restores all originals${fails:+ - failed:$fails}"
+
+# Switching profiles on a real kernel: p2 while p1 is active restores p1's other values.
+printf '[tunables]\nvm.swappiness = 7\nvm.watermark_scale_factor = 55\nthp.enabled = always\n' >p1.conf
+printf '[profile]\ndescription = second\n[tunables]\nvm.swappiness = 9\nvm.dirty_ratio = 33\n' >p2.conf
+wsf=$(v /proc/sys/vm/watermark_scale_factor); thp0=$(v /sys/kernel/mm/transparent_hugepage/enabled)
+locus tune apply /tmp/p1.conf >sw1.out 2>&1 && locus tune apply /tmp/p2.conf >sw2.out 2>&1 &&
+  [ "$(v /proc/sys/vm/swappiness)" = 9 ] && [ "$(v /proc/sys/vm/dirty_ratio)" = 33 ] &&
+  [ "$(v /proc/sys/vm/watermark_scale_factor)" = "$wsf" ] &&
+  [ "$(v /sys/kernel/mm/transparent_hugepage/enabled)" = "$thp0" ]
+t $? "switch p1 -> p2 on the real kernel: p2's values, p1's others restored"
+locus tune active >active.out 2>&1 && grep -q '^p2 ' active.out
+t $? "tune active says p2"
+locus tune off >off.out 2>&1 && [ "$(snap)" = "$orig" ]
+t $? "tune off: every original back"
 # tune ab: overcommit_memory 0 (A) vs 2 (B) around the overcommit bench; A.json and
 # B.json are checked on the host (shape and settings only, never timings).
 printf '[tunables]\nvm.overcommit_memory = 2\n' >/tmp/oc2.conf
