@@ -85,6 +85,12 @@ static int load_xml(struct locus_topo *tp, const char *spec)
 		locus_error("topology: %s: is a directory, not an hwloc XML topology", spec);
 		return -EINVAL;
 	}
+	/* A FIFO or a device would block hwloc's reader (or read forever): only a regular
+	 * file can be an XML topology. */
+	if (!S_ISREG(st.st_mode)) {
+		locus_error("topology: %s: not a regular file (an hwloc XML topology is one)", spec);
+		return -EINVAL;
+	}
 	if (access(spec, R_OK) < 0) {
 		locus_error("topology: %s: %s", spec, strerror(errno));
 		return -EINVAL;
