@@ -76,15 +76,20 @@ int compare_set_option(const char *name, const char *value, struct compare_opts 
 			return -EINVAL;
 		out->alpha = o->alpha;
 	} else if (strcmp(name, "threshold") == 0) {
-		char buf[64];
 		size_t len = strlen(value);
+		char *buf;
 		double pct;
+		int prc;
 
-		/* "5", "5%" and "0.5%" all mean percent, as in the config file. */
-		snprintf(buf, sizeof(buf), "%s", value);
-		if (len > 1 && len < sizeof(buf) && buf[len - 1] == '%')
+		/* "5", "5%" and "0.5%" all mean percent, as in the config file.  The whole
+		 * value is parsed (no fixed-size copy that would cut a long one short). */
+		if (!(buf = strdup(value)))
+			return -ENOMEM;
+		if (len > 1 && buf[len - 1] == '%')
 			buf[len - 1] = '\0';
-		if (parse_double("--threshold", buf, 0.0, 1000.0, &pct) < 0)
+		prc = parse_double("--threshold", buf, 0.0, 1000.0, &pct);
+		free(buf);
+		if (prc < 0)
 			return -EINVAL;
 		o->threshold = pct / 100.0;
 		out->threshold = o->threshold;

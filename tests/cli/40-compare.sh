@@ -331,4 +331,13 @@ run "$LOCUS" compare "$T_TMP/noisy.json" "$T_TMP/noisy.json" --fail-on sometimes
 is_rc 2 "--fail-on with an unknown class: exit 2"
 has_err "allowed: inconclusive, missing, blind" "... naming the classes"
 
+# A long --threshold is parsed whole: a fixed-size copy once cut "0...05JUNK" (70 zeros)
+# to its first 63 characters and accepted it (issue #12 item 2's pattern).
+LONGZ=$(printf '0%.0s' $(seq 70))
+run "$LOCUS" compare --threshold "${LONGZ}5JUNK" "$R/base.json" "$R/base.json"
+is_rc 2 "--threshold with junk after 70 characters: exit 2"
+one_line_err "--threshold: '${LONGZ}5JUNK' is not a number" "--threshold: the whole value is named"
+run "$LOCUS" compare --threshold "${LONGZ}5%" "$R/base.json" "$R/base.json"
+is_rc 0 "--threshold 0...05% (70 zeros): a long but valid value is accepted"
+
 done_testing
