@@ -69,19 +69,6 @@ static int cmp_entry(const void *a, const void *b)
 	return x->host < y->host ? -1 : x->host > y->host;
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median_of(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_dbl);
-	return stats_quantile_sorted(v, n, 0.5);
-}
-
 /* The key of m without the "source" label report.c adds to multi-file loads. */
 static char *key_without_source(const json_t *m)
 {
@@ -174,11 +161,13 @@ static int judge(struct fleet *f, const struct entry *e, size_t k)
 		return -ENOMEM;
 	for (size_t i = 0; i < k; i++)
 		v[i] = e[i].median;
-	med = median_of(v, k);
+	med = stats_median(v, k);
 	for (size_t i = 0; i < k; i++)
 		v[i] = fabs(e[i].median - med);
-	mad = median_of(v, k);
+	mad = stats_median(v, k);
 	free(v);
+	if (!isfinite(med) || !isfinite(mad))
+		return -ENOMEM;   /* stats_median's only failure */
 
 	nm = realloc(f->meas, (f->nmeas + 1) * sizeof(*nm));
 	if (!nm)
