@@ -100,37 +100,14 @@ char *fleet_headline(const struct fleet *f)
 	return buf;
 }
 
-/* s word-wrapped to width columns, each line indented by indent spaces. */
-static void wrap(FILE *o, const char *s, int indent, int width)
-{
-	int col = 0;
-
-	while (*s) {
-		size_t w = strcspn(s, " ");
-
-		if (col && col + 1 + (int)w > width) {
-			fputc('\n', o);
-			col = 0;
-		}
-		if (!col)
-			col = fprintf(o, "%*s", indent, "");
-		else
-			col += fprintf(o, " ");
-		col += fprintf(o, "%.*s", (int)w, s);
-		s += w;
-		while (*s == ' ')
-			s++;
-	}
-	fputc('\n', o);
-}
-
 void fleet_print_text(const struct fleet *f, FILE *o)
 {
 	char *head = fleet_headline(f);
 
 	fputs("Fleet\n", o);
 	if (head) {
-		wrap(o, head, 2, 78);
+		fputs("  ", o);
+		report_text_wrap(o, head, 2, 2, 78);
 		free(head);
 	}
 	for (size_t i = 0; i < f->nhosts; i++) {
@@ -157,7 +134,8 @@ void fleet_print_text(const struct fleet *f, FILE *o)
 					else if (*c == '}' && !c[1])
 						*c = '\0';
 				}
-				wrap(o, kt, 4, 78);
+				fputs("    ", o);
+				report_text_wrap(o, kt, 4, 4, 78);
 				free(kt);
 			}
 			fputs("      ", o);

@@ -205,5 +205,9 @@ void report_html_escape(FILE *f, const char *s);
 void report_md_escape(FILE *o, const char *s);
 /* s for a terminal: control characters (escape sequences, newlines) printed as '?'. */
 void report_text_escape(FILE *o, const char *s);
+/* s for a terminal, word-wrapped: the first line continues from column col, later
+ * lines start at indent; lines end before width where words allow; control
+ * characters print as '?'; ends with a newline. */
+void report_text_wrap(FILE *o, const char *s, int col, int indent, int width);
 
 #endif

@@ -23,36 +23,42 @@ void report_text_escape(FILE *o, const char *s)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, o);
 }
 
-/* "  Key              value..." with the value word-wrapped to 80 columns under
- * itself, so a long line of the summary stays readable in a terminal. */
-static void text_line(void *ctx, const char *key, const char *value)
+void report_text_wrap(FILE *o, const char *s, int col, int indent, int width)
 {
-	FILE *o = ctx;
-	int col = 19;
+	int start = col;
 
-	fprintf(o, "  %-16s ", key);
-	if ((int)strlen(key) > 16)
-		col = 3 + (int)strlen(key);
-	for (const char *p = value; p && *p;) {
+	for (const char *p = s; p && *p;) {
 		const char *e = p;
 		int w;
 
 		while (*e && *e != ' ')
 			e++;
 		w = (int)(e - p);
-		if (col > 19 && col + 1 + w > 80) {
-			fputs("\n                   ", o);
-			col = 19;
-		} else if (p != value) {
+		if (col > start && col + 1 + w > width) {
+			fprintf(o, "\n%*s", indent, "");
+			col = start = indent;
+		} else if (col > start) {
 			fputc(' ', o);
 			col++;
 		}
 		for (const char *q = p; q < e; q++)
 			fputc((unsigned char)*q < 0x20 || *q == 0x7f ? '?' : *q, o);
 		col += w;
-		p = *e ? e + 1 : e;
+		p = e;
+		while (*p == ' ')
+			p++;
 	}
 	fputc('\n', o);
+}
+
+/* "  Key              value..." with the value word-wrapped to 80 columns under
+ * itself, so a long line of the summary stays readable in a terminal. */
+static void text_line(void *ctx, const char *key, const char *value)
+{
+	FILE *o = ctx;
+
+	fprintf(o, "  %-16s ", key);
+	report_text_wrap(o, value, strlen(key) > 16 ? 3 + (int)strlen(key) : 19, 19, 80);
 }
 
 /* Columns on a terminal: UTF-8 continuation bytes take none (the "→" of a setting
