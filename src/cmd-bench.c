@@ -52,7 +52,8 @@ static const char common_help[] =
 	"      --json             write the JSON to stdout instead of the summary table\n"
 	"      --progress WHEN    progress on stderr: auto (on a terminal), always, never\n"
 	"Repetition (all samples are kept; see locus(1)):\n"
-	"      --quick            the short variant (all of them: about a minute)\n"
+	"      --quick            the short variant: shorter samples, at least 12 per\n"
+	"                         measurement (the whole suite: seconds to a minute)\n"
 	"      --reps N           exactly N samples per measurement (no adaptive stop)\n"
 	"      --warmup N         discarded warm-up samples (default 1)\n"
 	"      --target-ci PCT    stop when the 95% CI half-width of the median is below\n"
@@ -207,6 +208,18 @@ static int exit_for(int rc)
 }
 
 /* Run one bench into `result`.  Returns a negative errno, 0, or 1 when skipped. */
+/*
+ * The fewest samples a --quick measurement takes (also when its CI target is met
+ * sooner).  Chosen from the gate's calibration on the development VM (README,
+ * "Calibration"; docs/compare.md): with 3, the quick suite's timing measurements had a
+ * median of 3 samples, and against a 5-run baseline after Holm over ~150 measurements
+ * 9 of its 13 benches could not reach significance at all ("blind"), whatever the
+ * change; with 12 none is blind and the suite takes ~2.5 s longer (6.3 -> 8.7 s).
+ * `locus gate -- bench all --quick` therefore gates on 12 or more samples per
+ * measurement, and baselines saved from quick runs have the same.
+ */
+#define QUICK_MIN_REPS 12
+
 static int run_one(const struct bench_info *b, struct cmd_ctx *ctx, struct run_opts *ro,
 		   const char **values, const bool *given, char **command, json_t *result)
 {
@@ -221,7 +234,7 @@ static int run_one(const struct bench_info *b, struct cmd_ctx *ctx, struct run_o
 
 	rep.target_ci = ro->have_target ? ro->target_ci : ro->quick ? 0.05 : 0.01;
 	rep.max_time_s = ro->have_max_time ? ro->max_time : ro->quick ? 0.3 : 2.0;
-	rep.min_reps = ro->quick ? 3 : 5;
+	rep.min_reps = ro->quick ? QUICK_MIN_REPS : 5;
 	rep.warmup = ro->have_warmup ? (unsigned)ro->warmup : 1;
 	rep.reps = (unsigned)ro->reps;
 	c.rep = rep;

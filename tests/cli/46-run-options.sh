@@ -68,4 +68,20 @@ run "$LOCUS" gate --baseline "$T_TMP/empty" -- bench $B --reps 3 --no-such-optio
 is_rc 2 "gate: a bad bench option is found by the dry run: exit 2"
 no_err 'gate: run 1' "... before any run"
 
+# --quick takes at least 12 samples per timed measurement even when its CI target is
+# met sooner (the gate's calibration: with 3, most quick measurements could not reach
+# significance against a baseline at all); --reps still fixes the count.
+"$LOCUS" bench branch --n 4096 --data sorted --quick -o "$T_TMP/q.json" >/dev/null 2>&1
+python3 - "$T_TMP/q.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ns = [len(m["samples"]) for m in d["measurements"] if m.get("sentinel") is not None]
+print("# quick sample counts:", ns)
+sys.exit(0 if ns and min(ns) >= 12 else 1)
+PY
+ok $? "bench --quick: every timed measurement has at least 12 samples"
+"$LOCUS" bench branch --n 4096 --data sorted --quick --reps 4 -o "$T_TMP/q4.json" >/dev/null 2>&1
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if {len(m["samples"]) for m in d["measurements"]} == {4} else 1)' "$T_TMP/q4.json"
+ok $? "bench --quick --reps 4: exactly 4 samples (--reps wins)"
+
 done_testing
