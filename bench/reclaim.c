@@ -18,7 +18,7 @@
  * Everything locus creates for this — the cgroup (and +memory in the root's
  * subtree_control if it was off), a zram device or a swap file, the data file — is
  * recorded as it is made and given back at the end, on errors and on SIGINT, SIGTERM
- * and SIGHUP (the handler uses only async-signal-safe calls, as lib/mem.c does for
+ * and SIGHUP (the handler uses only async-signal-safe calls, as lib/mem-pool.c does for
  * hugetlb pools, then re-raises the signal under the previous disposition).  The bench
  * refuses to act on a --sysroot fixture (it could only describe another machine) and
  * runs only as root with cgroup v2's memory controller; otherwise it is skipped with
@@ -125,7 +125,7 @@ static void rc_signal(int sig)
 			sigaction(sig, &undo.old[i], NULL);
 	errno = saved;
 	/* Blocked while this handler runs: delivered under the previous disposition (the
-	 * default, or lib/mem.c's pool handler) as soon as it returns. */
+	 * default, or lib/mem-pool.c's pool handler) as soon as it returns. */
 	raise(sig);
 }
 

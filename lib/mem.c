@@ -5,26 +5,21 @@
  * both halves fail quietly: THP needs an aligned range and the kernel's goodwill,
  * hugetlb needs a pool, libnuma falls back to node 0 on a bad node.  So every region is
  * mapped, advised and bound here before its first touch, and verified afterwards from
- * the kernel's own accounts (/proc/self/smaps, move_pages).  The hugetlb pool
- * reservation lives here too, because it must be undone on every way out of the
- * process, signals included.
+ * the kernel's own accounts (/proc/self/smaps, move_pages).  Raising a hugetlb pool
+ * for a run (and giving it back on every way out) is mem-pool.c; the memory budget
+ * (how much a run may take) is mem-budget.c.
  *
  * Deliberate exceptions to "every /proc and /sys access goes through sysfs.h":
- * /proc/self/smaps and move_pages describe this very process, /proc/meminfo and the
- * memory cgroup decide whether this process gets OOM-killed, and the node checks ask
+ * /proc/self/smaps and move_pages describe this very process, and the node checks ask
  * the kernel that will apply the policy; a --sysroot fixture describes some other
  * machine and must not change those answers.  The hugetlb pool files do go through
- * sysfs.h, so that tests exercise the reservation code against a fixture.
+ * sysfs.h, so that tests exercise the allocation messages against a fixture.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +31,7 @@
 
 #include "log.h"
 #include "mem.h"
+#include "mem-internal.h"
 #include "parse.h"
 #include "sysfs.h"
 
@@ -79,7 +75,6 @@
 #define NODEMASK_BITS 4096
 #define NODEMASK_WORDS (NODEMASK_BITS / BITS_PER_ULONG)
 #define THP_OK_FRACTION 0.9
-#define BUDGET_PERCENT 80
 
 static uint64_t base_page(void)
 {
@@ -373,31 +368,6 @@ int mem_policy_check(const struct mem_policy *pol, int max_node)
 
 /* ------------------------------------------------------------------ allocation */
 
-static const char *pool_dir(enum mem_page page)
-{
-	return page == MEM_PAGE_1G ? "sys/kernel/mm/hugepages/hugepages-1048576kB"
-				   : "sys/kernel/mm/hugepages/hugepages-2048kB";
-}
-
-static int pool_read(enum mem_page page, const char *file, long *out)
-{
-	char rel[128];
-
-	snprintf(rel, sizeof(rel), "%s/%s", pool_dir(page), file);
-	return sysfs_read_long(rel, out);
-}
-
-unsigned long mem_hugepages_free(enum mem_page page)
-{
-	long v;
-
-	if (page != MEM_PAGE_2M && page != MEM_PAGE_1G)
-		return 0;
-	if (pool_read(page, "free_hugepages", &v) < 0 || v < 0)
-		return 0;
-	return (unsigned long)v;
-}
-
 /* The message for a hugetlb mmap that failed: what is free and how to get more. */
 static int hugetlb_failed(enum mem_page page, uint64_t span, int err)
 {
@@ -408,19 +378,19 @@ static int hugetlb_failed(enum mem_page page, uint64_t span, int err)
 	long nr = 0;
 
 	format_size(span, sz, sizeof(sz));
-	if (!sysfs_exists(pool_dir(page))) {
+	if (!sysfs_exists(mem_pool_dir(page))) {
 		locus_error("%s pages: this machine has no hugetlb pool of that size (%s is missing)",
-			    name, sysfs_path(pool_dir(page), path, sizeof(path)));
+			    name, sysfs_path(mem_pool_dir(page), path, sizeof(path)));
 		return -ENOMEM;
 	}
 	if (err != ENOMEM) {
 		locus_error("%s pages: cannot map %s: %s", name, sz, strerror(err));
 		return -err;
 	}
-	pool_read(page, "nr_hugepages", &nr);
+	mem_pool_read(page, "nr_hugepages", &nr);
 	locus_error("%s pages: cannot map %s (%lu page%s): the hugetlb pool has %lu free; reserve more as root with 'echo %lu > /%s/nr_hugepages'",
 		    name, sz, need, need == 1 ? "" : "s", freep, (unsigned long)(nr > 0 ? nr : 0) +
-		    (need > freep ? need - freep : 0), pool_dir(page));
+		    (need > freep ? need - freep : 0), mem_pool_dir(page));
 	return -ENOMEM;
 }
 
@@ -437,12 +407,12 @@ static int hugetlb_bind_check(const struct mem_region *r, uint64_t span)
 	char rel[160], list[256];
 	long v;
 
-	if (pool_read(r->asked, "nr_overcommit_hugepages", &v) == 0 && v > 0)
+	if (mem_pool_read(r->asked, "nr_overcommit_hugepages", &v) == 0 && v > 0)
 		return 0;   /* surplus pages can be allocated on the bound node at fault */
 	for (int n = hwloc_bitmap_first(r->policy.nodes); n >= 0;
 	     n = hwloc_bitmap_next(r->policy.nodes, n)) {
 		snprintf(rel, sizeof(rel), "sys/devices/system/node/node%d/hugepages/%s/free_hugepages",
-			 n, strrchr(pool_dir(r->asked), '/') + 1);
+			 n, strrchr(mem_pool_dir(r->asked), '/') + 1);
 		if (sysfs_read_long(rel, &v) < 0 || v < 0)
 			return 0;
 		sum += (unsigned long)v;
@@ -451,7 +421,7 @@ static int hugetlb_bind_check(const struct mem_region *r, uint64_t span)
 		return 0;
 	list_str(r->policy.nodes, list, sizeof(list));
 	locus_error("%s pages: %lu needed on node(s) %s but only %lu free there (touching them would end in SIGBUS); reserve more on a node as root with 'echo N > /sys/devices/system/node/nodeX/hugepages/%s/nr_hugepages'",
-		    name, need, list, sum, strrchr(pool_dir(r->asked), '/') + 1);
+		    name, need, list, sum, strrchr(mem_pool_dir(r->asked), '/') + 1);
 	return -ENOMEM;
 }
 
@@ -866,360 +836,4 @@ json_t *mem_verified_json(const struct mem_region *r, const struct mem_verified 
 	json_object_set_new(o, "pages_not_present", json_integer(v->pages_not_present));
 	json_object_set_new(o, "pages_error", json_integer(v->pages_error));
 	return o;
-}
-
-/* ------------------------------------------------------------------ memory budget */
-
-/* One "Key: N [kB]" value of a real (never sysroot) file; -1 when absent. */
-static long long file_key(const char *path, const char *key)
-{
-	char line[256];
-	size_t kl = strlen(key);
-	long long ret = -1;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *e;
-		long long v;
-
-		if (strncmp(line, key, kl) != 0 || (line[kl] != ':' && line[kl] != ' '))
-			continue;
-		v = strtoll(line + kl + 1, &e, 10);
-		if (e == line + kl + 1 || v < 0)
-			break;
-		while (*e == ' ' || *e == '\t')
-			e++;
-		ret = strncmp(e, "kB", 2) == 0 ? v * 1024 : v;
-		break;
-	}
-	fclose(f);
-	return ret;
-}
-
-/* A file holding one number ("max" and v1's near-2^63 mean no limit: -1). */
-static long long file_number(const char *path)
-{
-	char buf[64], *e;
-	long long v;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -1;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	v = strtoll(buf, &e, 10);
-	if (e == buf || v < 0 || v >= (1LL << 62))
-		return -1;
-	return v;
-}
-
-/*
- * Headroom left by the memory cgroup this process is in, and its ancestors: the
- * smallest limit - (usage - inactive file cache) on the way to the root, since the
- * cache is reclaimed before the cgroup OOM-kills.  UINT64_MAX when unlimited/unknown.
- */
-static uint64_t cgroup_headroom(void)
-{
-	uint64_t best = UINT64_MAX;
-	char line[PATH_MAX], dir[PATH_MAX + 64], path[PATH_MAX + 96];
-	FILE *f = fopen("/proc/self/cgroup", "re");
-
-	if (!f)
-		return best;
-	while (fgets(line, sizeof(line), f)) {
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *cg;
-		const char *root, *lim, *use, *inact;
-		bool v2;
-
-		if (!c2)
-			continue;
-		/* "ID:CONTROLLERS:PATH"; v2 is "0::PATH" */
-		*c1 = *c2 = '\0';
-		cg = c2 + 1;
-		cg[strcspn(cg, "\n")] = '\0';
-		v2 = strcmp(line, "0") == 0 && c1[1] == '\0';
-		if (v2) {
-			root = "/sys/fs/cgroup";
-			lim = "memory.max";
-			use = "memory.current";
-			inact = "inactive_file";
-		} else {
-			char *ctl = c1 + 1, *save = NULL, *t;
-			bool memory = false;
-
-			for (t = strtok_r(ctl, ",", &save); t; t = strtok_r(NULL, ",", &save))
-				memory |= strcmp(t, "memory") == 0;
-			if (!memory)
-				continue;
-			root = "/sys/fs/cgroup/memory";
-			lim = "memory.limit_in_bytes";
-			use = "memory.usage_in_bytes";
-			inact = "total_inactive_file";
-		}
-		/* From the process's own cgroup up to the root of the hierarchy. */
-		for (;;) {
-			long long l, u, in;
-
-			snprintf(dir, sizeof(dir), "%s%s", root, strcmp(cg, "/") ? cg : "");
-			snprintf(path, sizeof(path), "%s/%s", dir, lim);
-			l = file_number(path);
-			if (l >= 0) {
-				snprintf(path, sizeof(path), "%s/%s", dir, use);
-				u = file_number(path);
-				snprintf(path, sizeof(path), "%s/memory.stat", dir);
-				in = file_key(path, inact);
-				if (u >= 0) {
-					u -= in > 0 && in < u ? in : 0;
-					if ((uint64_t)(l > u ? l - u : 0) < best)
-						best = (uint64_t)(l > u ? l - u : 0);
-				}
-			}
-			char *slash = strrchr(cg, '/');
-			if (!slash || slash == cg)
-				break;
-			*slash = '\0';
-		}
-	}
-	fclose(f);
-	return best;
-}
-
-uint64_t mem_available(void)
-{
-	long long avail = file_key("/proc/meminfo", "MemAvailable");
-	uint64_t cg = cgroup_headroom();
-
-	if (avail <= 0)
-		return 0;
-	return (uint64_t)avail < cg ? (uint64_t)avail : cg;
-}
-
-uint64_t mem_budget(void)
-{
-	uint64_t avail = mem_available();
-
-	/* MiB granularity: the limit printed must itself be accepted when given back. */
-	return avail / 100 * BUDGET_PERCENT / (UINT64_C(1) << 20) * (UINT64_C(1) << 20);
-}
-
-int mem_check_budget(const char *what, uint64_t bytes)
-{
-	uint64_t lim = mem_budget();
-	char a[32], b[32];
-
-	if (!lim || bytes <= lim)
-		return 0;
-	locus_error("%s: %s is more than %d%% of available memory; the largest allowed is %s",
-		    what, format_size(bytes, a, sizeof(a)), BUDGET_PERCENT,
-		    format_size(lim, b, sizeof(b)));
-	return -E2BIG;
-}
-
-/* ------------------------------------------------------------------ hugetlb pools */
-
-/*
- * What the signal handler needs, computed before the pool is changed: the resolved
- * nr_hugepages path, the open flags sysfs_write_str would use, the original value and
- * the value locus left there, all as text, so restoring takes open/read/write/close only.
- */
-struct pool_state {
-	volatile sig_atomic_t active;
-	int flags;
-	char path[PATH_MAX];
-	char orig[24];
-	char set[24];
-};
-static struct pool_state pools[2];   /* 2M, 1G */
-static const int pool_signals[] = { SIGINT, SIGTERM, SIGHUP };
-static bool pool_hooks;
-
-static void trim(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
-}
-
-/* Async-signal-safe.  0 restored, 1 changed by someone else (cur filled), -errno. */
-static int pool_restore(struct pool_state *ps, char *cur, size_t curlen)
-{
-	ssize_t n;
-	int fd;
-
-	if (!ps->active)
-		return 0;
-	ps->active = 0;
-	fd = open(ps->path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, cur, curlen - 1);
-		close(fd);
-		if (n > 0) {
-			cur[n] = '\0';
-			trim(cur);
-			if (strcmp(cur, ps->set) != 0)
-				return 1;
-		}
-	}
-	return sysfs_write_path(ps->path, ps->orig, ps->flags);
-}
-
-static void pool_signal(int sig)
-{
-	struct sigaction sa;
-	int saved = errno;
-	char cur[32];
-
-	for (unsigned i = 0; i < 2; i++)
-		pool_restore(&pools[i], cur, sizeof(cur));
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-	errno = saved;
-	/* Blocked while this handler runs: delivered, and fatal, as soon as it returns. */
-	raise(sig);
-}
-
-static void pool_install_hooks(void)
-{
-	struct sigaction sa, old;
-
-	if (pool_hooks)
-		return;
-	pool_hooks = true;
-	atexit(mem_hugepages_release);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = pool_signal;
-	sigemptyset(&sa.sa_mask);
-	for (unsigned i = 0; i < sizeof(pool_signals) / sizeof(pool_signals[0]); i++)
-		sigaddset(&sa.sa_mask, pool_signals[i]);
-	for (unsigned i = 0; i < sizeof(pool_signals) / sizeof(pool_signals[0]); i++) {
-		/* Ignored signals stay ignored; a program's own handler stays its own. */
-		if (sigaction(pool_signals[i], NULL, &old) == 0 &&
-		    !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL)
-			sigaction(pool_signals[i], &sa, NULL);
-	}
-}
-
-static void block_pool_signals(sigset_t *old)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (unsigned i = 0; i < sizeof(pool_signals) / sizeof(pool_signals[0]); i++)
-		sigaddset(&set, pool_signals[i]);
-	pthread_sigmask(SIG_BLOCK, &set, old);
-}
-
-long mem_hugepages_reserve(enum mem_page page, unsigned long count)
-{
-	const char *name = mem_page_name(page);
-	struct pool_state *ps;
-	char rel[128], val[24], path[PATH_MAX];
-	long nr, freep, got, now = 0;
-	unsigned long target;
-	sigset_t old;
-	int ret;
-
-	if (page != MEM_PAGE_2M && page != MEM_PAGE_1G) {
-		locus_error("hugetlb pool: %s pages have none (only 2M and 1G pages do)",
-			    name);
-		return -EINVAL;
-	}
-	ps = &pools[page == MEM_PAGE_1G];
-	snprintf(rel, sizeof(rel), "%s/nr_hugepages", pool_dir(page));
-	if (!sysfs_exists(rel)) {
-		locus_error("%s hugetlb pool: this machine has none (%s is missing)",
-			    name, sysfs_path(rel, path, sizeof(path)));
-		return -EOPNOTSUPP;
-	}
-	ret = sysfs_read_long(rel, &nr);
-	if (ret == 0)
-		ret = pool_read(page, "free_hugepages", &freep);
-	if (ret < 0) {
-		locus_error("%s hugetlb pool: cannot read %s: %s", name,
-			    sysfs_path(pool_dir(page), path, sizeof(path)), strerror(-ret));
-		return ret;
-	}
-	if (freep >= 0 && (unsigned long)freep >= count)
-		return freep;
-	target = (unsigned long)nr + (count - (unsigned long)(freep > 0 ? freep : 0));
-	if (!sysfs_is_fake() && geteuid() != 0) {
-		locus_error("%s hugetlb pool: reserving pages needs root; as root run 'echo %lu > /%s' beforehand",
-			    name, target, rel);
-		return -EPERM;
-	}
-	/* No signal may find the pool changed but not yet recorded. */
-	block_pool_signals(&old);
-	if (!ps->active) {
-		sysfs_path(rel, ps->path, sizeof(ps->path));
-		ps->flags = O_WRONLY | O_CLOEXEC | (sysfs_is_fake() ? O_TRUNC : 0);
-		snprintf(ps->orig, sizeof(ps->orig), "%ld", nr);
-	}
-	snprintf(val, sizeof(val), "%lu", target);
-	ret = sysfs_write_str(rel, val);
-	if (ret == -EACCES || ret == -EPERM || ret == -EROFS) {
-		locus_error("%s hugetlb pool: cannot write %s: %s (needs root with a writable /sys)",
-			    name, ps->path, strerror(-ret));
-		ret = -EPERM;
-		goto out;
-	}
-	if (ret < 0) {
-		locus_error("%s hugetlb pool: cannot write %s: %s", name, ps->path, strerror(-ret));
-		goto out;
-	}
-	if (sysfs_read_long(rel, &got) < 0)
-		got = (long)target;
-	snprintf(ps->set, sizeof(ps->set), "%ld", got);
-	atomic_signal_fence(memory_order_seq_cst);
-	ps->active = 1;
-	pool_install_hooks();
-	/* A fixture's free_hugepages never moves: account as the kernel would. */
-	if (sysfs_is_fake() || pool_read(page, "free_hugepages", &now) < 0)
-		now = (freep > 0 ? freep : 0) + (got > nr ? got - nr : 0);
-	if ((unsigned long)got < target)
-		locus_warn("%s pages: asked for a pool of %lu pages, the kernel granted %ld (memory fragmented or short); %ld free",
-			   name, target, got, now);
-	else
-		locus_info("%s pages: pool raised from %ld to %ld pages for this run; they are given back at exit",
-			   name, nr, got);
-	ret = 0;
-out:
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return ret < 0 ? ret : now;
-}
-
-void mem_hugepages_release(void)
-{
-	sigset_t old;
-	char cur[32];
-
-	block_pool_signals(&old);
-	for (unsigned i = 0; i < 2; i++) {
-		struct pool_state *ps = &pools[i];
-		const char *name = i ? "1G" : "2M";
-		char orig[24], set[24];
-		int ret;
-
-		if (!ps->active)
-			continue;
-		memcpy(orig, ps->orig, sizeof(orig));
-		memcpy(set, ps->set, sizeof(set));
-		ret = pool_restore(ps, cur, sizeof(cur));
-		if (ret == 1)
-			locus_warn("%s pages: %s was changed by someone else meanwhile (now %s, locus left %s): not restoring the original %s",
-				   name, ps->path, cur, set, orig);
-		else if (ret < 0)
-			locus_warn("%s pages: cannot restore %s to %s: %s", name, ps->path, orig,
-				   strerror(-ret));
-		else
-			locus_info("%s pages: pool restored to %s pages", name, orig);
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

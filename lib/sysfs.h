@@ -39,7 +39,7 @@ int sysfs_write_str(const char *rel, const char *val);
 /* Write a whole value to an absolute path that is already resolved (no sysroot
  * prefix), opened with O_WRONLY | O_CLOEXEC | extra_flags (e.g. O_TRUNC for a fixture
  * file): open, one write, close, so it is async-signal-safe and can undo a change from
- * a signal handler (lib/mem.c, lib/cgroup.c, lib/swap.c).  Returns 0, -EIO for a short
+ * a signal handler (lib/mem-pool.c, lib/cgroup.c, lib/swap.c).  Returns 0, -EIO for a short
  * write, or the negative errno. */
 int sysfs_write_path(const char *path, const char *val, int extra_flags);
 
