@@ -37,7 +37,7 @@ void topo_free(struct locus_topo *tp);
  * cpus, memory_bytes, distances, attributes, hugepages}], caches: [{level, type,
  * size_bytes, line_size, associativity, cpus}], hugepages: [{size_bytes, total, free,
  * per_node}], distances_source}
- * Details (topo.c): nodes are sorted by OS index; a node's "cpus" are the CPUs whose
+ * Details (topo-show.c): nodes are sorted by OS index; a node's "cpus" are the CPUs whose
  * nearest memory it is ("" for a CPU-less node), "locality" hwloc's cpuset it is
  * attached to, plus "cpuless", "memoryless" (0 bytes), "subtype"; "distances" is the
  * node's row of the latency matrix in node order, null when unknown, and
