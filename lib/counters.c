@@ -14,7 +14,7 @@
  * ...) down with it.  LIBPFM_FORCE_PMU does not help (forcing activates only the one
  * PMU named, so the generic "perf" PMU disappears).  In that case, and only then, the
  * perf:: generic events are opened directly with perf_event_open(2) — the same system
- * call PAPI would make — and reported as counted "via perf_event_open".
+ * call PAPI would make (counters-perf.c) — and reported as counted "via perf_event_open".
  *
  * Event sets belong to the thread that opened them (PAPI and perf_event both count per
  * thread), so multi-threaded benchmarks open one set per thread; PAPI is initialised
@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "counters.h"
+#include "counters-perf.h"
 #include "hypervisor.h"
 #include "sysfs.h"
 
@@ -42,7 +43,6 @@
 #include <papi.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
 #endif
 
 enum via {
@@ -285,100 +285,7 @@ static void set_papi_reason(struct cevent *e, int r, const char *stage)
 	set_reason(e, "%s%s%s", stage ? stage : "", stage ? ": " : "", PAPI_strerror(r));
 }
 
-/* ------------------------------------------------------------------ perf_event_open */
-
-/*
- * libpfm4's "perf" PMU: the kernel's generic events under the names PAPI accepts
- * (perf::NAME, case-insensitive).  Only consulted when PAPI's perf_event component is
- * off; the hardware ones then fail with ENOENT on a machine without a PMU, which is
- * the truthful answer.
- */
-static const struct perf_generic {
-	const char *name;
-	uint32_t type;
-	uint64_t config;
-} perf_generic[] = {
-#define HW(n, c) { n, PERF_TYPE_HARDWARE, PERF_COUNT_HW_##c }
-#define SW(n, c) { n, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_##c }
-	HW("PERF_COUNT_HW_CPU_CYCLES", CPU_CYCLES), HW("CYCLES", CPU_CYCLES),
-	HW("CPU-CYCLES", CPU_CYCLES),
-	HW("PERF_COUNT_HW_INSTRUCTIONS", INSTRUCTIONS), HW("INSTRUCTIONS", INSTRUCTIONS),
-	HW("PERF_COUNT_HW_CACHE_REFERENCES", CACHE_REFERENCES),
-	HW("CACHE-REFERENCES", CACHE_REFERENCES),
-	HW("PERF_COUNT_HW_CACHE_MISSES", CACHE_MISSES), HW("CACHE-MISSES", CACHE_MISSES),
-	HW("PERF_COUNT_HW_BRANCH_INSTRUCTIONS", BRANCH_INSTRUCTIONS),
-	HW("BRANCH-INSTRUCTIONS", BRANCH_INSTRUCTIONS), HW("BRANCHES", BRANCH_INSTRUCTIONS),
-	HW("PERF_COUNT_HW_BRANCH_MISSES", BRANCH_MISSES), HW("BRANCH-MISSES", BRANCH_MISSES),
-	HW("PERF_COUNT_HW_BUS_CYCLES", BUS_CYCLES), HW("BUS-CYCLES", BUS_CYCLES),
-	HW("PERF_COUNT_HW_STALLED_CYCLES_FRONTEND", STALLED_CYCLES_FRONTEND),
-	HW("STALLED-CYCLES-FRONTEND", STALLED_CYCLES_FRONTEND),
-	HW("IDLE-CYCLES-FRONTEND", STALLED_CYCLES_FRONTEND),
-	HW("PERF_COUNT_HW_STALLED_CYCLES_BACKEND", STALLED_CYCLES_BACKEND),
-	HW("STALLED-CYCLES-BACKEND", STALLED_CYCLES_BACKEND),
-	HW("IDLE-CYCLES-BACKEND", STALLED_CYCLES_BACKEND),
-	HW("PERF_COUNT_HW_REF_CPU_CYCLES", REF_CPU_CYCLES), HW("REF-CYCLES", REF_CPU_CYCLES),
-	SW("PERF_COUNT_SW_CPU_CLOCK", CPU_CLOCK), SW("CPU-CLOCK", CPU_CLOCK),
-	SW("PERF_COUNT_SW_TASK_CLOCK", TASK_CLOCK), SW("TASK-CLOCK", TASK_CLOCK),
-	SW("PERF_COUNT_SW_PAGE_FAULTS", PAGE_FAULTS), SW("PAGE-FAULTS", PAGE_FAULTS),
-	SW("FAULTS", PAGE_FAULTS),
-	SW("PERF_COUNT_SW_CONTEXT_SWITCHES", CONTEXT_SWITCHES),
-	SW("CONTEXT-SWITCHES", CONTEXT_SWITCHES), SW("CS", CONTEXT_SWITCHES),
-	SW("PERF_COUNT_SW_CPU_MIGRATIONS", CPU_MIGRATIONS),
-	SW("CPU-MIGRATIONS", CPU_MIGRATIONS), SW("MIGRATIONS", CPU_MIGRATIONS),
-	SW("PERF_COUNT_SW_PAGE_FAULTS_MIN", PAGE_FAULTS_MIN), SW("MINOR-FAULTS", PAGE_FAULTS_MIN),
-	SW("PERF_COUNT_SW_PAGE_FAULTS_MAJ", PAGE_FAULTS_MAJ), SW("MAJOR-FAULTS", PAGE_FAULTS_MAJ),
-	SW("PERF_COUNT_SW_ALIGNMENT_FAULTS", ALIGNMENT_FAULTS),
-	SW("ALIGNMENT-FAULTS", ALIGNMENT_FAULTS),
-	SW("PERF_COUNT_SW_EMULATION_FAULTS", EMULATION_FAULTS),
-	SW("EMULATION-FAULTS", EMULATION_FAULTS),
-#undef HW
-#undef SW
-};
-
-static const struct perf_generic *perf_lookup(const char *name)
-{
-	size_t i;
-
-	if (strncasecmp(name, "perf::", 6) != 0)
-		return NULL;
-	name += 6;
-	for (i = 0; i < sizeof(perf_generic) / sizeof(perf_generic[0]); i++)
-		if (strcasecmp(name, perf_generic[i].name) == 0)
-			return &perf_generic[i];
-	return NULL;
-}
-
-/*
- * Events that only ever happen in the kernel: counted in user space only they read 0,
- * which would be a lie rather than a measurement, so they are then unavailable.
- */
-static bool kernel_side(uint32_t type, uint64_t config)
-{
-	return type == PERF_TYPE_SOFTWARE &&
-	       (config == PERF_COUNT_SW_CONTEXT_SWITCHES || config == PERF_COUNT_SW_CPU_MIGRATIONS);
-}
-
-/* Count the calling thread, user and kernel alike. */
-static int perf_open(uint32_t type, uint64_t config, int group_fd)
-{
-	struct perf_event_attr attr;
-	long fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = type;
-	attr.config = config;
-	attr.disabled = group_fd < 0;
-	fd = syscall(SYS_perf_event_open, &attr, 0, -1, group_fd, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0 && (errno == EACCES || errno == EPERM) && !kernel_side(type, config)) {
-		/* Unprivileged with paranoid 2: user space only is still allowed. */
-		attr.exclude_kernel = 1;
-		attr.exclude_hv = 1;
-		fd = syscall(SYS_perf_event_open, &attr, 0, -1, group_fd,
-			     PERF_FLAG_FD_CLOEXEC);
-	}
-	return fd < 0 ? -errno : (int)fd;
-}
+/* ------------------------------------------------------------------ perf_event_open reasons */
 
 static void set_perf_reason(struct cevent *e, int err)
 {
@@ -389,24 +296,6 @@ static void set_perf_reason(struct cevent *e, int err)
 		set_reason(e, "%s", pmu_absent() ? no_pmu_reason() : strerror(-err));
 	else
 		set_reason(e, "perf_event_open: %s", strerror(-err));
-}
-
-/* Open, start, stop and close once: the event can be counted here. */
-static int perf_trial(uint32_t type, uint64_t config)
-{
-	int fd = perf_open(type, config, -1);
-
-	if (fd < 0)
-		return fd;
-	if (ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0 ||
-	    ioctl(fd, PERF_EVENT_IOC_DISABLE, 0) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	close(fd);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ availability */
@@ -491,8 +380,8 @@ static void probe_one(struct cevent *e)
 		pthread_mutex_lock(&domain_lock);
 		user_only = !(papi_domain & PAPI_DOM_KERNEL);
 		pthread_mutex_unlock(&domain_lock);
-		pg = perf_lookup(e->name);
-		if (user_only && pg && kernel_side(pg->type, pg->config)) {
+		pg = counters_perf_lookup(e->name);
+		if (user_only && pg && counters_perf_kernel_side(pg->type, pg->config)) {
 			set_paranoid_reason(e);
 			return;
 		}
@@ -502,12 +391,12 @@ static void probe_one(struct cevent *e)
 	set_papi_reason(e, r, stage);
 
 	/* PAPI could not: the kernel's generic events directly, if PAPI's component is off. */
-	pg = pe_disabled ? perf_lookup(e->name) : NULL;
+	pg = pe_disabled ? counters_perf_lookup(e->name) : NULL;
 	if (!pg)
 		return;
 	e->perf_type = pg->type;
 	e->perf_config = pg->config;
-	r = perf_trial(pg->type, pg->config);
+	r = counters_perf_trial(pg->type, pg->config);
 	if (r < 0) {
 		set_perf_reason(e, r);
 		return;
@@ -621,7 +510,7 @@ static void open_perf_group(struct counters *c)
 
 		if (e->via != VIA_PERF)
 			continue;
-		fd = perf_open(e->perf_type, e->perf_config, c->perf_leader);
+		fd = counters_perf_open(e->perf_type, e->perf_config, c->perf_leader);
 		if (fd < 0) {
 			set_perf_reason(e, fd);
 			continue;
