@@ -27,6 +27,9 @@
  * /dev/null, its stdout and stderr go to memory files that --metric reads and whose
  * tail is shown when a run fails.  The program leads its own process group: a
  * timeout or ^C kills the group, so nothing it started is left running.
+ *
+ * Its own options (--metric, --variant) are parsed in command-parse.c; the state both
+ * share is command.h.
  */
 #include "config.h"
 #include <errno.h>
@@ -44,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "bench.h"
+#include "command.h"
 #include "log.h"
 #include "numastat.h"
 #include "parse.h"
@@ -52,14 +56,7 @@
 #include "rng.h"
 #include "spawn.h"
 
-#define MAX_VARIANTS 16
-#define MAX_METRICS 16
-#define NAME_MAX_LEN 40
-
-/* The kernel's figures for every run; user metrics follow them. */
-enum { M_WALL, M_USER, M_SYS, M_RSS, M_MINFLT, M_MAJFLT, M_VCSW, M_IVCSW, NR_STD };
-
-static const struct bench_metric command_metrics[] = {
+const struct bench_metric command_metrics[] = {
 	[M_WALL] = { .name = "wall_time", .unit = "s", .higher_is_better = false },
 	[M_USER] = { .name = "user_time", .unit = "s", .higher_is_better = false },
 	[M_SYS] = { .name = "sys_time", .unit = "s", .higher_is_better = false },
@@ -99,266 +96,6 @@ static const struct bench_opt command_opts[] = {
 	  .help = "measure runs that exit non-zero too (their statuses are recorded)" },
 	{ .name = NULL },
 };
-
-struct variant {
-	char name[NAME_MAX_LEN + 1];
-	struct placement pl;
-	struct samples s[NR_STD + MAX_METRICS];
-	json_t *pages;          /* per run: {"nodeN": bytes} at exit */
-	json_t *anon;           /* per run: {"nodeN": anonymous bytes} at exit */
-	json_t *huge;           /* per run: AnonHugePages bytes at exit (or null) */
-	json_t *numastat;       /* per run: deltas per node */
-	json_t *statuses;       /* {"STATUS": count} */
-	json_t *last_cpus;      /* per run */
-};
-
-struct user_metric {
-	char name[NAME_MAX_LEN + 1];
-	char unit[24];
-	bool higher;
-	regex_t re;
-	bool compiled;
-};
-
-struct cmd_state {
-	struct bench_ctx *c;
-	char **argv;
-	char *shell_argv[4];
-	char *joined;
-	bool shell, ignore_failure;
-	const char *prepare;
-	double timeout;
-	struct variant v[MAX_VARIANTS];
-	size_t nv;
-	bool labelled;                  /* --variant given: label the measurements */
-	struct user_metric um[MAX_METRICS];
-	size_t num;
-	int out_fd, err_fd, null_fd;
-	sigset_t interrupt;
-	int interrupted;                /* the signal that ended a run */
-	unsigned calls, warmup, run_no; /* round calls; warm-up rounds; recorded runs */
-	unsigned cur;                   /* the run being made, as messages number it */
-	struct rng rng;
-	uint64_t seed;
-};
-
-/* ---- parsing --------------------------------------------------------------------- */
-
-static bool good_name(const char *s, size_t n)
-{
-	if (n == 0 || n > NAME_MAX_LEN)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-' || s[i] == '.'))
-			return false;
-	return true;
-}
-
-static bool unit_like(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n >= 24)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '/' || *s == '%' || *s == '_' || *s == '-'))
-			return false;
-	return true;
-}
-
-/* Item i of a BOPT_LIST value (items separated by newlines) into a malloc'd string. */
-static char *list_at(const char *s, size_t i)
-{
-	for (; s && i; i--) {
-		s = strchr(s, '\n');
-		if (s)
-			s++;
-	}
-	return s ? strndup(s, strcspn(s, "\n")) : NULL;
-}
-
-/* Number of items of a BOPT_LIST option (0 when not given). */
-static size_t list_count(const struct bench_ctx *c, const char *name)
-{
-	const char *s = bench_opt_str(c, name);
-	size_t n = 1;
-
-	if (!s)
-		return 0;
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* --metric NAME=REGEX[:UNIT[:higher|lower]] */
-static int parse_metric(struct cmd_state *st, const char *spec)
-{
-	struct user_metric *m = &st->um[st->num];
-	const char *eq = strchr(spec, '=');
-	char *re = NULL, *colon;
-	char err[160];
-	int rc;
-	bool dir_given = false;
-
-	if (st->num >= MAX_METRICS)
-		return locus_error("bench command: --metric: at most %d metrics", MAX_METRICS), -EINVAL;
-	if (!eq || !good_name(spec, (size_t)(eq - spec)))
-		return locus_error("bench command: --metric '%s': expected NAME=REGEX[:UNIT[:higher|lower]] "
-				   "with NAME of letters, digits, '_', '-', '.' (at most %d)", spec,
-				   NAME_MAX_LEN), -EINVAL;
-	memcpy(m->name, spec, (size_t)(eq - spec));
-	m->name[eq - spec] = '\0';
-	for (const struct bench_metric *b = command_metrics; b->name; b++)
-		if (strcmp(b->name, m->name) == 0)
-			return locus_error("bench command: --metric %s: the name is taken by a built-in "
-					   "metric; choose another", m->name), -EINVAL;
-	for (size_t i = 0; i < st->num; i++)
-		if (strcmp(st->um[i].name, m->name) == 0)
-			return locus_error("bench command: --metric %s: given twice", m->name), -EINVAL;
-	re = strdup(eq + 1);
-	if (!re)
-		return -ENOMEM;
-	if ((colon = strrchr(re, ':')) &&
-	    (strcmp(colon + 1, "higher") == 0 || strcmp(colon + 1, "lower") == 0)) {
-		m->higher = colon[1] == 'h';
-		dir_given = true;
-		*colon = '\0';
-		colon = strrchr(re, ':');
-		if (!colon || !unit_like(colon + 1)) {
-			free(re);
-			return locus_error("bench command: --metric %s: a direction needs a unit before it "
-					   "(NAME=REGEX:UNIT:%s)", m->name, m->higher ? "higher" : "lower"),
-			       -EINVAL;
-		}
-	}
-	if (colon && unit_like(colon + 1)) {
-		snprintf(m->unit, sizeof(m->unit), "%s", colon + 1);
-		*colon = '\0';
-	} else
-		snprintf(m->unit, sizeof(m->unit), "value");
-	if (!dir_given) {
-		size_t n = strlen(m->unit);
-		m->higher = n >= 2 && strcmp(m->unit + n - 2, "/s") == 0;
-	}
-	rc = regcomp(&m->re, re, REG_EXTENDED | REG_NEWLINE);
-	if (rc) {
-		regerror(rc, &m->re, err, sizeof(err));
-		locus_error("bench command: --metric %s: '%s' is not a valid extended regular "
-			    "expression: %s", m->name, re, err);
-		free(re);
-		return -EINVAL;
-	}
-	m->compiled = true;
-	if (m->re.re_nsub != 1) {
-		locus_error("bench command: --metric %s: '%s' has %zu capture groups; exactly one "
-			    "is needed, around the number", m->name, re, m->re.re_nsub);
-		free(re);
-		regfree(&m->re);
-		m->compiled = false;
-		return -EINVAL;
-	}
-	free(re);
-	st->num++;
-	return 0;
-}
-
-/* --variant NAME='PLACEMENT OPTIONS': the words are parsed like the command line's
- * placement options, by the same code. */
-static int parse_variant(struct cmd_state *st, const char *spec)
-{
-	static const struct option longopts[] = { PLACEMENT_LONGOPTS, { NULL, 0, NULL, 0 } };
-	struct variant *v = &st->v[st->nv];
-	const char *eq = strchr(spec, '=');
-	char *words = NULL, *argv[40], *save = NULL, what[96];
-	int argc = 0, c, rc = 0;
-
-	if (st->nv >= MAX_VARIANTS)
-		return locus_error("bench command: --variant: at most %d variants", MAX_VARIANTS), -EINVAL;
-	if (!eq || !good_name(spec, (size_t)(eq - spec)))
-		return locus_error("bench command: --variant '%s': expected NAME='PLACEMENT OPTIONS' "
-				   "with NAME of letters, digits, '_', '-', '.' (at most %d)", spec,
-				   NAME_MAX_LEN), -EINVAL;
-	memcpy(v->name, spec, (size_t)(eq - spec));
-	v->name[eq - spec] = '\0';
-	for (size_t i = 0; i < st->nv; i++)
-		if (strcmp(st->v[i].name, v->name) == 0)
-			return locus_error("bench command: --variant %s: given twice", v->name), -EINVAL;
-	v->pl = (struct placement)PLACEMENT_INIT;
-	words = strdup(eq + 1);
-	if (!words)
-		return -ENOMEM;
-	argv[argc++] = (char *)"variant";
-	for (char *w = strtok_r(words, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-		if (argc >= 39) {
-			rc = (locus_error("bench command: --variant %s: too many words", v->name), -EINVAL);
-			goto out;
-		}
-		argv[argc++] = w;
-	}
-	argv[argc] = NULL;
-	optind = 0;   /* a fresh scan (glibc: 0 re-initialises) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		const char *o = "?";
-		for (const struct option *l = longopts; l->name; l++)
-			if (l->val == c)
-				o = l->name;
-		snprintf(what, sizeof(what), "bench command: --variant %s: --%s", v->name, o);
-		if (c == '?' || c == ':' ||
-		    (rc = placement_option(&v->pl, st->c->topo, c, what, optarg)) > 0) {
-			rc = (locus_error("bench command: --variant %s: '%s' is not a placement option "
-					  "(or lacks its value); allowed: --cpus, --cpunodebind, --membind, "
-					  "--interleave, --preferred, --preferred-many, "
-					  "--weighted-interleave, --localalloc", v->name,
-					  argv[optind - 1]), -EINVAL);
-			goto out;
-		}
-		if (rc < 0)
-			goto out;
-	}
-	if (optind < argc) {
-		rc = (locus_error("bench command: --variant %s: unexpected word '%s' (only placement "
-				  "options belong here)", v->name, argv[optind]), -EINVAL);
-		goto out;
-	}
-	rc = placement_check(&v->pl, st->c->topo);
-	if (rc == 0)
-		st->nv++;
-out:
-	opterr = 1;
-	if (rc < 0)
-		placement_free(&v->pl);
-	free(words);
-	return rc;
-}
-
-/* The program must exist before anything runs: "cannot execute" after a --setup
- * would be late, and after the fork it would read as the program's own failure. */
-static int check_program(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	if (strchr(prog, '/')) {
-		if (access(prog, X_OK) == 0)
-			return 0;
-		return locus_error("bench command: %s: cannot execute: %s", prog, strerror(errno)),
-		       -EINVAL;
-	}
-	for (const char *p = path ? path : "/usr/local/bin:/usr/bin:/bin"; ; ) {
-		size_t n = strcspn(p, ":");
-		struct stat sb;
-		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)n, n ? p : ".", "/", prog);
-		if (stat(buf, &sb) == 0 && S_ISREG(sb.st_mode) && access(buf, X_OK) == 0)
-			return 0;
-		if (!p[n])
-			break;
-		p += n + 1;
-	}
-	return locus_error("bench command: %s: command not found (not in PATH)", prog), -EINVAL;
-}
 
 /* ---- running ----------------------------------------------------------------------- */
 
@@ -825,14 +562,14 @@ static int command_run(struct bench_ctx *c)
 	if ((s = bench_opt_str(c, "timeout")) &&
 	    parse_double("bench command: --timeout", s, 0.001, 1e7, &st.timeout) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < list_count(c, "metric"); i++) {
-		char *spec = list_at(bench_opt_str(c, "metric"), i);
-		rc = spec ? parse_metric(&st, spec) : -ENOMEM;
+	for (size_t i = 0; i < command_list_count(c, "metric"); i++) {
+		char *spec = command_list_at(bench_opt_str(c, "metric"), i);
+		rc = spec ? command_parse_metric(&st, spec) : -ENOMEM;
 		free(spec);
 		if (rc < 0)
 			goto out;
 	}
-	if (list_count(c, "variant")) {
+	if (command_list_count(c, "variant")) {
 		hwloc_bitmap_t allowed = topo_allowed_cpus(c->topo);
 		bool base = c->policy.mode != MEM_POL_DEFAULT ||
 			    (allowed && !hwloc_bitmap_isequal(allowed, c->cpus));
@@ -843,9 +580,9 @@ static int command_run(struct bench_ctx *c)
 			goto out;
 		}
 		st.labelled = true;
-		for (size_t i = 0; i < list_count(c, "variant"); i++) {
-			char *spec = list_at(bench_opt_str(c, "variant"), i);
-			rc = spec ? parse_variant(&st, spec) : -ENOMEM;
+		for (size_t i = 0; i < command_list_count(c, "variant"); i++) {
+			char *spec = command_list_at(bench_opt_str(c, "variant"), i);
+			rc = spec ? command_parse_variant(&st, spec) : -ENOMEM;
 			free(spec);
 			if (rc < 0)
 				goto out;
@@ -882,7 +619,7 @@ static int command_run(struct bench_ctx *c)
 		st.argv = st.shell_argv;
 	} else {
 		st.argv = c->command;
-		if ((rc = check_program(c->command[0])) < 0)
+		if ((rc = command_check_program(c->command[0])) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < st.nv; i++) {
