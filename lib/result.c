@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "log.h"
+#include "output.h"
 #include "result.h"
 #include "stats.h"
 
@@ -203,22 +204,20 @@ const char *result_warning(const json_t *w, const char **bench)
 
 int result_write(const json_t *result, const char *path)
 {
-	bool out = !path || strcmp(path, "-") == 0;
-	FILE *f = out ? stdout : fopen(path, "w");
-	int rc = 0;
+	FILE *f = output_open(path);
+	bool dumped;
 
 	if (!f)
-		return locus_error("%s: cannot write: %s", path, strerror(errno)), -errno;
+		return -errno;
 	/* JSON_REAL_PRECISION(17) round-trips doubles exactly; jansson formats numbers
 	 * itself with '.' whatever the locale. */
-	if (json_dumpf(result, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17)) < 0
-	    || fputc('\n', f) == EOF)
-		rc = -EIO;
-	if (out ? fflush(f) != 0 : fclose(f) != 0)
-		rc = -EIO;
-	if (rc)
-		locus_error("%s: write failed: %s", out ? "stdout" : path, strerror(errno));
-	return rc;
+	dumped = json_dumpf(result, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER |
+			    JSON_REAL_PRECISION(17)) == 0 && fputc('\n', f) != EOF;
+	if (output_close(f, path) < 0)
+		return -EIO;
+	if (!dumped) /* not the stream's fault: jansson refused the value */
+		return locus_error("%s: cannot encode the result as JSON", path ? path : "stdout"), -EIO;
+	return 0;
 }
 
 /* ---- loading and validation ---------------------------------------------------- */

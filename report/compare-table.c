@@ -12,6 +12,7 @@
 #include "compare-internal.h"
 #include "compare-output.h"
 #include "log.h"
+#include "output.h"
 
 void compare_print_table(FILE *f, const struct compare_result *r,
 			 const struct compare_outputs *out)
@@ -107,48 +108,49 @@ void compare_print_table(FILE *f, const struct compare_result *r,
 
 /* ------------------------------------------------------------------ emit */
 
-static int write_to(const char *path, void (*fn)(FILE *, const struct compare_result *,
-						  const struct compare_outputs *),
-		    const struct compare_result *r, const struct compare_outputs *out)
+typedef void (*compare_writer)(FILE *, const struct compare_result *,
+			       const struct compare_outputs *);
+
+/* One output: `fn` writes it to path ("-" = stdout).  0 or -1 (the message printed). */
+static int write_to(const char *path, compare_writer fn, const struct compare_result *r,
+		    const struct compare_outputs *out)
 {
-	bool std = !path || strcmp(path, "-") == 0;
-	FILE *f = std ? stdout : fopen(path, "w");
-	int bad;
+	FILE *f = output_open(path);
 
 	if (!f)
-		return locus_error("%s: cannot write: %s", path, strerror(errno));
+		return -1;
 	fn(f, r, out);
-	bad = std ? (fflush(f) != 0 || ferror(f)) : (ferror(f) | (fclose(f) != 0));
-	if (bad)
-		return locus_error("%s: write failed: %s", std ? "stdout" : path, strerror(errno));
-	return 0;
+	return output_close(f, path) < 0 ? -1 : 0;
 }
 
-static json_t *emit_json;
-
-static void json_writer(FILE *f, const struct compare_result *r,
-			const struct compare_outputs *out)
+/* The JSON document (compare_to_json()) to the main output. */
+static int write_json(const char *path, const struct compare_result *r,
+		      const struct compare_outputs *out)
 {
-	(void)r;
-	(void)out;
-	json_dumpf(emit_json, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	json_t *j = compare_to_json(r, out);
+	FILE *f;
+
+	if (!j)
+		return locus_error("compare: out of memory");
+	f = output_open(path);
+	if (!f) {
+		json_decref(j);
+		return -1;
+	}
+	json_dumpf(j, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	fputc('\n', f);
+	json_decref(j);
+	return output_close(f, path) < 0 ? -1 : 0;
 }
 
 int compare_emit(const struct compare_result *r, const struct compare_outputs *out)
 {
-	int rc = 0;
+	int rc;
 
-	if (out->json) {
-		emit_json = compare_to_json(r, out);
-		if (!emit_json)
-			return locus_error("compare: out of memory");
-		rc = write_to(out->output, json_writer, r, out);
-		json_decref(emit_json);
-		emit_json = NULL;
-	} else {
+	if (out->json)
+		rc = write_json(out->output, r, out);
+	else
 		rc = write_to(out->output, compare_print_table, r, out);
-	}
 	if (out->junit && write_to(out->junit, compare_write_junit, r, out) < 0)
 		rc = -1;
 	if (out->markdown && write_to(out->markdown, compare_write_markdown, r, out) < 0)

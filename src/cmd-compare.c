@@ -26,6 +26,7 @@
 #include "compare-options.h"
 #include "compare-output.h"
 #include "log.h"
+#include "output.h"
 #include "parse.h"
 #include "result.h"
 #include "runs.h"
@@ -169,7 +170,7 @@ static int calibrate(const char *path, const struct compare_opts *o,
 	if (rc < 0)
 		return rc == -EINVAL ? LOCUS_EXIT_USAGE : LOCUS_EXIT_FAIL;
 	n_meas = trials ? rows[0].comparisons / trials : 0;
-	f = cmd_open_output(out->output);
+	f = output_open(out->output);
 	if (!f)
 		return LOCUS_EXIT_FAIL;
 	if (out->json) {
@@ -224,7 +225,7 @@ static int calibrate(const char *path, const struct compare_opts *o,
 		fprintf(f, "\nA/A rows: REGRESSED is the false-alarm rate (target <= 1%%); slowdown\n"
 			"rows: it is the detection rate (target for +10%% with a 5%% threshold: >= 95%%).\n");
 	}
-	return cmd_close_output(f, out->output) < 0 ? LOCUS_EXIT_FAIL : LOCUS_EXIT_OK;
+	return output_close(f, out->output) < 0 ? LOCUS_EXIT_FAIL : LOCUS_EXIT_OK;
 }
 
 /* ------------------------------------------------------------ the command */
@@ -332,7 +333,7 @@ int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
 			    argc - optind, argc - optind == 1 ? "" : "s");
 		return free(runs), free(curs), cmd_usage_error("compare");
 	}
-	if (out.github && out.json && (!out.output || strcmp(out.output, "-") == 0)) {
+	if (out.github && out.json && output_is_stdout(out.output)) {
 		locus_error("compare: --github annotations and --json both go to stdout; "
 			    "write the JSON with -o FILE");
 		return free(runs), free(curs), LOCUS_EXIT_USAGE;

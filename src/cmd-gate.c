@@ -41,6 +41,7 @@
 #include "compare-output.h"
 #include "env.h"
 #include "log.h"
+#include "output.h"
 #include "parse.h"
 #include "result.h"
 #include "runs.h"
@@ -539,7 +540,7 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 			    baseline);
 		return cmd_usage_error("gate");
 	}
-	if (out.github && out.json && (!out.output || strcmp(out.output, "-") == 0)) {
+	if (out.github && out.json && output_is_stdout(out.output)) {
 		locus_error("gate: --github annotations and --json both go to stdout; "
 			    "write the JSON with -o FILE");
 		return LOCUS_EXIT_USAGE;

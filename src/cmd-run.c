@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include "cmd.h"
 #include "log.h"
+#include "output.h"
 #include "numastat.h"
 #include "placement.h"
 #include "spawn.h"
@@ -262,7 +263,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 		if (numastat_read(&after) == 0 && before.nr > 0)
 			nst = numastat_delta_json(&before, &after);
 		rep = report_json(cmdv, s.pid, s.status, &pl, &s, nst);
-		FILE *f = output ? cmd_open_output(output) : stderr;
+		FILE *f = output ? output_open(output) : stderr;
 		if (!f) {
 			rc = rc ? rc : LOCUS_EXIT_FAIL;
 		} else {
@@ -272,7 +273,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 				report_text(f, rep);
 			if (f == stderr)
 				fflush(f);
-			else if (cmd_close_output(f, output) < 0 && !rc)
+			else if (output_close(f, output) < 0 && !rc)
 				rc = LOCUS_EXIT_FAIL;
 		}
 	}

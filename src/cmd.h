@@ -95,12 +95,6 @@ const char *cmd_inert(const char *s);
  * and returns true; false when they are apart (or `out` is stdout or NULL). */
 bool cmd_clobbers(const char *cmd, const char *opt, const char *out, const char *in);
 
-/* Open an output destination: NULL or "-" is stdout.  Prints "locus: PATH: error" and
- * returns NULL on failure.  cmd_close_output() closes unless stdout and reports write
- * errors (returns 0 or -1). */
-FILE *cmd_open_output(const char *path);
-int cmd_close_output(FILE *f, const char *path);
-
 /*
  * For the "show" commands (topo, env) that take only --json, -o FILE and --help:
  * parse those options.  Returns -1 to go on, or the exit code to return at once

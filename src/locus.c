@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include "cmd.h"
 #include "log.h"
+#include "output.h"
 #include "suggest.h"
 #include "sysfs.h"
 #include "topo.h"
@@ -278,7 +279,7 @@ bool cmd_clobbers(const char *cmd, const char *opt, const char *out, const char 
 	char *ro, *ri;
 	bool hit = false;
 
-	if (!out || !in || strcmp(out, "-") == 0 || stat(in, &si) < 0)
+	if (output_is_stdout(out) || !in || stat(in, &si) < 0)
 		return false;
 	if (stat(out, &so) == 0 && so.st_dev == si.st_dev && so.st_ino == si.st_ino) {
 		hit = true;
@@ -362,32 +363,6 @@ void cmd_wrap(FILE *f, const char *text, int indent, int width)
 	cmd_wrap_from(f, text, indent, 0, width);
 }
 
-FILE *cmd_open_output(const char *path)
-{
-	FILE *f;
-
-	if (!path || strcmp(path, "-") == 0)
-		return stdout;
-	f = fopen(path, "w");
-	if (!f)
-		locus_error("%s: cannot write: %s", path, strerror(errno));
-	return f;
-}
-
-int cmd_close_output(FILE *f, const char *path)
-{
-	int bad;
-
-	if (f == stdout)
-		bad = fflush(f) != 0 || ferror(f);
-	else
-		bad = ferror(f) | (fclose(f) != 0);
-	if (bad)
-		return locus_error("%s: write failed: %s", path && strcmp(path, "-") ? path : "stdout",
-				   strerror(errno));
-	return 0;
-}
-
 int cmd_show_options(int argc, char **argv, const char *cmd, void (*cmd_help)(FILE *),
 		     struct show_opts *o)
 {
@@ -425,7 +400,7 @@ int cmd_show_options(int argc, char **argv, const char *cmd, void (*cmd_help)(FI
 int cmd_show_emit(const char *cmd, const struct show_opts *o, const json_t *j,
 		  void (*print)(FILE *, const void *), const void *arg)
 {
-	FILE *f = cmd_open_output(o->output);
+	FILE *f = output_open(o->output);
 	int ret = LOCUS_EXIT_OK;
 
 	if (!f)
@@ -433,13 +408,13 @@ int cmd_show_emit(const char *cmd, const struct show_opts *o, const json_t *j,
 	if (o->json) {
 		if (!j || json_dumpf(j, f, JSON_INDENT(2)) < 0 || fputc('\n', f) == EOF) {
 			locus_error("%s: %s: cannot write JSON", cmd,
-				    o->output && strcmp(o->output, "-") ? o->output : "standard output");
+				    output_is_stdout(o->output) ? "standard output" : o->output);
 			ret = LOCUS_EXIT_FAIL;
 		}
 	} else {
 		print(f, arg);
 	}
-	if (cmd_close_output(f, o->output) < 0)
+	if (output_close(f, o->output) < 0)
 		ret = LOCUS_EXIT_FAIL;
 	return ret;
 }

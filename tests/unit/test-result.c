@@ -3,10 +3,12 @@
  * measurement keys, NaN handling.
  */
 #include "config.h"
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "output.h"
 #include "result.h"
 #include "tap.h"
 
@@ -159,6 +161,32 @@ int main(void)
 		 " \"warnings\": [{\"bench\": \"x\"}]}", "a warning without a message");
 	load_bad("w3.json", "{\"schema\": \"locus-result/1\", \"measurements\": [],"
 		 " \"warnings\": [{\"bench\": 1, \"message\": \"m\"}]}", "a warning whose bench is not a string");
+	/* lib/output.c: "-" means stdout, a lost write is an error, not a silent 0. */
+	ok(output_is_stdout(NULL) && output_is_stdout("-") && !output_is_stdout("-x") &&
+	   !output_is_stdout("out.json"), "output_is_stdout: NULL and \"-\" only");
+	ok(output_open("-") == stdout && output_open(NULL) == stdout, "output_open(\"-\") is stdout");
+	{
+		char path[300];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/no-such-dir/x.json", dir);
+		errno = 0;
+		ok(!output_open(path) && errno == ENOENT, "output_open in a missing directory: NULL, ENOENT");
+		snprintf(path, sizeof(path), "%s/out.txt", dir);
+		f = output_open(path);
+		ok(f && fputs("x\n", f) >= 0 && output_close(f, path) == 0, "output_open/close a file: 0");
+		if (access("/dev/full", W_OK) == 0) {
+			json_t *r = json_pack("{s:s, s:[]}", "schema", "locus-result/1", "measurements");
+			f = output_open("/dev/full");
+			ok(f && fputs("x\n", f) >= 0 && output_close(f, "/dev/full") == -EIO,
+			   "output_close after a lost write (/dev/full): -EIO");
+			ok(result_write(r, "/dev/full") == -EIO, "result_write to /dev/full: -EIO");
+			json_decref(r);
+		} else {
+			for (int i = 0; i < 2; i++)
+				printf("ok %d # SKIP no writable /dev/full here\n", ++tap_n_);
+		}
+	}
 	{
 		char cmd[300];
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
