@@ -165,6 +165,14 @@ static void __attribute__((noreturn)) child(const struct spawn_opts *o, int go_f
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 	sigprocmask(SIG_SETMASK, mask, NULL);
+	/* The signals that interrupt us are the program's too (a caller that blocks them
+	 * for its whole run must not pass that on), and our handlers are not its. */
+	if (o->interrupt) {
+		for (int s = 1; s < NSIG; s++)
+			if (sigismember(o->interrupt, s) == 1)
+				signal(s, SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, o->interrupt, NULL);
+	}
 	if (go_fd >= 0) {
 		while (read(go_fd, &c, 1) < 0 && errno == EINTR)
 			;
@@ -179,7 +187,10 @@ static void __attribute__((noreturn)) child(const struct spawn_opts *o, int go_f
 	if (e == 0 && o->before_exec)
 		e = -o->before_exec(o->arg, &step);
 	if (e == 0) {
-		execvp(o->argv[0], o->argv);
+		if (o->path)
+			execv(o->path, o->argv);
+		else
+			execvp(o->argv[0], o->argv);
 		e = errno;
 		step = "exec";
 	}
@@ -199,7 +210,7 @@ static void kill_child(const struct spawn_opts *o, pid_t pid)
 static const char *known_step(const char *s)
 {
 	static const char *const steps[] = { "exec", "dup2", "sched_setaffinity",
-					     "set_mempolicy" };
+					     "set_mempolicy", "setenv" };
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (strcmp(s, steps[i]) == 0)
 			return steps[i];
@@ -309,10 +320,16 @@ int spawn_run(const struct spawn_opts *o, struct spawn_result *r)
 				tp = &ts;
 			}
 			s = tp ? sigtimedwait(&wait_set, &sig, tp) : sigwaitinfo(&wait_set, &sig);
-			if (s > 0 && s != SIGCHLD && !r->interrupted) {
-				r->interrupted = s;
+			if (s <= 0 || s == SIGCHLD || (r->interrupted && !o->forward_interrupt))
+				continue; /* (the child was killed at the first one) */
+			if (o->forward_interrupt && !r->interrupted) {
+				if (sig.si_code != SI_KERNEL && (!o->new_pgrp || kill(-pid, s) < 0))
+					kill(pid, s);
+			} else {
 				kill_child(o, pid);
 			}
+			if (!r->interrupted)
+				r->interrupted = s;
 			continue;
 		}
 		if (si.si_code == CLD_TRAPPED || si.si_code == CLD_STOPPED) {

@@ -30,7 +30,8 @@
 #include <jansson.h>
 
 struct spawn_opts {
-	char *const *argv;        /* argv[0] is looked up in PATH (execvp) */
+	char *const *argv;        /* argv[0] is looked up in PATH (execvp) unless: */
+	const char *path;         /* set: the file to execute (execv), argv[0] its name */
 	/* Called in the child just before exec (e.g. CPU affinity, memory policy).  Must
 	 * be async-signal-safe in spirit: no stdio.  Returns 0 or a negative errno and
 	 * names the failed step in *step. */
@@ -43,8 +44,15 @@ struct spawn_opts {
 	double timeout_s;         /* > 0: kill the child (group) after this long */
 	/* Signals (e.g. SIGINT, SIGTERM) that end the wait while the child runs: the
 	 * child (group) gets SIGKILL, is reaped, and *interrupted says which one came.
-	 * NULL: the caller's dispositions apply (`locus run` ignores ^C like a shell). */
+	 * NULL: the caller's dispositions apply (`locus run` ignores ^C like a shell).
+	 * The child starts with them unblocked and at their default action. */
 	const sigset_t *interrupt;
+	/* Instead of SIGKILL, pass the first interrupting signal on to the child (group)
+	 * and wait for it to end, so that it can clean up (a benchmark restoring what it
+	 * changed); a second one kills.  A signal the kernel sent (a terminal's ^C or
+	 * hangup) is not passed on: it went to the whole foreground process group, the
+	 * child included, already. */
+	bool forward_interrupt;
 };
 #define SPAWN_OPTS_INIT { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1 }
 

@@ -18,6 +18,9 @@
  * with 3 or more runs a run-level t test, Holm-adjusted, on top of the pooled one),
  * and --save-on-pass appends every passing run to it, so the set follows the machine.
  *
+ * SIGINT, SIGTERM and SIGHUP are passed on to the running bench (src/spawn-self.c); the
+ * gate waits for it, removes its temporary files and exits 128 + the signal.
+ *
  * For tests, LOCUS_GATE_BENCH_CMD names a program to run instead of this binary; it
  * gets the same arguments ("bench ARGS... -o FILE") and LOCUS_GATE_RUN=1,2,... in its
  * environment.
@@ -126,68 +129,37 @@ struct bench_cmd {
 static char *run_bench(const struct bench_cmd *b, int run, int *status)
 {
 	const char *prog = getenv("LOCUS_GATE_BENCH_CMD");
-	char **argv = calloc((size_t)b->nargs + 8, sizeof(*argv));
-	char *out = NULL, runbuf[16];
-	int n = 0, ws;
-	pid_t pid;
+	char runbuf[16], *out = NULL;
+	const char *env[] = { "LOCUS_GATE_RUN", runbuf,
+			      b->options_only ? "LOCUS_BENCH_OPTIONS_ONLY" : NULL, "1", NULL };
+	struct spawn_self_opts s = {
+		.cmd = "gate", .args = b->args, .nargs = b->nargs, .sysroot = b->sysroot,
+		.prog = prog && *prog ? prog : NULL, .env = env,
+		/* The gate's stdout carries its report: the bench's chatter goes to stderr. */
+		.stdout_to_stderr = true,
+	};
+	int ws, sig;
+
+	/* (the dry run's variable ends the list early when this is not the dry run) */
 
 	*status = LOCUS_EXIT_FAIL;
-	if (!prog || !*prog)
-		prog = "/proc/self/exe";
-	if (!argv || asprintf(&out, "%s/run-%d.json", b->tmpdir, run) < 0) {
-		free(argv);
+	if (asprintf(&out, "%s/run-%d.json", b->tmpdir, run) < 0) {
 		locus_error("gate: out of memory");
 		return NULL;
 	}
-	argv[n++] = strcmp(prog, "/proc/self/exe") ? (char *)prog : "locus";
-	if (locus_quiet())
-		argv[n++] = "--quiet";
-	if (b->sysroot) {
-		argv[n++] = "--sysroot";
-		argv[n++] = (char *)b->sysroot;
-	}
-	argv[n++] = "bench";
-	/* -o goes last, so it wins over an -o among the bench's arguments — but before a
-	 * "--", after which come the arguments of the program `bench command` runs. */
-	{
-		int dd = 0;
-		while (dd < b->nargs && strcmp(b->args[dd], "--"))
-			dd++;
-		for (int i = 0; i < dd; i++)
-			argv[n++] = b->args[i];
-		argv[n++] = "-o";
-		argv[n++] = out;
-		for (int i = dd; i < b->nargs; i++)
-			argv[n++] = b->args[i];
-	}
-	argv[n] = NULL;
-
+	s.out = out;
+	snprintf(runbuf, sizeof(runbuf), "%d", run);
 	if (!b->options_only)
 		locus_info("gate: run %d: locus bench%s%s ...", run, b->nargs ? " " : "",
 			   b->nargs ? b->args[0] : "");
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		locus_error("gate: cannot start the benchmark: %s", strerror(errno));
+	ws = spawn_self(&s, &sig);
+	if (sig) {
+		locus_error("gate: interrupted by signal %d; the benchmark was stopped", sig);
+		*status = 128 + sig;
 		goto fail;
 	}
-	if (pid == 0) {
-		/* The gate's stdout carries its report: the bench's chatter goes to stderr. */
-		dup2(STDERR_FILENO, STDOUT_FILENO);
-		snprintf(runbuf, sizeof(runbuf), "%d", run);
-		setenv("LOCUS_GATE_RUN", runbuf, 1);
-		if (b->options_only)
-			setenv("LOCUS_BENCH_OPTIONS_ONLY", "1", 1);
-		execv(prog, argv);
-		fprintf(stderr, "locus: gate: cannot run %s: %s\n", prog, strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &ws, 0) < 0)
-		if (errno != EINTR) {
-			locus_error("gate: waiting for the benchmark: %s", strerror(errno));
-			goto fail;
-		}
+	if (ws < 0)
+		goto fail;
 	if (WIFSIGNALED(ws)) {
 		locus_error("gate: the benchmark (run %d) was killed by signal %d", run, WTERMSIG(ws));
 		goto fail;
@@ -204,13 +176,11 @@ static char *run_bench(const struct bench_cmd *b, int run, int *status)
 		*status = code >= 1 && code <= 5 ? code : LOCUS_EXIT_FAIL;
 		goto fail;
 	}
-	free(argv);
 	*status = 0;
 	return out;
 fail:
 	unlink(out);
 	free(out);
-	free(argv);
 	return NULL;
 }
 

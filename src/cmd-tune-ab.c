@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "log.h"
+#include "spawn.h"
 #include "result.h"
 #include "runs.h"
 #include "suggest.h"
@@ -27,102 +27,36 @@
 #include "cmd-tune.h"
 
 static volatile sig_atomic_t ab_signal;
-static volatile pid_t ab_child;
 
-/* Pass the signal on to the running benchmark (kill is async-signal-safe); the main
- * loop then reverts and exits. */
+/* Between benchmarks (while a profile is applied or reverted): note the signal; the
+ * main loop reverts and exits.  While a benchmark runs, spawn_self() takes the signal
+ * and passes it on to the benchmark. */
 static void ab_on_signal(int sig)
 {
 	ab_signal = sig;
-	if (ab_child > 0)
-		kill(ab_child, SIGTERM);
 }
 
-/* Run `locus [--sysroot R] [-q] ARGS... -o OUT` and wait for it.  On SIGINT/SIGTERM/
- * SIGHUP the child is terminated too.  Returns the child's exit code (128+signal when
- * killed), or -1.  LOCUS_TUNE_TEST_AB_TERM (with test_term) sends us SIGTERM once the
- * child runs. */
+/* Run `locus bench ARGS... -o OUT` (argv[0] is "bench") and wait for it; a SIGINT,
+ * SIGTERM or SIGHUP meanwhile goes to it too and is noted in ab_signal.  Returns the
+ * benchmark's exit code (128+signal when killed), or -1 when it did not run.
+ * LOCUS_TUNE_TEST_AB_TERM (with test_term): a SIGTERM to us as the benchmark starts. */
 static int ab_run_bench(int argc, char **argv, const struct cmd_ctx *ctx, const char *out,
 			bool test_term)
 {
-	char **av = calloc((size_t)argc + 8, sizeof(*av));
-	int n = 0, status;
-	pid_t pid;
+	struct spawn_self_opts s = {
+		.cmd = "tune ab", .args = argv + 1, .nargs = argc - 1, .out = out,
+		.sysroot = ctx->sysroot,
+	};
+	int ws, sig;
 
-	/* Our own binary, resolved (execv of /proc/self/exe would run valgrind's loader
-	 * under valgrind). */
-	char self[4096];
-	ssize_t sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (!av)
-		return -1;
-	if (sl <= 0) {
-		free(av);
-		return locus_error("tune ab: /proc/self/exe: cannot find the locus binary: %s",
-				   strerror(errno));
-	}
-	self[sl] = '\0';
-	av[n++] = (char *)"locus";
-	if (ctx->sysroot) {
-		av[n++] = (char *)"--sysroot";
-		av[n++] = (char *)ctx->sysroot;
-	}
-	if (locus_quiet())
-		av[n++] = (char *)"--quiet";
-	/* -o before a "--": what follows it is the program of `bench command`. */
-	{
-		int dd = 0;
-		while (dd < argc && strcmp(argv[dd], "--"))
-			dd++;
-		for (int i = 0; i < dd; i++)
-			av[n++] = argv[i];
-		av[n++] = (char *)"-o";
-		av[n++] = (char *)out;
-		for (int i = dd; i < argc; i++)
-			av[n++] = argv[i];
-	}
-	av[n] = NULL;
-	/* Signals blocked across fork, so that the handler always knows the child. */
-	sigset_t block, old;
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	fflush(NULL);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	pid = fork();
-	if (pid < 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		free(av);
-		return locus_error("tune ab: fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		execv(self, av);
-		fprintf(stderr, "locus: tune ab: cannot run locus: %s\n", strerror(errno));
-		_exit(127);
-	}
-	ab_child = pid;
 	if (ab_signal)
-		kill(pid, SIGTERM);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	free(av);
-	/* Test hook: a SIGTERM to ourselves while the B benchmark runs. */
+		return -1; /* it came before the benchmark started: not started at all */
 	if (test_term && getenv("LOCUS_TUNE_TEST_AB_TERM"))
-		raise(SIGTERM);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			ab_child = 0;
-			return -1;
-		}
-	}
-	ab_child = 0;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+		s.test_signal = SIGTERM;
+	ws = spawn_self(&s, &sig);
+	if (sig)
+		ab_signal = sig;
+	return ws < 0 ? -1 : spawn_exit_code(ws);
 }
 
 /* One result from the rounds of a side, merged (lib/runs.h): round 1's result with

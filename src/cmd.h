@@ -96,6 +96,27 @@ const char *cmd_inert(const char *s);
 bool cmd_clobbers(const char *cmd, const char *opt, const char *out, const char *in);
 
 /*
+ * `locus bench ARGS... -o OUT` as a child of this binary, for gate and tune ab
+ * (src/spawn-self.c says what they share: /proc/self/exe resolved, -o before a "--",
+ * SIGINT/SIGTERM/SIGHUP passed on to the bench).  Returns the bench's wait status
+ * (>= 0), or a negative errno after printing "locus: CMD: ..." when it could not run.
+ * *interrupted: the signal sent to us while it ran (it was passed on, the bench waited
+ * for), or 0.
+ */
+struct spawn_self_opts {
+	const char *cmd;            /* "gate", "tune ab": the messages' prefix */
+	char *const *args;          /* the bench's arguments, without "bench" */
+	int nargs;
+	const char *out;            /* its -o */
+	const char *sysroot;        /* passed on as --sysroot, or NULL */
+	const char *prog;           /* a program to run instead of this binary (tests), or NULL */
+	bool stdout_to_stderr;      /* its stdout goes to our stderr (ours carries a report) */
+	const char *const *env;     /* NAME, VALUE, NAME, VALUE, ..., NULL: set for the bench */
+	int test_signal;            /* tests: the child sends us this signal as it starts */
+};
+int spawn_self(const struct spawn_self_opts *s, int *interrupted);
+
+/*
  * For the "show" commands (topo, env) that take only --json, -o FILE and --help:
  * parse those options.  Returns -1 to go on, or the exit code to return at once
  * (after --help, a bad option or a stray argument).

@@ -17,7 +17,8 @@ FAKE=$T_TMP/fake-locus
 cat >"$FAKE" <<'EOF'
 #!/bin/bash
 # A stand-in for "locus bench ARGS -o FILE": run N writes the N-th fixture of $FAKE_RUNS
-# ("fail" = exit 2 like a bench given a bad option).
+# ("fail" = exit 2 like a bench given a bad option; "hang" = write its pid to
+# $FAKE_LOG.pid and sleep, to be interrupted).
 # run 0 is the gate's dry run (LOCUS_BENCH_OPTIONS_ONLY): answered with run 1's file
 if [ "$LOCUS_GATE_RUN" = 0 ]; then echo "dry $*" >>"$FAKE_LOG.dry"; LOCUS_GATE_RUN=1; else
 echo "$LOCUS_GATE_RUN $*" >>"$FAKE_LOG"; fi
@@ -29,6 +30,7 @@ set -- $FAKE_RUNS
 eval "f=\${$LOCUS_GATE_RUN:-}"
 [ -n "$f" ] || { echo "fake: no fixture for run $LOCUS_GATE_RUN" >&2; exit 1; }
 [ "$f" = fail ] && { echo "fake: bad option" >&2; exit 2; }
+[ "$f" = hang ] && { echo $$ >"$FAKE_LOG.pid"; exec sleep 60; }
 cp "$FAKE_DIR/$f" "$out"
 EOF
 chmod +x "$FAKE"
@@ -212,6 +214,27 @@ gate "base.json" --baseline "$R/base.json" --confirm 99 -- bench tlb
 is_rc 2 "--confirm 99: exit 2"
 one_line_err "--confirm: 99 is out of range" "--confirm: the range is named"
 [ -z "$(ls -A "$TMPDIR")" ]; ok $? "no temporary files left behind"
+
+# ---- ^C: SIGINT to the gate (not to its process group) while run 2 runs: the gate
+# passes it on to the bench, waits for it and cleans up; nothing is left running.
+export FAKE_RUNS="base.json hang"
+: >"$FAKE_LOG"
+rm -f "$FAKE_LOG.pid"
+# started with SIGINT at its default action (bash starts a background job with it ignored)
+python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+	"$LOCUS" -q gate --runs 2 --baseline "$R/base.json" -- bench tlb </dev/null >"$out" 2>"$err" &
+gpid=$!
+for _ in $(seq 200); do [ -s "$FAKE_LOG.pid" ] && break; sleep 0.1; done
+bpid=$(cat "$FAKE_LOG.pid" 2>/dev/null)
+[ -n "$bpid" ]; ok $? "interrupt: the bench (run 2) is running"
+kill -INT "$gpid"
+wait "$gpid"
+rc=$?
+is_rc 130 "SIGINT to the gate: exit 130"
+one_line_err 'gate: interrupted by signal 2; the benchmark was stopped' "... one line: the benchmark was stopped"
+[ -n "$bpid" ] && ! kill -0 "$bpid" 2>/dev/null; ok $? "... and the bench is gone (no orphan left running)"
+[ -n "$bpid" ] && kill "$bpid" 2>/dev/null # (only if it was left running)
+[ -z "$(ls -A "$TMPDIR")" ]; ok $? "... and no temporary files left behind"
 
 # ---- the real thing: `locus bench` run by the gate (no fake)
 unset LOCUS_GATE_BENCH_CMD
