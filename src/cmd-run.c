@@ -161,18 +161,18 @@ static int apply_placement(void *arg, const char **step)
 	return placement_apply_self(arg, step);
 }
 
-int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
+/* What `locus run` was asked. */
+struct run_req {
+	struct placement pl;
+	const char *output;       /* -o: the report's file, else stderr */
+	bool report, json;
+	char **cmdv;              /* the program and its arguments */
+};
+
+/* Our options, up to the program.  Returns -1 to go on, or the exit code. */
+static int run_parse(int argc, char **argv, struct cmd_ctx *ctx, struct run_req *q)
 {
-	struct placement pl = PLACEMENT_INIT;
-	struct spawn_opts so = SPAWN_OPTS_INIT;
-	struct spawn_result s = { .last_cpu = -1 };
-	struct numastat before = { 0 }, after = { 0 };
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
-	const char *output = NULL;
-	bool report = false, json = false;
-	int c, rc = LOCUS_EXIT_USAGE;
-	json_t *nst = NULL, *rep = NULL;
-	char **cmdv;
+	int c, idx;
 
 	/* Same rule as the dispatcher: -h before "--" means help (the topology was not
 	 * loaded then). */
@@ -185,104 +185,145 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 	}
 	/* "+": stop at the command, so its own options are not taken for ours. */
-	int idx;
 	while ((c = cmd_getopt(argc, argv, "+ho:", run_opts, &idx)) != -1) {
 		/* Name the option as the user gave it (--cpus, not its alias --physcpubind). */
 		char what[64] = "run: --?";
+		int r;
+
 		if (idx >= 0)
 			snprintf(what, sizeof(what), "run: --%s", run_opts[idx].name);
 		switch (c) {
 		case 'h':
 			usage_run(stdout);
-			rc = LOCUS_EXIT_OK;
-			goto out;
-		case O_REPORT: report = true; break;
-		case O_JSON: json = report = true; break;
-		case 'o': output = optarg; break;
-		default: {
-			int r = placement_option(&pl, &ctx->topo, c, what, optarg);
+			return LOCUS_EXIT_OK;
+		case O_REPORT: q->report = true; break;
+		case O_JSON: q->json = q->report = true; break;
+		case 'o': q->output = optarg; break;
+		default:
+			r = placement_option(&q->pl, &ctx->topo, c, what, optarg);
 			if (r < 0)
-				goto out;
-			if (r > 0) {
-				rc = cmd_usage_error("run");
-				goto out;
-			}
-		}
+				return LOCUS_EXIT_USAGE;
+			if (r > 0)
+				return cmd_usage_error("run");
 		}
 	}
 	if (optind >= argc) {
 		locus_error("run: which program? Give it after the options (locus run [OPTIONS] -- COMMAND)");
-		rc = cmd_usage_error("run");
-		goto out;
+		return cmd_usage_error("run");
 	}
-	if (output && !report) {
+	q->cmdv = argv + optind;
+	return -1;
+}
+
+/* What is refused before anything runs.  Returns -1 to go on, or the exit code. */
+static int run_validate(const struct cmd_ctx *ctx, struct run_req *q)
+{
+	int c;
+
+	if (q->output && !q->report) {
 		locus_error("run: --output is for the report: add --report or --json");
-		goto out;
+		return LOCUS_EXIT_USAGE;
 	}
-	cmdv = argv + optind;
 	if (ctx->topo.fake) {
 		locus_error("run: --topology describes another machine; programs run only on this one");
-		goto out;
+		return LOCUS_EXIT_USAGE;
 	}
 	if (!ctx->have_topo) { /* "--help" was there, as some option's value: show it */
 		usage_run(stdout);
-		rc = LOCUS_EXIT_OK;
-		goto out;
+		return LOCUS_EXIT_OK;
 	}
-	if ((c = placement_check(&pl, &ctx->topo)) < 0) {
-		rc = c == -EOPNOTSUPP ? LOCUS_EXIT_SKIP : LOCUS_EXIT_USAGE;
-		goto out;
-	}
+	if ((c = placement_check(&q->pl, &ctx->topo)) < 0)
+		return c == -EOPNOTSUPP ? LOCUS_EXIT_SKIP : LOCUS_EXIT_USAGE;
+	return -1;
+}
 
-	rc = LOCUS_EXIT_FAIL;
-	if (report && numastat_read(&before) < 0)
-		goto out;
+/* Start the program with its placement and wait for it.  Returns 0 when it was waited
+ * for (s->started says whether it ran; a message says why not), or a negative errno. */
+static int run_program(struct run_req *q, struct spawn_result *s)
+{
+	struct spawn_opts so = SPAWN_OPTS_INIT;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old_int, old_quit;
+	int rc;
+
 	/* Like a shell: ^C and ^\ are for the program; we stay to report and propagate. */
 	sigaction(SIGINT, &ign, &old_int);
 	sigaction(SIGQUIT, &ign, &old_quit);
-	so.argv = cmdv;
+	so.argv = q->cmdv;
 	so.before_exec = apply_placement;
-	so.arg = &pl;
-	so.sample_exit = report;
-	c = spawn_run(&so, &s);
+	so.arg = &q->pl;
+	so.sample_exit = q->report;
+	rc = spawn_run(&so, s);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
-	if (c < 0) {
-		locus_error("run: %s: %s", cmdv[0], strerror(-c));
-		goto out;
+	if (rc < 0) {
+		locus_error("run: %s: %s", q->cmdv[0], strerror(-rc));
+		return rc;
 	}
-	if (!s.started) {
-		if (strcmp(s.step, "exec") == 0)
-			locus_error("run: %s: cannot execute: %s", cmdv[0], strerror(s.err));
+	if (!s->started) {
+		if (strcmp(s->step, "exec") == 0)
+			locus_error("run: %s: cannot execute: %s", q->cmdv[0], strerror(s->err));
 		else
-			locus_error("run: %s: %s", s.step, strerror(s.err));
-		report = false; /* the program never ran */
+			locus_error("run: %s: %s", s->step, strerror(s->err));
 	}
+	return 0;
+}
+
+/* The report (text, or JSON with --json) to -o FILE or stderr.  Returns 0, or -1 when
+ * it could not be written (message printed). */
+static int run_emit_report(const struct run_req *q, const struct spawn_result *s,
+			   json_t *numastat)
+{
+	json_t *rep = report_json(q->cmdv, s->pid, s->status, &q->pl, s, numastat);
+	FILE *f = q->output ? output_open(q->output) : stderr;
+	int rc = 0;
+
+	if (!f) {
+		rc = -1;
+	} else {
+		if (q->json)
+			json_dumpf(rep, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER), fputc('\n', f);
+		else
+			report_text(f, rep);
+		if (f == stderr)
+			fflush(f);
+		else if (output_close(f, q->output) < 0)
+			rc = -1;
+	}
+	json_decref(rep);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct run_req q = { .pl = PLACEMENT_INIT };
+	struct spawn_result s = { .last_cpu = -1 };
+	struct numastat before = { 0 }, after = { 0 };
+	json_t *nst = NULL;
+	int rc;
+
+	rc = run_parse(argc, argv, ctx, &q);
+	if (rc < 0)
+		rc = run_validate(ctx, &q);
+	if (rc >= 0)
+		goto out;
+	rc = LOCUS_EXIT_FAIL;
+	if (q.report && numastat_read(&before) < 0)
+		goto out;
+	if (run_program(&q, &s) < 0)
+		goto out;
+	/* the program's own exit status (126/127 when it could not be started) */
 	rc = spawn_exit_code(s.status);
-	if (report) {
+	if (q.report && s.started) {
 		if (numastat_read(&after) == 0 && before.nr > 0)
 			nst = numastat_delta_json(&before, &after);
-		rep = report_json(cmdv, s.pid, s.status, &pl, &s, nst);
-		FILE *f = output ? output_open(output) : stderr;
-		if (!f) {
-			rc = rc ? rc : LOCUS_EXIT_FAIL;
-		} else {
-			if (json)
-				json_dumpf(rep, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER), fputc('\n', f);
-			else
-				report_text(f, rep);
-			if (f == stderr)
-				fflush(f);
-			else if (output_close(f, output) < 0 && !rc)
-				rc = LOCUS_EXIT_FAIL;
-		}
+		if (run_emit_report(&q, &s, nst) < 0 && !rc)
+			rc = LOCUS_EXIT_FAIL;
 	}
 out:
-	json_decref(rep);
 	json_decref(nst);
 	spawn_result_free(&s);
 	numastat_free(&before);
 	numastat_free(&after);
-	placement_free(&pl);
+	placement_free(&q.pl);
 	return rc;
 }
