@@ -314,191 +314,269 @@ static void resolve_defaults(const struct bench_info *b, const char **values, co
 			values[i] = quick && b->opts[i].quick ? b->opts[i].quick : b->opts[i].def;
 }
 
-int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
-{
-	const struct bench_info *b = NULL, *const *list;
-	struct run_opts ro = { .place = PLACEMENT_INIT };
-	struct option *longopts = NULL;
-	const char **values = NULL;
-	char **lists = NULL, **command = NULL;
-	bool *given = NULL, all = false;
-	int nopts = 0, c, rc = LOCUS_EXIT_USAGE, rc2, worst = 0;
-	json_t *result = NULL;
-	double d;
-	char argv0[80];
+/* What `locus bench` was asked. */
+struct bench_req {
+	const struct bench_info *b;    /* the bench; NULL for all */
+	bool all;
+	struct run_opts ro;
+	struct option *longopts;       /* the common options, then the bench's own */
+	int nopts;                     /* how many of its own */
+	const char **values;           /* its own options' values, as given */
+	bool *given;
+	char **lists;                  /* a BOPT_LIST option's occurrences, newline-separated */
+	char **command;                /* the program of a bench that runs one */
+	char argv0[80];                /* "locus: bench NAME" for getopt's messages */
+};
 
-	/* The bench name comes first so its options can be parsed. */
-	if (argc >= 2 && argv[1][0] != '-') {
-		if (strcmp(argv[1], "list") == 0) {
-			if (argc > 2)
-				return locus_error("bench list: unexpected argument '%s'", argv[2]),
-				       cmd_usage_error("bench");
-			list_benches(stdout);
-			return LOCUS_EXIT_OK;
-		}
-		if (strcmp(argv[1], "all") == 0)
-			all = true;
-		else if (!(b = bench_find(argv[1]))) {
-			const char *names[64], *hit;
-			size_t n = 0;
-			for (const struct bench_info *const *r = bench_registry; *r && n < 62; r++)
-				names[n++] = (*r)->name;
-			names[n++] = "all";
-			names[n++] = "list";
-			hit = suggest_closest(argv[1], names, n);
-			if (hit)
-				locus_error("bench: '%s' is not a benchmark; did you mean '%s'?",
-					    cmd_inert(argv[1]), hit);
-			else
-				locus_error("bench: '%s' is not a benchmark; 'locus bench list' shows "
-					    "them all", cmd_inert(argv[1]));
-			return LOCUS_EXIT_USAGE;
-		}
-		/* getopt's messages then name the bench: "locus: bench tlb: ..." */
-		snprintf(argv0, sizeof(argv0), "%s %s", argv[0], b ? b->name : "all");
-		argv[1] = argv0;
-		argv++;
-		argc--;
+static void bench_req_free(struct bench_req *q)
+{
+	free(q->longopts);
+	free(q->values);
+	free(q->given);
+	for (int i = 0; q->lists && i < q->nopts; i++)
+		free(q->lists[i]);
+	free(q->lists);
+	placement_free(&q->ro.place);
+	json_decref(q->ro.placement_args);
+}
+
+int cmd_bench_name_error(const char *cmd, const char *name, bool all_and_list)
+{
+	const char *names[64], *hit;
+	size_t n = 0;
+
+	for (const struct bench_info *const *r = bench_registry; *r && n < 62; r++)
+		names[n++] = (*r)->name;
+	if (all_and_list) {
+		names[n++] = "all";
+		names[n++] = "list";
 	}
-	while (b && b->opts && b->opts[nopts].name)
-		nopts++;
-	longopts = calloc(NR_COMMON + (size_t)nopts + 1, sizeof(*longopts));
-	values = calloc((size_t)nopts + 1, sizeof(*values));
-	given = calloc((size_t)nopts + 1, sizeof(*given));
-	lists = calloc((size_t)nopts + 1, sizeof(*lists));
-	if (!longopts || !values || !given || !lists) {
-		rc = LOCUS_EXIT_FAIL;
-		goto out;
+	hit = suggest_closest(name, names, n);
+	if (hit)
+		locus_error("%s: '%s' is not a benchmark; did you mean '%s'?", cmd, cmd_inert(name),
+			    hit);
+	else
+		locus_error("%s: '%s' is not a benchmark; 'locus bench list' shows them all", cmd,
+			    cmd_inert(name));
+	return LOCUS_EXIT_USAGE;
+}
+
+/* The bench name comes first, so that its options can be parsed: "list" (done here),
+ * "all" or a name, shifted out of argv.  Returns -1 to go on, or the exit code. */
+static int bench_pick(int *argc, char ***argv, struct bench_req *q)
+{
+	char **av = *argv;
+
+	if (*argc < 2 || av[1][0] == '-')
+		return -1;
+	if (strcmp(av[1], "list") == 0) {
+		if (*argc > 2)
+			return locus_error("bench list: unexpected argument '%s'", av[2]),
+			       cmd_usage_error("bench");
+		list_benches(stdout);
+		return LOCUS_EXIT_OK;
 	}
-	memcpy(longopts, common_opts, sizeof(common_opts));
-	for (int i = 0; i < nopts; i++)
-		longopts[NR_COMMON + (size_t)i] = (struct option){
+	if (strcmp(av[1], "all") == 0)
+		q->all = true;
+	else if (!(q->b = bench_find(av[1])))
+		return cmd_bench_name_error("bench", av[1], true);
+	/* getopt's messages then name the bench: "locus: bench tlb: ..." */
+	snprintf(q->argv0, sizeof(q->argv0), "%s %s", av[0], q->b ? q->b->name : "all");
+	av[1] = q->argv0;
+	(*argv)++;
+	(*argc)--;
+	return -1;
+}
+
+/* The option table: the common options, then the bench's own (O_BENCH_BASE + i), and
+ * room for their values.  0 or -ENOMEM. */
+static int bench_alloc_options(struct bench_req *q)
+{
+	const struct bench_info *b = q->b;
+
+	while (b && b->opts && b->opts[q->nopts].name)
+		q->nopts++;
+	q->longopts = calloc(NR_COMMON + (size_t)q->nopts + 1, sizeof(*q->longopts));
+	q->values = calloc((size_t)q->nopts + 1, sizeof(*q->values));
+	q->given = calloc((size_t)q->nopts + 1, sizeof(*q->given));
+	q->lists = calloc((size_t)q->nopts + 1, sizeof(*q->lists));
+	if (!q->longopts || !q->values || !q->given || !q->lists)
+		return -ENOMEM;
+	memcpy(q->longopts, common_opts, sizeof(common_opts));
+	for (int i = 0; i < q->nopts; i++)
+		q->longopts[NR_COMMON + (size_t)i] = (struct option){
 			b->opts[i].name, b->opts[i].type == BOPT_FLAG ? no_argument : required_argument,
 			NULL, O_BENCH_BASE + i };
+	return 0;
+}
 
-	int idx;
-	/* A bench that runs a program stops at it ("+"), so that its options stay its own. */
-	while ((c = cmd_getopt(argc, argv, b && b->takes_command ? "+ho:" : "ho:", longopts,
-			       &idx)) != -1) {
-		/* Name the option as the user gave it (--cpus, not its alias --physcpubind). */
-		const char *what = idx >= 0 ? longopts[idx].name : NULL;
-		char wbuf[64];
-		if (c == 'o')
-			snprintf(wbuf, sizeof(wbuf), "bench: -o");
-		else
-			snprintf(wbuf, sizeof(wbuf), "bench: --%s", what ? what : "?");
-		switch (c) {
-		case 'h':
-			usage_bench(stdout, b);
-			rc = LOCUS_EXIT_OK;
-			goto out;
-		case 'o': ro.output = optarg; break;
-		case O_JSON: ro.json = true; break;
-		case O_QUICK: ro.quick = true; break;
-		case O_NO_SENTINEL: ro.no_sentinel = true; break;
-		case O_PROGRESS:
-			if (strcmp(optarg, "auto") == 0)
-				progress_set_mode(PROGRESS_AUTO);
-			else if (strcmp(optarg, "always") == 0)
-				progress_set_mode(PROGRESS_ALWAYS);
-			else if (strcmp(optarg, "never") == 0)
-				progress_set_mode(PROGRESS_NEVER);
-			else {
-				locus_error("bench: --progress: '%s' is not allowed; allowed: auto, "
-					    "always, never", cmd_inert(optarg));
-				goto out;
-			}
-			break;
-		case O_REPS:
-			if (parse_long(wbuf, optarg, 1, 100000, &ro.reps) < 0)
-				goto out;
-			break;
-		case O_WARMUP:
-			if (parse_long(wbuf, optarg, 0, 1000, &ro.warmup) < 0)
-				goto out;
-			ro.have_warmup = true;
-			break;
-		case O_TARGET_CI:
-			if (parse_double(wbuf, optarg, 0.01, 50, &d) < 0)
-				goto out;
-			ro.target_ci = d / 100;
-			ro.have_target = true;
-			break;
-		case O_MAX_TIME:
-			if (parse_double(wbuf, optarg, 0.001, 3600, &ro.max_time) < 0)
-				goto out;
-			ro.have_max_time = true;
-			break;
-		default:
-			rc2 = placement_option(&ro.place, &ctx->topo, c, wbuf, optarg);
-			if (rc2 < 0)
-				goto out;
-			if (rc2 == 0) {
-				char arg[512];
+static int set_progress(const char *mode)
+{
+	if (strcmp(mode, "auto") == 0)
+		progress_set_mode(PROGRESS_AUTO);
+	else if (strcmp(mode, "always") == 0)
+		progress_set_mode(PROGRESS_ALWAYS);
+	else if (strcmp(mode, "never") == 0)
+		progress_set_mode(PROGRESS_NEVER);
+	else
+		return locus_error("bench: --progress: '%s' is not allowed; allowed: auto, "
+				   "always, never", cmd_inert(mode));
+	return 0;
+}
 
-				snprintf(arg, sizeof(arg), "--%s%s%s", what ? what : "?",
-					 optarg ? "=" : "", optarg ? optarg : "");
-				if (!ro.placement_args)
-					ro.placement_args = json_array();
-				json_array_append_new(ro.placement_args, json_string(arg));
-				break;
-			}
-			if (c >= O_BENCH_BASE && c < O_BENCH_BASE + nopts) {
-				const struct bench_opt *o = &b->opts[c - O_BENCH_BASE];
-				const char *v = o->type == BOPT_FLAG ? "1" : optarg;
-				if (bench_opt_validate(b, o, v) < 0)
-					goto out;
-				if (o->type == BOPT_LIST) {
-					/* every occurrence, newline-separated */
-					char **l = &lists[c - O_BENCH_BASE], *n = NULL;
-					if (asprintf(&n, "%s%s%s", *l ? *l : "", *l ? "\n" : "", v) < 0) {
-						rc = LOCUS_EXIT_FAIL;
-						goto out;
-					}
-					free(*l);
-					v = *l = n;
-				}
-				values[c - O_BENCH_BASE] = v;
-				given[c - O_BENCH_BASE] = true;
-				break;
-			}
-			rc = cmd_usage_error(b ? "bench NAME" : "bench");
-			goto out;
-		}
+/* One of the common options but placement (`what` names it in messages).  Returns 0,
+ * 1 when `c` is not one of them, or -1 after a message (a bad value). */
+static int set_run_option(struct run_opts *ro, int c, const char *what)
+{
+	double d;
+
+	switch (c) {
+	case 'o': ro->output = optarg; return 0;
+	case O_JSON: ro->json = true; return 0;
+	case O_QUICK: ro->quick = true; return 0;
+	case O_NO_SENTINEL: ro->no_sentinel = true; return 0;
+	case O_PROGRESS: return set_progress(optarg);
+	case O_REPS: return parse_long(what, optarg, 1, 100000, &ro->reps) < 0 ? -1 : 0;
+	case O_WARMUP:
+		if (parse_long(what, optarg, 0, 1000, &ro->warmup) < 0)
+			return -1;
+		ro->have_warmup = true;
+		return 0;
+	case O_TARGET_CI:
+		if (parse_double(what, optarg, 0.01, 50, &d) < 0)
+			return -1;
+		ro->target_ci = d / 100;
+		ro->have_target = true;
+		return 0;
+	case O_MAX_TIME:
+		if (parse_double(what, optarg, 0.001, 3600, &ro->max_time) < 0)
+			return -1;
+		ro->have_max_time = true;
+		return 0;
 	}
-	if (optind < argc && b && b->takes_command) {
-		command = argv + optind;
+	return 1;
+}
+
+/* A placement option as given ("--cpus=0-3"), for the record (run.options). */
+static void record_placement(struct run_opts *ro, const char *name)
+{
+	char arg[512];
+
+	snprintf(arg, sizeof(arg), "--%s%s%s", name ? name : "?", optarg ? "=" : "",
+		 optarg ? optarg : "");
+	if (!ro->placement_args)
+		ro->placement_args = json_array();
+	json_array_append_new(ro->placement_args, json_string(arg));
+}
+
+/* One of the bench's own options (c = O_BENCH_BASE + i), validated; a BOPT_LIST one
+ * joins its earlier occurrences.  Returns -1 to go on, or the exit code. */
+static int set_bench_option(struct bench_req *q, int c)
+{
+	int i = c - O_BENCH_BASE;
+	const struct bench_opt *o = &q->b->opts[i];
+	const char *v = o->type == BOPT_FLAG ? "1" : optarg;
+
+	if (bench_opt_validate(q->b, o, v) < 0)
+		return LOCUS_EXIT_USAGE;
+	if (o->type == BOPT_LIST) {
+		/* every occurrence, newline-separated */
+		char **l = &q->lists[i], *n = NULL;
+
+		if (asprintf(&n, "%s%s%s", *l ? *l : "", *l ? "\n" : "", v) < 0)
+			return LOCUS_EXIT_FAIL;
+		free(*l);
+		v = *l = n;
+	}
+	q->values[i] = v;
+	q->given[i] = true;
+	return -1;
+}
+
+/* One option from getopt (idx: its long option, or -1).  Returns -1 to go on, or the
+ * exit code. */
+static int bench_option(struct bench_req *q, struct cmd_ctx *ctx, int c, int idx)
+{
+	/* Name the option as the user gave it (--cpus, not its alias --physcpubind). */
+	const char *what = idx >= 0 ? q->longopts[idx].name : NULL;
+	char wbuf[64];
+	int r;
+
+	if (c == 'o')
+		snprintf(wbuf, sizeof(wbuf), "bench: -o");
+	else
+		snprintf(wbuf, sizeof(wbuf), "bench: --%s", what ? what : "?");
+	if (c == 'h') {
+		usage_bench(stdout, q->b);
+		return LOCUS_EXIT_OK;
+	}
+	r = set_run_option(&q->ro, c, wbuf);
+	if (r <= 0)
+		return r < 0 ? LOCUS_EXIT_USAGE : -1;
+	r = placement_option(&q->ro.place, &ctx->topo, c, wbuf, optarg);
+	if (r < 0)
+		return LOCUS_EXIT_USAGE;
+	if (r == 0) {
+		record_placement(&q->ro, what);
+		return -1;
+	}
+	if (c >= O_BENCH_BASE && c < O_BENCH_BASE + q->nopts)
+		return set_bench_option(q, c);
+	return cmd_usage_error(q->b ? "bench NAME" : "bench");
+}
+
+/* The options, then the program of a bench that runs one.  Returns -1 to go on, or the
+ * exit code. */
+static int bench_parse(int argc, char **argv, struct cmd_ctx *ctx, struct bench_req *q)
+{
+	/* A bench that runs a program stops at it ("+"), so that its options stay its own. */
+	const char *shortopts = q->b && q->b->takes_command ? "+ho:" : "ho:";
+	int c, idx, rc;
+
+	while ((c = cmd_getopt(argc, argv, shortopts, q->longopts, &idx)) != -1)
+		if ((rc = bench_option(q, ctx, c, idx)) >= 0)
+			return rc;
+	if (optind < argc && q->b && q->b->takes_command) {
+		q->command = argv + optind;
 	} else if (optind < argc) {
 		locus_error("bench: unexpected argument '%s'", argv[optind]);
-		rc = cmd_usage_error("bench");
-		goto out;
+		return cmd_usage_error("bench");
 	}
-	if (!b && !all) {
+	return -1;
+}
+
+/* What is refused before anything runs.  Returns -1 to go on, or the exit code. */
+static int bench_validate(const struct cmd_ctx *ctx, struct bench_req *q)
+{
+	if (!q->b && !q->all) {
 		locus_error("bench: which benchmark? Give a name, 'all' or 'list'");
-		rc = cmd_usage_error("bench");
-		goto out;
+		return cmd_usage_error("bench");
 	}
 	if (!ctx->have_topo) { /* "--help" was there, as some option's value: show it */
-		usage_bench(stdout, b);
-		rc = LOCUS_EXIT_OK;
-		goto out;
+		usage_bench(stdout, q->b);
+		return LOCUS_EXIT_OK;
 	}
-	if (placement_check(&ro.place, &ctx->topo) < 0)
-		goto out;
+	if (placement_check(&q->ro.place, &ctx->topo) < 0)
+		return LOCUS_EXIT_USAGE;
 	if (ctx->topo.fake) {
 		locus_error("bench: --topology describes another machine; benchmarks run only on this one");
-		goto out;
+		return LOCUS_EXIT_USAGE;
 	}
-
 	if (timer_init(getenv("LOCUS_TIMER") && strcmp(getenv("LOCUS_TIMER"), "clock") == 0) == -EINVAL)
-		goto out;
-	result = result_new(env_fingerprint(), topo_json(&ctx->topo));
-	if (!result) {
-		rc = LOCUS_EXIT_FAIL;
-		goto out;
-	}
-	json_object_set_new(result, "run", json_pack("{s:b, s:s, s:o}", "quick", ro.quick,
-		"command", all ? "all" : b->name, "options", run_options_json(&ro, b, values, given)));
+		return LOCUS_EXIT_USAGE;
+	return -1;
+}
+
+/* The result to fill: the fingerprint, the topology and what was asked ("run"). */
+static json_t *bench_new_result(struct cmd_ctx *ctx, const struct bench_req *q)
+{
+	json_t *result = result_new(env_fingerprint(), topo_json(&ctx->topo));
+
+	if (!result)
+		return NULL;
+	json_object_set_new(result, "run", json_pack("{s:b, s:s, s:o}", "quick", q->ro.quick,
+		"command", q->all ? "all" : q->b->name,
+		"options", run_options_json(&q->ro, q->b, q->values, q->given)));
 	if (timer_injected() > 0) {
 		/* not a run option: calibration compares injected runs with plain ones */
 		json_object_set_new(json_object_get(result, "run"), "injected_slowdown",
@@ -507,80 +585,127 @@ int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
 			    "(LOCUS_INJECT_SLOWDOWN): for calibrating the gate only",
 			    timer_injected() * 100.0);
 	}
+	return result;
+}
+
+/* One bench of the list with its options resolved: as given for a single bench, each
+ * bench's own defaults for `all`.  Returns run_one()'s value. */
+static int run_resolved(const struct bench_info *b, struct cmd_ctx *ctx, struct bench_req *q,
+			json_t *result)
+{
+	const char **v = q->values, **dv = NULL;
+	bool *g = q->given, *dg = NULL;
+	int n = 0, r = -ENOMEM;
+
+	if (q->all) {
+		while (b->opts && b->opts[n].name)
+			n++;
+		v = dv = calloc((size_t)n + 1, sizeof(*dv));
+		g = dg = calloc((size_t)n + 1, sizeof(*dg));
+	}
+	if (v && g) {
+		resolve_defaults(b, v, g, q->ro.quick);
+		r = run_one(b, ctx, &q->ro, v, g, q->command, result);
+	}
+	free(dv);
+	free(dg);
+	return r;
+}
+
+/* Run the bench, or for `all` every bench that needs no program, into `result`.
+ * Returns the exit code: the worst failure (a verification failure first), else 3
+ * when a single bench skipped, else 0.  *nbench and *nskipped count them. */
+static int bench_run(struct cmd_ctx *ctx, struct bench_req *q, json_t *result,
+		     unsigned *nbench, unsigned *nskipped)
+{
+	const struct bench_info *one[2] = { q->b, NULL }, *const *list;
+	unsigned step = 0;
+	int worst = 0, skipped_all = 1;
+
+	list = q->all ? bench_registry : one;
+	*nbench = *nskipped = 0;
+	for (const struct bench_info *const *l = list; *l; l++)
+		*nbench += !(q->all && (*l)->takes_command);
+	for (; *list; list++) {
+		int r;
+
+		if (q->all && (*list)->takes_command)
+			continue; /* no program to give it */
+		progress_steps(++step, *nbench);
+		r = run_resolved(*list, ctx, q, result);
+		if (r == 0)
+			skipped_all = 0;
+		if (r == 1)
+			(*nskipped)++;
+		if (r >= 0)
+			continue;
+		/* Bad input was already explained in one line by the bench. */
+		if (exit_for(r) != LOCUS_EXIT_USAGE)
+			locus_error("bench %s: failed: %s", (*list)->name,
+				    r == -EPROTO ? "verification failed" : strerror(-r));
+		result_warn_bench(result, (*list)->name, "failed: %s", strerror(-r));
+		if (!worst || exit_for(r) == LOCUS_EXIT_VERIFY)
+			worst = r;
+	}
+	return worst ? exit_for(worst) : (!q->all && skipped_all ? LOCUS_EXIT_SKIP : LOCUS_EXIT_OK);
+}
+
+/* The result to -o FILE (and the final line saying so); the JSON to stdout with --json,
+ * else the summary table, unless the result itself went to stdout.  Returns rc, or 1
+ * when a write failed. */
+static int bench_emit(const struct run_opts *ro, const json_t *result, int rc, unsigned nbench,
+		      unsigned nskipped)
+{
+	if (ro->output && result_write(result, ro->output) < 0)
+		rc = LOCUS_EXIT_FAIL;
+	else if (ro->output)
+		final_line(result, ro->output, nbench, nskipped);
+	if (ro->json && !(ro->output && strcmp(ro->output, "-") == 0)) {
+		if (result_write(result, "-") < 0)
+			rc = LOCUS_EXIT_FAIL;
+	} else if (!ro->output || strcmp(ro->output, "-") != 0) {
+		print_summary(stdout, result);
+	}
+	return rc;
+}
+
+int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct bench_req q = { .ro = { .place = PLACEMENT_INIT } };
+	unsigned nbench = 0, nskipped = 0;
+	json_t *result = NULL;
+	int rc;
+
+	rc = bench_pick(&argc, &argv, &q);
+	if (rc >= 0)
+		return rc;
+	if (bench_alloc_options(&q) < 0) {
+		rc = LOCUS_EXIT_FAIL;
+		goto out;
+	}
+	rc = bench_parse(argc, argv, ctx, &q);
+	if (rc < 0)
+		rc = bench_validate(ctx, &q);
+	if (rc >= 0)
+		goto out;
+	result = bench_new_result(ctx, &q);
+	if (!result) {
+		rc = LOCUS_EXIT_FAIL;
+		goto out;
+	}
 	if (getenv("LOCUS_BENCH_OPTIONS_ONLY")) {
 		/* `locus gate`'s dry run: the fingerprint and run.options, nothing measured */
-		rc = result_write(result, ro.output ? ro.output : "-") < 0 ? LOCUS_EXIT_FAIL :
+		rc = result_write(result, q.ro.output ? q.ro.output : "-") < 0 ? LOCUS_EXIT_FAIL :
 		     LOCUS_EXIT_OK;
 		goto out;
 	}
-	{
-		const struct bench_info *one[2] = { b, NULL };
-		int skipped_all = 1;
-		unsigned nbench = 0, step = 0, nskipped = 0;
-		list = all ? bench_registry : one;
-		for (const struct bench_info *const *l = list; *l; l++)
-			nbench += !(all && (*l)->takes_command);
-		for (; *list; list++) {
-			if (all && (*list)->takes_command)
-				continue; /* no program to give it */
-			progress_steps(++step, nbench);
-			const char **v = values;
-			bool *g = given;
-			const char **dv = NULL;
-			bool *dg = NULL;
-			if (all) {
-				int n = 0;
-				while ((*list)->opts && (*list)->opts[n].name)
-					n++;
-				dv = calloc((size_t)n + 1, sizeof(*dv));
-				dg = calloc((size_t)n + 1, sizeof(*dg));
-				v = dv;
-				g = dg;
-			}
-			resolve_defaults(*list, v, g, ro.quick);
-			int r = run_one(*list, ctx, &ro, v, g, command, result);
-			free(dv);
-			free(dg);
-			if (r == 0)
-				skipped_all = 0;
-			if (r == 1)
-				nskipped++;
-			if (r < 0) {
-				/* Bad input was already explained in one line by the bench. */
-				if (exit_for(r) != LOCUS_EXIT_USAGE)
-					locus_error("bench %s: failed: %s", (*list)->name,
-						    r == -EPROTO ? "verification failed" : strerror(-r));
-				result_warn_bench(result, (*list)->name, "failed: %s", strerror(-r));
-				if (!worst || exit_for(r) == LOCUS_EXIT_VERIFY)
-					worst = r;
-				if (!all && exit_for(r) == LOCUS_EXIT_USAGE) {
-					rc = LOCUS_EXIT_USAGE;
-					goto out; /* bad input: nothing written */
-				}
-			}
-		}
-		rc = worst ? exit_for(worst) : (!all && skipped_all ? LOCUS_EXIT_SKIP : LOCUS_EXIT_OK);
-
-		if (ro.output && result_write(result, ro.output) < 0)
-			rc = LOCUS_EXIT_FAIL;
-		else if (ro.output)
-			final_line(result, ro.output, nbench, nskipped);
-	}
-	if (ro.json && !(ro.output && strcmp(ro.output, "-") == 0)) {
-		if (result_write(result, "-") < 0)
-			rc = LOCUS_EXIT_FAIL;
-	} else if (!ro.output || strcmp(ro.output, "-") != 0) {
-		print_summary(stdout, result);
-	}
+	rc = bench_run(ctx, &q, result, &nbench, &nskipped);
+	/* A single bench given bad input said so in one line: nothing is written. */
+	if (!q.all && rc == LOCUS_EXIT_USAGE)
+		goto out;
+	rc = bench_emit(&q.ro, result, rc, nbench, nskipped);
 out:
 	json_decref(result);
-	free(longopts);
-	free(values);
-	free(given);
-	for (int i = 0; lists && i < nopts; i++)
-		free(lists[i]);
-	free(lists);
-	placement_free(&ro.place);
-	json_decref(ro.placement_args);
+	bench_req_free(&q);
 	return rc;
 }

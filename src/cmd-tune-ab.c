@@ -22,7 +22,6 @@
 #include "spawn.h"
 #include "result.h"
 #include "runs.h"
-#include "suggest.h"
 #include "bench.h"
 #include "cmd-tune.h"
 
@@ -157,21 +156,8 @@ int tune_cli_ab(int argc, char **argv, const struct opts *o, const struct cmd_ct
 		return LOCUS_EXIT_USAGE;
 	}
 	/* A wrong bench name is bad input: refused here, before anything is applied. */
-	if (argc < 2 || argv[1][0] == '-' || !bench_find(argv[1])) {
-		const char *names[64], *hit = NULL;
-		size_t n = 0;
-		for (const struct bench_info *const *r = bench_registry; *r && n < 64; r++)
-			names[n++] = (*r)->name;
-		if (argc >= 2)
-			hit = suggest_closest(argv[1], names, n);
-		if (hit)
-			locus_error("tune ab: '%s' is not a benchmark; did you mean '%s'?",
-				    cmd_inert(argv[1]), hit);
-		else
-			locus_error("tune ab: '%s' is not a benchmark; 'locus bench list' shows them",
-				    argc >= 2 ? cmd_inert(argv[1]) : "");
-		return LOCUS_EXIT_USAGE;
-	}
+	if (argc < 2 || argv[1][0] == '-' || !bench_find(argv[1]))
+		return cmd_bench_name_error("tune ab", argc >= 2 ? argv[1] : "", false);
 	for (int i = 0; i < argc && strcmp(argv[i], "--"); i++) /* not the program's own */
 		if (strcmp(argv[i], "-o") == 0 || strncmp(argv[i], "--output", 8) == 0 ||
 		    strcmp(argv[i], "--json") == 0) {

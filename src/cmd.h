@@ -132,6 +132,10 @@ int cmd_show_options(int argc, char **argv, const char *cmd, void (*cmd_help)(FI
 int cmd_show_emit(const char *cmd, const struct show_opts *o, const json_t *j,
 		  void (*print)(FILE *, const void *), const void *arg);
 
+/* "CMD: 'NAME' is not a benchmark; did you mean ...?" (with all_and_list, "all" and
+ * "list" are names too), for bench and tune ab.  Returns LOCUS_EXIT_USAGE. */
+int cmd_bench_name_error(const char *cmd, const char *name, bool all_and_list);
+
 int cmd_topo(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_env(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_bench(int argc, char **argv, struct cmd_ctx *ctx);
