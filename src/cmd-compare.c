@@ -230,183 +230,230 @@ static int calibrate(const char *path, const struct compare_opts *o,
 
 /* ------------------------------------------------------------ the command */
 
-int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
+static const struct option compare_long_opts[] = {
+	COMPARE_LONG_OPTIONS(O_COMPARE),
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	/* hidden: calibration (scripts/gate-calibration) */
+	{ "calibrate", no_argument, NULL, O_CALIBRATE },
+	{ "trials", required_argument, NULL, O_TRIALS },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "slowdowns", required_argument, NULL, O_SLOWDOWNS },
+	{ "inject-slowdown", required_argument, NULL, O_INJECT },
+	{ "baseline-run", required_argument, NULL, O_BASELINE_RUN },
+	{ "current-run", required_argument, NULL, O_CURRENT_RUN },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* What `locus compare` was asked. */
+struct compare_req {
+	struct compare_opts o;
+	struct compare_outputs out;
+	struct compare_config *config;  /* --config, loaded */
+	bool calib;                     /* --calibrate, with: */
+	long trials, seed;
+	double slow[16];
+	size_t n_slow;
+	const char **runs, **curs;      /* --baseline-run, --current-run (argc slots) */
+	size_t n_runs, n_curs;
+	char **args;                    /* the arguments after the options */
+	int nargs;
+};
+
+static void compare_req_free(struct compare_req *q)
 {
-	static const struct option opts[] = {
-		COMPARE_LONG_OPTIONS(O_COMPARE),
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		/* hidden: calibration (scripts/gate-calibration) */
-		{ "calibrate", no_argument, NULL, O_CALIBRATE },
-		{ "trials", required_argument, NULL, O_TRIALS },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "slowdowns", required_argument, NULL, O_SLOWDOWNS },
-		{ "inject-slowdown", required_argument, NULL, O_INJECT },
-		{ "baseline-run", required_argument, NULL, O_BASELINE_RUN },
-		{ "current-run", required_argument, NULL, O_CURRENT_RUN },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct compare_opts o = COMPARE_OPTS_DEFAULT;
-	struct compare_outputs out = { .alpha = o.alpha, .threshold = o.threshold };
-	struct compare_config *config = NULL;
-	struct compare_result res;
-	double slow[16] = { 0.0, 0.05, 0.10, 0.20 };
-	size_t n_slow = 4;
-	bool calib = false;
-	long trials = 200, seed = 1;
-	json_t *cur = NULL;
-	struct compare_baseline base = { 0 };
-	const char **runs = calloc((size_t)argc + 1, sizeof(*runs));
-	const char **curs = calloc((size_t)argc + 1, sizeof(*curs));
-	size_t n_runs = 0, n_curs = 0;
-	int c, idx, rc, want;
+	compare_config_free(q->config);
+	free(q->runs);
+	free(q->curs);
+}
 
-	(void)ctx;
-	if (!runs || !curs) {
-		free(curs);
-		free(runs);
+/* One option from getopt.  Returns -1 to go on, or the exit code. */
+static int compare_option(struct compare_req *q, int c, int idx)
+{
+	double p;
+
+	switch (c) {
+	case O_COMPARE:
+		return compare_set_option(compare_long_opts[idx].name, optarg, &q->o, &q->out) < 0 ?
+		       LOCUS_EXIT_USAGE : -1;
+	case 'o':
+		return compare_set_option("output", optarg, &q->o, &q->out) < 0 ? LOCUS_EXIT_USAGE : -1;
+	case O_CALIBRATE:
+		q->calib = true;
+		return -1;
+	case O_TRIALS:
+		return parse_long("--trials", optarg, 1, 1000000, &q->trials) < 0 ? LOCUS_EXIT_USAGE : -1;
+	case O_SEED:
+		return parse_long("--seed", optarg, 0, 0x7fffffffL, &q->seed) < 0 ? LOCUS_EXIT_USAGE : -1;
+	case O_SLOWDOWNS:
+		return parse_slowdowns(optarg, q->slow, sizeof(q->slow) / sizeof(q->slow[0]),
+				       &q->n_slow) < 0 ? LOCUS_EXIT_USAGE : -1;
+	case O_INJECT:
+		if (parse_double("--inject-slowdown", optarg, 0.0, 1000.0, &p) < 0)
+			return LOCUS_EXIT_USAGE;
+		q->o.inject = p / 100.0;
+		return -1;
+	case O_BASELINE_RUN:
+		q->runs[q->n_runs++] = optarg;
+		return -1;
+	case O_CURRENT_RUN:
+		q->curs[q->n_curs++] = optarg;
+		return -1;
+	case 'h':
+		compare_usage(stdout);
+		return LOCUS_EXIT_OK;
+	default:
+		return cmd_usage_error("compare");
+	}
+}
+
+/* The options and the arguments after them.  Returns -1 to go on, or the exit code. */
+static int compare_parse(int argc, char **argv, struct compare_req *q)
+{
+	int c, idx, rc;
+
+	q->runs = calloc((size_t)argc + 1, sizeof(*q->runs));
+	q->curs = calloc((size_t)argc + 1, sizeof(*q->curs));
+	if (!q->runs || !q->curs)
 		return locus_error("compare: out of memory"), LOCUS_EXIT_FAIL;
-	}
-	while ((c = cmd_getopt(argc, argv, "o:h", opts, &idx)) != -1) {
-		switch (c) {
-		case O_COMPARE:
-			if (compare_set_option(opts[idx].name, optarg, &o, &out) < 0)
-				return free(runs), free(curs), LOCUS_EXIT_USAGE;
-			break;
-		case 'o':
-			if (compare_set_option("output", optarg, &o, &out) < 0)
-				return free(runs), free(curs), LOCUS_EXIT_USAGE;
-			break;
-		case O_CALIBRATE:
-			calib = true;
-			break;
-		case O_TRIALS:
-			if (parse_long("--trials", optarg, 1, 1000000, &trials) < 0)
-				return free(runs), free(curs), LOCUS_EXIT_USAGE;
-			break;
-		case O_SEED:
-			if (parse_long("--seed", optarg, 0, 0x7fffffffL, &seed) < 0)
-				return free(runs), free(curs), LOCUS_EXIT_USAGE;
-			break;
-		case O_SLOWDOWNS:
-			if (parse_slowdowns(optarg, slow, 16, &n_slow) < 0)
-				return free(runs), free(curs), LOCUS_EXIT_USAGE;
-			break;
-		case O_INJECT: {
-			double p;
+	while ((c = cmd_getopt(argc, argv, "o:h", compare_long_opts, &idx)) != -1)
+		if ((rc = compare_option(q, c, idx)) >= 0)
+			return rc;
+	q->args = argv + optind;
+	q->nargs = argc - optind;
+	return -1;
+}
 
-			if (parse_double("--inject-slowdown", optarg, 0.0, 1000.0, &p) < 0)
-				return free(runs), free(curs), LOCUS_EXIT_USAGE;
-			o.inject = p / 100.0;
-			break;
-		}
-		case O_BASELINE_RUN:
-			runs[n_runs++] = optarg;
-			break;
-		case O_CURRENT_RUN:
-			curs[n_curs++] = optarg;
-			break;
-		case 'h':
-			compare_usage(stdout);
-			free(runs);
-			free(curs);
-			return LOCUS_EXIT_OK;
-		default:
-			return free(runs), free(curs), cmd_usage_error("compare");
-		}
+/* Would an output overwrite an input (a result, a baseline directory, the config)?
+ * Then one line says which, and it is true. */
+static bool outputs_clobber_inputs(const struct compare_req *q)
+{
+	const char *outs[][2] = { { "-o", q->out.output }, { "--markdown", q->out.markdown },
+				  { "--junit", q->out.junit } };
+
+	for (size_t k = 0; k < 3; k++) {
+		const char *opt = outs[k][0], *path = outs[k][1];
+
+		for (int i = 0; i < q->nargs; i++)
+			if (cmd_clobbers("compare", opt, path, q->args[i]))
+				return true;
+		for (size_t i = 0; i < q->n_runs; i++)
+			if (cmd_clobbers("compare", opt, path, q->runs[i]))
+				return true;
+		for (size_t i = 0; i < q->n_curs; i++)
+			if (cmd_clobbers("compare", opt, path, q->curs[i]))
+				return true;
+		if (cmd_clobbers("compare", opt, path, q->out.config_path))
+			return true;
 	}
-	if (n_runs && n_curs) {
+	return false;
+}
+
+/* What is refused before any result is read; the config file is loaded here.  Returns
+ * -1 to go on, or the exit code. */
+static int compare_validate(struct compare_req *q)
+{
+	int want, rc;
+
+	if (q->n_runs && q->n_curs) {
 		locus_error("compare: --baseline-run and --current-run cannot be combined; give "
 			    "the baseline runs as a directory (BASELINE) with --current-run");
-		return free(runs), free(curs), cmd_usage_error("compare");
+		return cmd_usage_error("compare");
 	}
-	if (calib && n_curs) {
+	if (q->calib && q->n_curs) {
 		locus_error("compare: --current-run does not go with --calibrate");
-		return free(runs), free(curs), cmd_usage_error("compare");
+		return cmd_usage_error("compare");
 	}
-	want = calib || n_runs || n_curs ? 1 : 2;
-	if (argc - optind != want) {
+	want = q->calib || q->n_runs || q->n_curs ? 1 : 2;
+	if (q->nargs != want) {
 		locus_error("compare: expected %s, got %d argument%s",
-			    calib ? "one RESULT.json with --calibrate" :
-			    n_runs ? "only CURRENT.json with --baseline-run" :
-			    n_curs ? "only BASELINE with --current-run" : "BASELINE CURRENT.json",
-			    argc - optind, argc - optind == 1 ? "" : "s");
-		return free(runs), free(curs), cmd_usage_error("compare");
+			    q->calib ? "one RESULT.json with --calibrate" :
+			    q->n_runs ? "only CURRENT.json with --baseline-run" :
+			    q->n_curs ? "only BASELINE with --current-run" : "BASELINE CURRENT.json",
+			    q->nargs, q->nargs == 1 ? "" : "s");
+		return cmd_usage_error("compare");
 	}
-	if (out.github && out.json && output_is_stdout(out.output)) {
+	if (q->out.github && q->out.json && output_is_stdout(q->out.output)) {
 		locus_error("compare: --github annotations and --json both go to stdout; "
 			    "write the JSON with -o FILE");
-		return free(runs), free(curs), LOCUS_EXIT_USAGE;
+		return LOCUS_EXIT_USAGE;
 	}
 	/* An output that is one of the inputs would be overwritten by the table. */
-	{
-		const char *outs[][2] = { { "-o", out.output }, { "--markdown", out.markdown },
-					  { "--junit", out.junit } };
-		bool clobber = false;
-
-		for (size_t k = 0; k < 3 && !clobber; k++) {
-			for (int i = optind; i < argc && !clobber; i++)
-				clobber = cmd_clobbers("compare", outs[k][0], outs[k][1], argv[i]);
-			for (size_t i = 0; i < n_runs && !clobber; i++)
-				clobber = cmd_clobbers("compare", outs[k][0], outs[k][1], runs[i]);
-			for (size_t i = 0; i < n_curs && !clobber; i++)
-				clobber = cmd_clobbers("compare", outs[k][0], outs[k][1], curs[i]);
-			if (!clobber)
-				clobber = cmd_clobbers("compare", outs[k][0], outs[k][1], out.config_path);
-		}
-		if (clobber)
-			return free(runs), free(curs), LOCUS_EXIT_USAGE;
-	}
-	if (out.config_path) {
-		rc = compare_config_load(out.config_path, &config);
+	if (outputs_clobber_inputs(q))
+		return LOCUS_EXIT_USAGE;
+	if (q->out.config_path) {
+		rc = compare_config_load(q->out.config_path, &q->config);
 		if (rc < 0)
-			return free(runs), free(curs), rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
-		o.config = config;
+			return rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+		q->o.config = q->config;
 	}
-	if (calib) {
-		rc = calibrate(argv[optind], &o, &out, (unsigned)trials, (unsigned long)seed,
-			       slow, n_slow);
-		compare_config_free(config);
-		free(runs);
-		free(curs);
-		return rc;
-	}
+	return -1;
+}
 
-	rc = LOCUS_EXIT_USAGE;
-	if (n_curs) {
-		cur = load_current_runs(curs, n_curs);
-		out.current_name = n_curs == 1 ? curs[0] : "the --current-run files";
+/* Load the current side and the baseline, compare them and write the outputs.
+ * Returns the exit code. */
+static int compare_files(struct compare_req *q)
+{
+	struct compare_baseline base = { 0 };
+	struct compare_result res;
+	json_t *cur;
+	int rc = LOCUS_EXIT_USAGE;
+
+	if (q->n_curs) {
+		cur = load_current_runs(q->curs, q->n_curs);
+		q->out.current_name = q->n_curs == 1 ? q->curs[0] : "the --current-run files";
 	} else {
-		out.current_name = argv[argc - 1];
-		cur = result_load(out.current_name);
+		q->out.current_name = q->args[q->nargs - 1];
+		cur = result_load(q->out.current_name);
 	}
 	if (!cur)
-		goto done;
-	if (!n_runs)
-		runs[n_runs++] = argv[optind];
-	for (size_t i = 0; i < n_runs; i++) {
-		int e = compare_baseline_load(runs[i], json_object_get(cur, "env"), &base);
+		return LOCUS_EXIT_USAGE;
+	if (!q->n_runs)
+		q->runs[q->n_runs++] = q->args[0];
+	for (size_t i = 0; i < q->n_runs; i++) {
+		int e = compare_baseline_load(q->runs[i], json_object_get(cur, "env"), &base);
 
 		if (e < 0) {
 			rc = e == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
 			goto done;
 		}
 	}
-	out.baseline_name = n_runs == 1 ? base.name : "the --baseline-run files";
-	if (cmd_check_options(base.runs, base.n, cur, &out, "compare") < 0)
+	q->out.baseline_name = q->n_runs == 1 ? base.name : "the --baseline-run files";
+	if (cmd_check_options(base.runs, base.n, cur, &q->out, "compare") < 0)
 		goto done;
-	if (compare_results_set((const json_t *const *)base.runs, base.n, cur, &o, &res) < 0) {
+	if (compare_results_set((const json_t *const *)base.runs, base.n, cur, &q->o, &res) < 0) {
 		rc = LOCUS_EXIT_FAIL;
 		goto done;
 	}
-	rc = cmd_compare_finish(&res, &out, "compare");
+	rc = cmd_compare_finish(&res, &q->out, "compare");
 	compare_result_free(&res);
 done:
 	compare_baseline_free(&base);
 	json_decref(cur);
-	compare_config_free(config);
-	free(runs);
-	free(curs);
+	return rc;
+}
+
+int cmd_compare(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct compare_req q = {
+		.o = COMPARE_OPTS_DEFAULT,
+		.trials = 200, .seed = 1,
+		.slow = { 0.0, 0.05, 0.10, 0.20 }, .n_slow = 4,
+	};
+	int rc;
+
+	(void)ctx;
+	q.out.alpha = q.o.alpha;
+	q.out.threshold = q.o.threshold;
+	rc = compare_parse(argc, argv, &q);
+	if (rc < 0)
+		rc = compare_validate(&q);
+	if (rc < 0 && q.calib)
+		rc = calibrate(q.args[0], &q.o, &q.out, (unsigned)q.trials, (unsigned long)q.seed,
+			       q.slow, q.n_slow);
+	else if (rc < 0)
+		rc = compare_files(&q);
+	compare_req_free(&q);
 	return rc;
 }
 
