@@ -425,92 +425,118 @@ static void remove_tmpdir(char *dir)
 	free(dir);
 }
 
-int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
+static const struct option gate_long_opts[] = {
+	{ "baseline", required_argument, NULL, O_BASELINE },
+	{ "confirm", required_argument, NULL, O_CONFIRM },
+	{ "runs", required_argument, NULL, O_RUNS },
+	{ "keep-result", required_argument, NULL, O_KEEP },
+	{ "save-on-pass", optional_argument, NULL, O_SAVE },
+	{ "history", no_argument, NULL, O_HISTORY },
+	COMPARE_LONG_OPTIONS(O_COMPARE),
+	{ "output", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* What `locus gate` was asked. */
+struct gate_req {
+	struct compare_opts o;
+	struct compare_outputs out;
+	struct compare_config *config;  /* --config, loaded */
+	struct bench_cmd b;             /* the bench to run */
+	const char *baseline, *keep;    /* --baseline, --keep-result */
+	long confirm, nruns;            /* --confirm, --runs */
+	long save_keep;                 /* --save-on-pass=K, 0 without */
+	bool use_history;
+};
+
+/* One option from getopt.  Returns -1 to go on, or the exit code. */
+static int gate_option(struct gate_req *q, int c, int idx)
 {
-	static const struct option opts[] = {
-		{ "baseline", required_argument, NULL, O_BASELINE },
-		{ "confirm", required_argument, NULL, O_CONFIRM },
-		{ "runs", required_argument, NULL, O_RUNS },
-		{ "keep-result", required_argument, NULL, O_KEEP },
-		{ "save-on-pass", optional_argument, NULL, O_SAVE },
-		{ "history", no_argument, NULL, O_HISTORY },
-		COMPARE_LONG_OPTIONS(O_COMPARE),
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct compare_opts o = COMPARE_OPTS_DEFAULT;
-	struct compare_outputs out = { .alpha = o.alpha, .threshold = o.threshold };
-	struct compare_config *config = NULL;
-	struct compare_result res = { 0 };
-	struct bench_cmd b = { .sysroot = ctx->sysroot };
-	json_t *runs[MAX_CONFIRM + 1] = { NULL };
-	struct compare_baseline base = { 0 };
-	const char *baseline = NULL, *keep = NULL;
-	char *label = NULL, tmpl[4096];
-	long confirm = 1, save_keep = 0, nruns = DEFAULT_RUNS;
+	switch (c) {
+	case O_COMPARE:
+		return compare_set_option(gate_long_opts[idx].name, optarg, &q->o, &q->out) < 0 ?
+		       LOCUS_EXIT_USAGE : -1;
+	case 'o':
+		return compare_set_option("output", optarg, &q->o, &q->out) < 0 ? LOCUS_EXIT_USAGE : -1;
+	case O_BASELINE:
+		q->baseline = optarg;
+		return -1;
+	case O_CONFIRM:
+		return parse_long("--confirm", optarg, 0, MAX_CONFIRM, &q->confirm) < 0 ?
+		       LOCUS_EXIT_USAGE : -1;
+	case O_RUNS:
+		return parse_long("--runs", optarg, 1, MAX_RUNS, &q->nruns) < 0 ? LOCUS_EXIT_USAGE : -1;
+	case O_HISTORY:
+		q->use_history = true;
+		return -1;
+	case O_KEEP:
+		q->keep = optarg;
+		return -1;
+	case O_SAVE:
+		q->save_keep = COMPARE_DEFAULT_KEEP;
+		return optarg && parse_long("--save-on-pass", optarg, 1, COMPARE_MAX_KEEP,
+					    &q->save_keep) < 0 ? LOCUS_EXIT_USAGE : -1;
+	case 'h':
+		gate_usage(stdout);
+		return LOCUS_EXIT_OK;
+	default:
+		return cmd_usage_error("gate");
+	}
+}
+
+/* The options, then the bench and its arguments.  Returns -1 to go on, or the exit
+ * code. */
+static int gate_parse(int argc, char **argv, struct gate_req *q)
+{
 	int c, idx, rc;
-	bool have_res = false, use_history = false;
-	size_t suspects = 0;
 
 	/* '+': stop at the first non-option, so "gate --baseline b bench tlb --quick"
 	 * leaves --quick to the bench even without "--". */
-	while ((c = cmd_getopt(argc, argv, "+o:h", opts, &idx)) != -1) {
-		switch (c) {
-		case O_COMPARE:
-			if (compare_set_option(opts[idx].name, optarg, &o, &out) < 0)
-				return LOCUS_EXIT_USAGE;
-			break;
-		case 'o':
-			if (compare_set_option("output", optarg, &o, &out) < 0)
-				return LOCUS_EXIT_USAGE;
-			break;
-		case O_BASELINE:
-			baseline = optarg;
-			break;
-		case O_CONFIRM:
-			if (parse_long("--confirm", optarg, 0, MAX_CONFIRM, &confirm) < 0)
-				return LOCUS_EXIT_USAGE;
-			break;
-		case O_RUNS:
-			if (parse_long("--runs", optarg, 1, MAX_RUNS, &nruns) < 0)
-				return LOCUS_EXIT_USAGE;
-			break;
-		case O_HISTORY:
-			use_history = true;
-			break;
-		case O_KEEP:
-			keep = optarg;
-			break;
-		case O_SAVE:
-			save_keep = COMPARE_DEFAULT_KEEP;
-			if (optarg && parse_long("--save-on-pass", optarg, 1, COMPARE_MAX_KEEP,
-						 &save_keep) < 0)
-				return LOCUS_EXIT_USAGE;
-			break;
-		case 'h':
-			gate_usage(stdout);
-			return LOCUS_EXIT_OK;
-		default:
-			return cmd_usage_error("gate");
-		}
-	}
-	if (!baseline) {
+	while ((c = cmd_getopt(argc, argv, "+o:h", gate_long_opts, &idx)) != -1)
+		if ((rc = gate_option(q, c, idx)) >= 0)
+			return rc;
+	if (!q->baseline) {
 		locus_error("gate: --baseline FILE|DIR is required");
 		return cmd_usage_error("gate");
 	}
-	b.args = argv + optind;
-	b.nargs = argc - optind;
-	if (b.nargs && strcmp(b.args[0], "bench") == 0) {
-		b.args++;
-		b.nargs--;
+	q->b.args = argv + optind;
+	q->b.nargs = argc - optind;
+	if (q->b.nargs && strcmp(q->b.args[0], "bench") == 0) {
+		q->b.args++;
+		q->b.nargs--;
 	}
-	if (b.nargs == 0) {
+	if (q->b.nargs == 0) {
 		locus_error("gate: no benchmark given; e.g. locus gate --baseline %s -- bench all --quick",
-			    baseline);
+			    q->baseline);
 		return cmd_usage_error("gate");
 	}
-	if (out.github && out.json && output_is_stdout(out.output)) {
+	return -1;
+}
+
+/* A directory made by `locus baseline save` (what --save-on-pass appends to). */
+static bool is_baseline_store(const char *path)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	struct stat st;
+	bool store = stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+		     compare_baseline_ids(path, &ids, NULL, &n) >= 0 && n > 0;
+
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	return store;
+}
+
+/* What is refused before anything runs; the config file is loaded here.  Returns -1
+ * to go on, or the exit code. */
+static int gate_validate(struct gate_req *q)
+{
+	const char *baseline = q->baseline;
+	int rc;
+
+	if (q->out.github && q->out.json && output_is_stdout(q->out.output)) {
 		locus_error("gate: --github annotations and --json both go to stdout; "
 			    "write the JSON with -o FILE");
 		return LOCUS_EXIT_USAGE;
@@ -520,137 +546,195 @@ int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
 		return LOCUS_EXIT_USAGE;
 	}
 	/* The baseline is input: a bad one is refused before anything is measured, by the
-	 * dry run below (it loads the baseline with the run's own fingerprint, so an
-	 * empty store or one without this machine is decided there too). */
-	if (cmd_clobbers("gate", "-o", out.output, baseline) ||
-	    cmd_clobbers("gate", "--markdown", out.markdown, baseline) ||
-	    cmd_clobbers("gate", "--junit", out.junit, baseline) ||
-	    cmd_clobbers("gate", "--keep-result", keep, baseline))
+	 * dry run (it loads the baseline with the run's own fingerprint, so an empty store
+	 * or one without this machine is decided there too). */
+	if (cmd_clobbers("gate", "-o", q->out.output, baseline) ||
+	    cmd_clobbers("gate", "--markdown", q->out.markdown, baseline) ||
+	    cmd_clobbers("gate", "--junit", q->out.junit, baseline) ||
+	    cmd_clobbers("gate", "--keep-result", q->keep, baseline))
 		return LOCUS_EXIT_USAGE;
-	if (save_keep) {
-		char **ids = NULL;
-		size_t n = 0;
-		struct stat st;
-
-		if (stat(baseline, &st) < 0 || !S_ISDIR(st.st_mode) ||
-		    compare_baseline_ids(baseline, &ids, NULL, &n) < 0 || n == 0) {
-			locus_error("gate: --save-on-pass: '%s' is not a baseline store (a directory "
-				    "made by 'locus baseline save DIR RESULT.json')", baseline);
-			return LOCUS_EXIT_USAGE;
-		}
-		for (size_t i = 0; i < n; i++)
-			free(ids[i]);
-		free(ids);
+	if (q->save_keep && !is_baseline_store(baseline)) {
+		locus_error("gate: --save-on-pass: '%s' is not a baseline store (a directory "
+			    "made by 'locus baseline save DIR RESULT.json')", baseline);
+		return LOCUS_EXIT_USAGE;
 	}
-	if (out.config_path) {
-		rc = compare_config_load(out.config_path, &config);
+	if (q->out.config_path) {
+		rc = compare_config_load(q->out.config_path, &q->config);
 		if (rc < 0)
 			return rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
-		o.config = config;
+		q->o.config = q->config;
 	}
-	snprintf(tmpl, sizeof(tmpl), "%s/locus-gate.XXXXXX",
-		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	return -1;
+}
+
+/* The directory the runs write their results to (removed at the end).  Returns -1 to
+ * go on, or the exit code. */
+static int gate_make_tmpdir(struct gate_req *q)
+{
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[4096];
+
+	snprintf(tmpl, sizeof(tmpl), "%s/locus-gate.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(tmpl)) {
 		locus_error("gate: cannot create a temporary directory in %s: %s",
-			    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
-		compare_config_free(config);
+			    tmp ? tmp : "/tmp", strerror(errno));
 		return LOCUS_EXIT_FAIL;
 	}
-	b.tmpdir = strdup(tmpl);
-	b.runs = (int)nruns;
+	q->b.tmpdir = strdup(tmpl);
+	q->b.runs = (int)q->nruns;
+	return -1;
+}
 
-	/* Before anything is measured: the bench's own dry run (it parses its options,
-	 * fingerprints the machine and writes run.options without running a benchmark)
-	 * tells whether the baseline has runs for this machine and whether they were made
-	 * with the same options.  An empty store or another experiment is known now, not
-	 * after three runs of the suite. */
-	b.options_only = true;
-	runs[0] = load_run(&b, 0, &rc);
-	b.options_only = false;
-	if (!runs[0])
-		goto done;
-	rc = compare_baseline_load(baseline, json_object_get(runs[0], "env"), &base);
-	if (rc < 0) {
-		rc = rc == -ENOENT ? LOCUS_EXIT_SKIP : rc == -ENOMEM ? LOCUS_EXIT_FAIL :
-		     LOCUS_EXIT_USAGE;
-		goto done;
-	}
-	if (cmd_check_options(base.runs, base.n, runs[0], &out, "gate") < 0) {
+/* compare_baseline_load()'s error as the gate's exit code: no runs for this machine
+ * (or an empty set) is "skipped", nothing to gate against. */
+static int baseline_exit_code(int err)
+{
+	return err == -ENOENT ? LOCUS_EXIT_SKIP : err == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+}
+
+/*
+ * Before anything is measured: the bench's own dry run (it parses its options,
+ * fingerprints the machine and writes run.options without running a benchmark) tells
+ * whether the baseline has runs for this machine and whether they were made with the
+ * same options.  An empty store or another experiment is known now, not after three
+ * runs of the suite.  Returns -1 to go on, or the exit code.
+ */
+static int gate_dry_run(struct gate_req *q)
+{
+	struct compare_baseline base = { 0 };
+	json_t *dry;
+	int rc;
+
+	q->b.options_only = true;
+	dry = load_run(&q->b, 0, &rc);
+	q->b.options_only = false;
+	if (!dry)
+		return rc;
+	rc = compare_baseline_load(q->baseline, json_object_get(dry, "env"), &base);
+	if (rc < 0)
+		rc = baseline_exit_code(rc);
+	else if (cmd_check_options(base.runs, base.n, dry, &q->out, "gate") < 0)
 		rc = LOCUS_EXIT_USAGE;
-		goto done;
-	}
+	else
+		rc = -1;
 	compare_baseline_free(&base);
-	memset(&base, 0, sizeof(base));
-	json_decref(runs[0]);
+	json_decref(dry);
+	return rc;
+}
 
-	runs[0] = load_round(&b, 1, &rc);
+/* The first round (runs[0]) compared with the baseline (*base: its runs for this
+ * machine; with --history only those since each measurement's last change point).
+ * Returns -1 to go on with *res filled, or the exit code. */
+static int gate_first_round(struct gate_req *q, json_t **runs, struct compare_baseline *base,
+			    struct compare_result *res, bool *have_res)
+{
+	int rc;
+
+	runs[0] = load_round(&q->b, 1, &rc);
 	if (!runs[0])
-		goto done;
-	rc = compare_baseline_load(baseline, json_object_get(runs[0], "env"), &base);
-	if (rc < 0) {
-		/* no baseline for this machine (or an empty set): nothing to gate against */
-		rc = rc == -ENOENT ? LOCUS_EXIT_SKIP : rc == -ENOMEM ? LOCUS_EXIT_FAIL :
-		     LOCUS_EXIT_USAGE;
-		goto done;
-	}
-	if (use_history && since_change_points(&base) < 0) {
-		rc = LOCUS_EXIT_FAIL;
-		goto done;
-	}
-	if (keep && result_write(runs[0], keep) < 0) {
-		rc = LOCUS_EXIT_FAIL;
-		goto done;
-	}
-	if (compare_results_set((const json_t *const *)base.runs, base.n, runs[0], &o, &res) < 0) {
-		rc = LOCUS_EXIT_FAIL;
-		goto done;
-	}
-	have_res = true;
-	/* A fingerprint difference under --strict-env stops the gate before any rerun. */
-	if (res.n_env_diffs && out.strict_env) {
-		out.baseline_name = base.name;
-		out.current_name = "this run";
-		rc = cmd_compare_finish(&res, &out, "gate");
-		goto done;
-	}
-	for (size_t i = 0; i < res.n_pairs; i++)
-		suspects += compare_pair_fails(&res.pairs[i], &out);
-	rc = confirm_suspects(&res, &b, &o, &out, (int)confirm, runs);
-	if (rc)
-		goto done;
-	if (asprintf(&label, "locus bench %s%s (this run)", b.args[0], b.nargs > 1 ? " ..." : "") < 0)
-		label = NULL;
-	out.baseline_name = base.name;
-	out.current_name = label ? label : "this run";
-	rc = cmd_compare_finish(&res, &out, "gate");
+		return rc;
+	rc = compare_baseline_load(q->baseline, json_object_get(runs[0], "env"), base);
+	if (rc < 0)
+		return baseline_exit_code(rc);
+	if (q->use_history && since_change_points(base) < 0)
+		return LOCUS_EXIT_FAIL;
+	if (q->keep && result_write(runs[0], q->keep) < 0)
+		return LOCUS_EXIT_FAIL;
+	if (compare_results_set((const json_t *const *)base->runs, base->n, runs[0], &q->o, res) < 0)
+		return LOCUS_EXIT_FAIL;
+	*have_res = true;
+	return -1;
+}
+
+/* --save-on-pass: a passing round joins the store (the newest K runs kept).  Returns
+ * rc, or 1 when saving failed. */
+static int gate_save_on_pass(const struct gate_req *q, json_t *round, size_t suspects, int rc)
+{
+	char *stored = NULL;
+	size_t n = 0, dropped = 0;
+
+	if (rc != LOCUS_EXIT_OK || !q->save_keep)
+		return rc;
 	/* A run with suspects that were not confirmed passes, but is not saved: if one was
 	 * a real regression that a lucky rerun hid, saving it would widen the set's range
 	 * and mask the regression for the next K gates. */
-	if (rc == LOCUS_EXIT_OK && save_keep && suspects) {
+	if (suspects) {
 		locus_info("gate: passed, but this round is not saved as a baseline: %zu suspected "
 			   "regression%s (not confirmed)", suspects, suspects == 1 ? "" : "s");
-	} else if (rc == LOCUS_EXIT_OK && save_keep) {
-		char *stored = NULL;
-		size_t n = 0, dropped = 0;
-
-		if (compare_baseline_save(baseline, runs[0], (unsigned)save_keep, &stored, &n,
-					  &dropped) < 0) {
-			rc = LOCUS_EXIT_FAIL;
-		} else {
-			locus_info("gate: passed; saved %s as %s (%zu run%s kept%s)",
-				   b.runs == 1 ? "this run" : "this round's runs, the last", stored, n,
-				   n == 1 ? "" : "s", dropped ? ", the oldest removed" : "");
-			free(stored);
-		}
+		return rc;
 	}
-done:
+	if (compare_baseline_save(q->baseline, round, (unsigned)q->save_keep, &stored, &n,
+				  &dropped) < 0)
+		return LOCUS_EXIT_FAIL;
+	locus_info("gate: passed; saved %s as %s (%zu run%s kept%s)",
+		   q->b.runs == 1 ? "this run" : "this round's runs, the last", stored, n,
+		   n == 1 ? "" : "s", dropped ? ", the oldest removed" : "");
+	free(stored);
+	return rc;
+}
+
+/* Confirm the suspects by rerunning, then the report, the exit code and
+ * --save-on-pass.  Returns the exit code. */
+static int gate_confirm_and_report(struct gate_req *q, json_t **runs,
+				   const struct compare_baseline *base, struct compare_result *res)
+{
+	size_t suspects = 0;
+	char *label = NULL;
+	int rc;
+
+	q->out.baseline_name = base->name;
+	/* A fingerprint difference under --strict-env stops the gate before any rerun. */
+	if (res->n_env_diffs && q->out.strict_env) {
+		q->out.current_name = "this run";
+		return cmd_compare_finish(res, &q->out, "gate");
+	}
+	for (size_t i = 0; i < res->n_pairs; i++)
+		suspects += compare_pair_fails(&res->pairs[i], &q->out);
+	rc = confirm_suspects(res, &q->b, &q->o, &q->out, (int)q->confirm, runs);
+	if (rc)
+		return rc;
+	if (asprintf(&label, "locus bench %s%s (this run)", q->b.args[0],
+		     q->b.nargs > 1 ? " ..." : "") < 0)
+		label = NULL;
+	q->out.current_name = label ? label : "this run";
+	rc = cmd_compare_finish(res, &q->out, "gate");
+	q->out.current_name = NULL;
+	free(label);
+	return gate_save_on_pass(q, runs[0], suspects, rc);
+}
+
+int cmd_gate(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct gate_req q = {
+		.o = COMPARE_OPTS_DEFAULT,
+		.b = { .sysroot = ctx->sysroot },
+		.confirm = 1, .nruns = DEFAULT_RUNS,
+	};
+	json_t *runs[MAX_CONFIRM + 1] = { NULL };
+	struct compare_baseline base = { 0 };
+	struct compare_result res = { 0 };
+	bool have_res = false;
+	int rc;
+
+	q.out.alpha = q.o.alpha;
+	q.out.threshold = q.o.threshold;
+	rc = gate_parse(argc, argv, &q);
+	if (rc < 0)
+		rc = gate_validate(&q);
+	if (rc < 0)
+		rc = gate_make_tmpdir(&q);
+	if (rc < 0)
+		rc = gate_dry_run(&q);
+	if (rc < 0)
+		rc = gate_first_round(&q, runs, &base, &res, &have_res);
+	if (rc < 0)
+		rc = gate_confirm_and_report(&q, runs, &base, &res);
 	if (have_res)
 		compare_result_free(&res);
 	for (int i = 0; i <= MAX_CONFIRM; i++)
 		json_decref(runs[i]);
 	compare_baseline_free(&base);
-	compare_config_free(config);
-	remove_tmpdir(b.tmpdir);
-	free(label);
+	compare_config_free(q.config);
+	remove_tmpdir(q.b.tmpdir);
 	return rc;
 }
