@@ -3,7 +3,7 @@
 # per timing measurement, from real runs, what the gate's comparison calls.
 #
 #   gate-calibration-injected.py LOCUS OUT GROUP... [--keep K] [--trials N] [--seed S]
-#                                [-- COMPARE-OPTIONS...]
+#                                [--runs R] [-- COMPARE-OPTIONS...]
 #
 # OUT holds, per GROUP (e.g. "on", "off"), plain-I.json and inj-I.json (I = 1..M): M runs
 # of the suite as it is and M with a real slowdown injected into every timed region
@@ -11,7 +11,9 @@
 # is what the gate does with rounds of one run: K plain runs as the baseline set, one
 # more run as the current run and one more as its confirmation, both from the plain runs
 # (A/A) or both from the injected runs; a measurement is flagged when `locus compare`
-# calls it regressed in both.  Trials draw the runs at random (seeded: deterministic).
+# calls it regressed in both.  --runs R makes the current and the confirmation rounds R
+# runs each (`locus gate --runs R`: compared with --current-run, the run level testing
+# the median of their medians), so a trial needs K + 2R distinct runs.  Trials draw the runs at random (seeded: deterministic).
 # Printed per group: suite A/A false-alarm rate, suite detection rate, and per timing
 # measurement (those with a "sentinel": timed by the framework) the A/A rate, the share
 # of injected trials that caught it, and its median detectable change; then how many
@@ -23,13 +25,14 @@ cmp_opts = []
 if '--' in args:
     i = args.index('--')
     args, cmp_opts = args[:i], args[i + 1:]
-keep, trials, seed = 5, 60, 1
+keep, trials, seed, R = 5, 60, 1, 1
 pos = []
 while args:
     a = args.pop(0)
     if a == '--keep': keep = int(args.pop(0))
     elif a == '--trials': trials = int(args.pop(0))
     elif a == '--seed': seed = int(args.pop(0))
+    elif a == '--runs': R = int(args.pop(0))
     else: pos.append(a)
 locus, out, groups = pos[0], pos[1], pos[2:]
 
@@ -37,12 +40,27 @@ def key(m):
     return m['bench'] + '/' + m['metric'] + '{' + ','.join(
         '%s=%s' % (k, m['labels'][k]) for k in sorted(m['labels'])) + '}'
 
+import tempfile
 def compare(base, cur):
+    """base: the baseline runs; cur: one run, or a list of runs (a round)."""
     cmd = [locus, '--quiet', 'compare', '--json', '--allow-option-mismatch'] + cmp_opts
-    for b in base:
-        cmd += ['--baseline-run', b]
-    cmd.append(cur)
+    if isinstance(cur, list):
+        # a round: the baseline set as a directory, the round's runs as --current-run
+        d = tempfile.mkdtemp(prefix='calib-base-')
+        for i, b in enumerate(base):
+            os.symlink(os.path.abspath(b), os.path.join(d, 'run-%03d.json' % i))
+        cmd.append(d)
+        for c in cur:
+            cmd += ['--current-run', c]
+    else:
+        for b in base:
+            cmd += ['--baseline-run', b]
+        cmd.append(cur)
     p = subprocess.run(cmd, capture_output=True, text=True)
+    if isinstance(cur, list):
+        for f in os.listdir(d):
+            os.unlink(os.path.join(d, f))
+        os.rmdir(d)
     if p.returncode not in (0, 6):
         sys.exit('compare failed (%d): %s' % (p.returncode, p.stderr.strip()[:300]))
     d = json.loads(p.stdout)
@@ -53,9 +71,9 @@ for g in groups:
     inj = sorted(f for f in os.listdir(out) if f.startswith(g + '-inj-'))
     plain = [os.path.join(out, f) for f in plain]
     inj = [os.path.join(out, f) for f in inj]
-    if len(plain) < keep + 2 or len(inj) < 2:
-        print('group %s: %d plain and %d injected runs; need %d plain (--keep %d + 2) and 2 injected'
-              % (g, len(plain), len(inj), keep + 2, keep))
+    if len(plain) < keep + 2 * R or len(inj) < 2 * R:
+        print('group %s: %d plain and %d injected runs; need %d plain (--keep %d + 2 x --runs %d) and %d injected'
+              % (g, len(plain), len(inj), keep + 2 * R, keep, R, 2 * R))
         continue
     first = json.load(open(plain[0]))
     timing = {key(m) for m in first['measurements'] if 'sentinel' in m
@@ -76,11 +94,14 @@ for g in groups:
     for kind in ('aa', 'inj'):
         for t in range(trials):
             if kind == 'aa':
-                pick = rnd.sample(plain, keep + 2)
-                base, cur, conf = pick[:keep], pick[keep], pick[keep + 1]
+                pick = rnd.sample(plain, keep + 2 * R)
+                base, cur, conf = pick[:keep], pick[keep:keep + R], pick[keep + R:]
             else:
                 base = rnd.sample(plain, keep)
-                cur, conf = rnd.sample(inj, 2)
+                pick = rnd.sample(inj, 2 * R)
+                cur, conf = pick[:R], pick[R:]
+            if R == 1:
+                cur, conf = cur[0], conf[0]
             c1, c2 = compare(base, cur), compare(base, conf)
             any_flag = False
             for k, c in c1.items():
@@ -94,8 +115,8 @@ for g in groups:
                 any_flag |= flag and (kind == 'aa' or k in timing)
             suite[kind].append(any_flag)
     def rate(v): return sum(v) / len(v) if v else float('nan')
-    print('group %s: %d plain + %d injected runs, baseline %d runs, rounds of 1 run + 1 confirmation, %d trials each'
-          % (g, len(plain), len(inj), keep, trials))
+    print('group %s: %d plain + %d injected runs, baseline %d runs, rounds of %d run%s + a confirmation round, %d trials each'
+          % (g, len(plain), len(inj), keep, R, '' if R == 1 else 's', trials))
     print('  suite: A/A false alarms %.1f%% of trials; injected slowdown caught (a timing measurement confirmed) in %.1f%%'
           % (100 * rate(suite['aa']), 100 * rate(suite['inj'])))
     rows = []
