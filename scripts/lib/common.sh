@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scripts/lib/common.sh — shared by scripts/quickstart and scripts/test (sourced).
 #
 # Installs the Debian packages locus needs when they are missing (apt-get, through sudo
@@ -10,7 +11,9 @@ SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$SRC/build}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
-# Packages to build and run locus.
+# Packages to build and run locus (a space-separated list: the scripts that source this
+# file pass it unquoted to install_pkgs).
+# shellcheck disable=SC2034  # used by the scripts that source this file
 BUILD_PKGS="gcc make autoconf automake pkg-config libhwloc-dev libnuma-dev libpapi-dev libjansson-dev gnuplot-nox"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -45,7 +48,7 @@ install_pkgs() {
 	export DEBIAN_FRONTEND=noninteractive
 	$sudo apt-get update -qq >/dev/null ||
 		{ say "apt-get update failed"; return 1; }
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086  # $need is a list of package names, split on purpose
 	$sudo apt-get install -y -qq --no-install-recommends $need >/dev/null ||
 		{ say "apt-get install failed: apt-get install -y $need"; return 1; }
 }
