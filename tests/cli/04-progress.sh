@@ -12,17 +12,15 @@ is_rc 2 "--progress sometimes: exit 2"
 one_line_err "--progress: 'sometimes' is not allowed; allowed: auto, always, never" \
 	"--progress: the bad value and the allowed ones, one line"
 
-FAST="--quick --reps 2 --warmup 0"
-# shellcheck disable=SC2086
-run "$LOCUS" bench rowcol $FAST -o "$T_TMP/r.json"
+FAST=(--quick --reps 2 --warmup 0)
+run "$LOCUS" bench rowcol "${FAST[@]}" -o "$T_TMP/r.json"
 is_rc 0 "bench rowcol, stderr not a terminal: exit 0"
 ! grep -q '\[1/1\]\|\[[0-9]*/[0-9]*\]' "$err" && ! grep -q $'\r' "$err"
 ok $? "off a terminal: no progress by default"
 has_err "^locus: wrote $T_TMP/r.json: 1 bench, 0 skipped, [0-9]+ measurements, [0-9]+ warnings?\$" \
 	"the final line names the file and what is in it"
 
-# shellcheck disable=SC2086
-run "$LOCUS" bench all $FAST --progress=always -o "$T_TMP/all.json"
+run "$LOCUS" bench all "${FAST[@]}" --progress=always -o "$T_TMP/all.json"
 is_rc 0 "bench all --progress=always: exit 0"
 n="[0-9]+"   # the benches "all" runs (not those that need a program)
 has_err "^locus: \\[1/$n\\] [a-z0-9-]+: [a-z_]+.* \\([0-9]+ s\\)\$" "--progress=always off a terminal: '[1/N] bench: metric labels (N s)'"
@@ -59,7 +57,7 @@ if command -v tmux >/dev/null 2>&1; then
 	S=locus-progress-$$
 	tmux -L "$S" new-session -d -s "$S" -x 80 -y 24 \
 		"env -i PATH=/usr/bin:/bin TERM=xterm HOME=$T_TMP bash --norc --noprofile"
-	tmux -L "$S" send-keys -t "$S" "cd $T_TMP && '$LOCUS' bench all $FAST --progress=always -o tty.json >/dev/null; echo DONE-\$?" Enter
+	tmux -L "$S" send-keys -t "$S" "cd $T_TMP && '$LOCUS' bench all ${FAST[*]} --progress=always -o tty.json >/dev/null; echo DONE-\$?" Enter
 	: >"$T_TMP/screens"
 	for _ in $(seq 1 600); do
 		sleep 0.3

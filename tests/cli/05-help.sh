@@ -53,11 +53,11 @@ grep -q '^\.SH EXAMPLES' "$MAN" && grep -q 'Capacity planning' "$MAN" &&
 	grep -q 'Before and after tuning' "$MAN" && grep -q 'CI gating' "$MAN"
 ok $? "man: EXAMPLES for capacity planning, before/after tuning, CI gating"
 env_section=$(sed -n '/^\.SH ENVIRONMENT/,/^\.SH /p' "$MAN")
-for v in $(grep -rhoE 'getenv\("[A-Z_]+"\)' "$top_srcdir"/src "$top_srcdir"/lib "$top_srcdir"/bench \
-	   "$top_srcdir"/report "$top_srcdir"/tune | sed -E 's/getenv\("(.*)"\)/\1/' | sort -u); do
+while read -r v; do
 	case $v in PATH | HOME) continue ;; esac
 	grep -q -- "$v" <<<"$env_section"
 	ok $? "man ENVIRONMENT names $v (read by the code)"
-done
+done < <(grep -rhoE 'getenv\("[A-Z_]+"\)' "$top_srcdir"/src "$top_srcdir"/lib "$top_srcdir"/bench \
+	   "$top_srcdir"/report "$top_srcdir"/tune | sed -E 's/getenv\("(.*)"\)/\1/' | sort -u)
 
 done_testing

@@ -40,15 +40,13 @@ run "$LOCUS" bench latency --cpus 0 --help
 is_rc 0 "--cpus 0 --help: exit 0 (crashed before)"
 
 # --threads LIST for bandwidth: exactly the counts asked.
-T="--quick --reps 2 --warmup 0 --kernels copy --stores regular --size 1M"
+T=(--quick --reps 2 --warmup 0 --kernels copy --stores regular --size 1M)
 if [ "$ncpu" -ge 2 ]; then
-	# shellcheck disable=SC2086
-	run "$LOCUS" bench bandwidth $T --threads 2,1 --json
+	run "$LOCUS" bench bandwidth "${T[@]}" --threads 2,1 --json
 	is_rc 0 "bandwidth --threads 2,1: exit 0"
 	json_check "sorted({m['labels']['threads'] for m in d['measurements']}) == [1, 2]" \
 		"--threads 2,1: measured with 1 and 2 threads"
-	# shellcheck disable=SC2086
-	run "$LOCUS" bench bandwidth $T --threads 2-2 --json
+	run "$LOCUS" bench bandwidth "${T[@]}" --threads 2-2 --json
 	json_check "{m['labels']['threads'] for m in d['measurements']} == {2}" \
 		"--threads 2-2: only 2 threads (a list, not the sweep 1..2)"
 else
@@ -56,19 +54,15 @@ else
 	echo "ok $((T_N += 1)) # SKIP one CPU: no thread list to measure"
 	echo "ok $((T_N += 1)) # SKIP one CPU: no thread list to measure"
 fi
-# shellcheck disable=SC2086
-run "$LOCUS" bench bandwidth $T --threads 1 --json
+run "$LOCUS" bench bandwidth "${T[@]}" --threads 1 --json
 json_check "{m['labels']['threads'] for m in d['measurements']} == {1}" "--threads 1: the sweep 1..1"
-# shellcheck disable=SC2086
-run "$LOCUS" bench bandwidth $T --threads 0,1
+run "$LOCUS" bench bandwidth "${T[@]}" --threads 0,1
 is_rc 2 "--threads 0,1: exit 2"
 one_line_err "--threads: '0,1': 0 threads; counts start at 1" "a zero count is named"
-# shellcheck disable=SC2086
-run "$LOCUS" bench bandwidth $T --threads 1,$((ncpu + 1))
+run "$LOCUS" bench bandwidth "${T[@]}" --threads 1,$((ncpu + 1))
 is_rc 2 "--threads beyond the CPUs: exit 2"
 one_line_err "--threads $((ncpu + 1)) is more than the $ncpu CPUs" "the count and the CPUs are named"
-# shellcheck disable=SC2086
-run "$LOCUS" bench bandwidth $T --threads x
+run "$LOCUS" bench bandwidth "${T[@]}" --threads x
 is_rc 2 "--threads x: exit 2"
 
 done_testing

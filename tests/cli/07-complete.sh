@@ -84,7 +84,7 @@ if "$LOCUS" bench list | grep -q '^command '; then
 	want "locus bench command --reps 3 " "bench command without --: a program" bash
 	want "locus bench command -- true res" "bench command: then its files" result.json .
 else
-	for i in 1 2 3; do echo "ok $((T_N += 1)) # SKIP no bench command here"; done
+	for _ in 1 2 3; do echo "ok $((T_N += 1)) # SKIP no bench command here"; done
 fi
 
 # Choices offered must be choices the parsers accept (the tables cannot drift apart).

@@ -137,6 +137,7 @@ json_check 'd["allowed_nodes"] == "0-1" and [n["memory_allowed"] for n in d["num
 	"restricted-cpuless: node 2's memory not allowed"
 for a in "--cpus 15:CPU 15 is not allowed" "--cpunodebind 1:CPU 15 of node\(s\) 1 is not allowed" \
 	 "--membind 2:memory of node 2 is not allowed" "--interleave 0,2:memory of node 2 is not allowed"; do
+	# shellcheck disable=SC2086  # ${a%%:*} is an option and its value, split on purpose
 	run "$LOCUS" --topology "$TOPO/restricted-cpuless.xml" bench latency --sizes 64K ${a%%:*}
 	is_rc 2 "${a%%:*} outside the allowed sets exits 2"
 	has_err "^locus: bench: --[a-z]+: ${a#*:} to this process by its cgroup/cpuset" "${a%%:*}: says it is not allowed by the cgroup/cpuset"

@@ -97,7 +97,7 @@ is_rc 2 "env with a bad option exits 2"
 # An Arm server's cpuinfo (no vendor_id or model name lines: the MIDR fields), read
 # through a sysroot: named from lib/arm-cores.c whatever this machine's architecture.
 cp -r "$FIXTURES/sysroot/basic" "$T_TMP/arm"
-cat >"$T_TMP/arm/proc/cpuinfo" <<'CPU'
+cat >"$T_TMP/arm/proc/cpuinfo" <<'CPUINFO'
 processor	: 0
 BogoMIPS	: 2100.00
 Features	: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm jscvt fcma lrcpc dcpop sha3 sm3 sm4 asimddp sha512 sve asimdfhm dit uscat ilrcpc flagm ssbs paca pacg dcpodp svei8mm svebf16 i8mm bf16 dgh rng
@@ -107,7 +107,7 @@ CPU variant	: 0x1
 CPU part	: 0xd40
 CPU revision	: 1
 
-CPU
+CPUINFO
 run "$LOCUS" --sysroot "$T_TMP/arm" env --json
 is_rc 0 "env under an Arm sysroot: exit 0"
 json_check 'd["cpu"]["vendor"] == "Arm" and d["cpu"]["model"] == "Neoverse V1 (Graviton3)"' \

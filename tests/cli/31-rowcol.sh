@@ -29,7 +29,7 @@ json_check "all(m['verified']['checksum_ok'] is True and m['verified']['checksum
 	"every order's checksum matches the closed form"
 json_check "all(len({m['verified']['checksum'] for m in $M if m['labels']['n'] == n}) == 1 for n in (16, 40))" \
 	"all orders give the same checksum at each n"
-json_check "$M[0]['verified']['checksum'] == '0x%016x' % ((256 * 257 // 2 * 0x9E3779B97F4A7C15) % 2**64)" \
+json_check "${M}[0]['verified']['checksum'] == '0x%016x' % ((256 * 257 // 2 * 0x9E3779B97F4A7C15) % 2**64)" \
 	"the n=16 checksum is the closed form sum (k+1)*G"
 json_check "all(m['verified']['elements_per_sample'] == m['verified']['passes_per_sample'] * m['labels']['n'] ** 2 for m in $M)" \
 	"elements per sample recorded"
@@ -51,7 +51,7 @@ json_check "all(m['labels']['n'] == 56 and m['labels']['footprint_bytes'] == 56 
 # Edge tiles: 30 is not a multiple of 7.
 run "$LOCUS" bench rowcol --n 30 --order tiled --tile 7 --reps 3 --json
 is_rc 0 "rowcol with a tile that does not divide n exits 0"
-json_check "len($M) == 1 and $M[0]['verified']['tile'] == 7 and $M[0]['verified']['checksum_ok'] is True" \
+json_check "len($M) == 1 and ${M}[0]['verified']['tile'] == 7 and ${M}[0]['verified']['checksum_ok'] is True" \
 	"partial tiles are summed exactly once"
 
 run "$LOCUS" bench rowcol --n 24 --reps 3

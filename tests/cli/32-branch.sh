@@ -49,9 +49,9 @@ json_check "all(m['counters_per'] == 'element' for m in $M)" "counters are per e
 
 run "$LOCUS" bench branch --n 2048 --data random --variant branchless --threshold 200 --seed 7 --reps 3 --json
 is_rc 0 "one variant, another threshold and seed"
-json_check "len($M) == 1 and $M[0]['labels']['variant'] == 'branchless' and $M[0]['verified']['threshold'] == 200 and $M[0]['verified']['seed'] == 7" \
+json_check "len($M) == 1 and ${M}[0]['labels']['variant'] == 'branchless' and ${M}[0]['verified']['threshold'] == 200 and ${M}[0]['verified']['seed'] == 7" \
 	"--variant, --threshold and --seed honoured"
-json_check "$M[0]['verified']['variants_agree'] is True" "the unmeasured variant is still checked"
+json_check "${M}[0]['verified']['variants_agree'] is True" "the unmeasured variant is still checked"
 
 run "$LOCUS" bench branch --n 4096 --data period-8192
 is_rc 2 "a period longer than the array exits 2"

@@ -39,7 +39,7 @@ json_check "all(m['verified']['counts_ok'] is True and m['verified']['ok'] is Tr
 json_check "all(len(m['verified']['cpus']) == 2 and m['verified']['cpus'] == m['verified']['cpus_asked'] and len(set(m['verified']['cpus'])) == 2 for m in $M)" \
 	"two distinct CPUs obtained, as asked"
 json_check "all(m['verified']['moved_samples'] == 0 for m in $M)" "sched_getcpu() found no thread off its CPU"
-LINE="$M[0]['verified']['line_size']"
+LINE="${M}[0]['verified']['line_size']"
 json_check "all(m['verified']['counter_stride_bytes'] == {'packed': 8, 'padded': $LINE, 'padded2': 2 * $LINE, 'shared': 0}[m['labels']['layout']] for m in $M)" \
 	"counter strides: 8 bytes, one line, two lines, one counter"
 json_check "all(m['verified']['lines_written'] == {'packed': 1, 'padded': 2, 'padded2': 2, 'shared': 1}[m['labels']['layout']] for m in $M)" \
@@ -52,18 +52,18 @@ json_check "all(len(m['verified']['thread_median_ops_per_sec']) == 2 for m in $M
 # Every placement is measured or skipped with a reason, as the topology allows.
 json_check "all((p in {m['labels']['placement'] for m in $M}) != any(s['labels'].get('placement') == p and s['reason'] for s in $S) for p in ('smt', 'core', 'package', 'node'))" \
 	"each placement is either measured or skipped with a reason"
-json_check "('smt' in {m['labels']['placement'] for m in $M}) == ($T['pus'] > $T['cores'])" \
+json_check "('smt' in {m['labels']['placement'] for m in $M}) == (${T}['pus'] > ${T}['cores'])" \
 	"smt measured exactly when cores have several hardware threads"
-json_check "('package' in {m['labels']['placement'] for m in $M}) == ($T['packages'] > 1)" \
+json_check "('package' in {m['labels']['placement'] for m in $M}) == (${T}['packages'] > 1)" \
 	"package measured exactly when there are several packages"
-json_check "('node' in {m['labels']['placement'] for m in $M}) == (len($T['numa_nodes']) > 1)" \
+json_check "('node' in {m['labels']['placement'] for m in $M}) == (len(${T}['numa_nodes']) > 1)" \
 	"node measured exactly when there are several NUMA nodes"
-json_check "$T['cores'] < 2 or 'core' in {m['labels']['placement'] for m in $M}" "core measured when there are 2 cores"
-json_check "$T['pus'] > $T['cores'] or any(s['labels'].get('placement') == 'smt' and 'no SMT' in s['reason'] for s in $S)" \
+json_check "${T}['cores'] < 2 or 'core' in {m['labels']['placement'] for m in $M}" "core measured when there are 2 cores"
+json_check "${T}['pus'] > ${T}['cores'] or any(s['labels'].get('placement') == 'smt' and 'no SMT' in s['reason'] for s in $S)" \
 	"without SMT the smt skip says so"
-json_check "$T['packages'] > 1 or any(s['labels'].get('placement') == 'package' and 'only 1 package' in s['reason'] for s in $S)" \
+json_check "${T}['packages'] > 1 or any(s['labels'].get('placement') == 'package' and 'only 1 package' in s['reason'] for s in $S)" \
 	"with one package the package skip says so"
-json_check "len($T['numa_nodes']) > 1 or any(s['labels'].get('placement') == 'node' and 'only 1 NUMA node' in s['reason'] for s in $S)" \
+json_check "len(${T}['numa_nodes']) > 1 or any(s['labels'].get('placement') == 'node' and 'only 1 NUMA node' in s['reason'] for s in $S)" \
 	"with one node the node skip says so"
 json_check "all(m['verified']['shared_cache'] in (None, 'L1', 'L2', 'L3', 'L4') for m in $M)" "the shared cache is named"
 

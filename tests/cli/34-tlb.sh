@@ -18,8 +18,8 @@ is_rc 0 "bench tlb --help exits 0"
 has_out '[-]-reserve-hugepages' "help lists --reserve-hugepages"
 has_out 'page-stride' "help names the page-stride chain"
 
-FAST="--reps 3 --warmup 0 --sample-ms 1"
-run "$LOCUS" bench tlb --sizes 16K,64K,1M --page-size 4K,THP $FAST -o -
+FAST=(--reps 3 --warmup 0 --sample-ms 1)
+run "$LOCUS" bench tlb --sizes 16K,64K,1M --page-size 4K,THP "${FAST[@]}" -o -
 is_rc 0 "tlb on 4K and THP exits 0"
 M='d["measurements"]'
 L="[m for m in $M if m['metric'] == 'latency']"
@@ -52,16 +52,16 @@ json_check "all(m['metric'] in ('latency', 'tlb_reach') for m in $M)" "only late
 json_check "all(m['unit'] == 'bytes' and m['samples'][0] > 0 and m['verified']['entries'] > 0 and set(m['labels']) >= {'page_size', 'knee'} for m in $M if m['metric'] == 'tlb_reach')" \
 	"tlb_reach (if a knee was found): bytes, with the entries it implies"
 
-run "$LOCUS" bench tlb --sizes 16K,32K --chain page-stride --page-size 4K $FAST -o -
+run "$LOCUS" bench tlb --sizes 16K,32K --chain page-stride --page-size 4K "${FAST[@]}" -o -
 is_rc 0 "--chain page-stride alone exits 0"
 json_check "{m['labels']['chain'] for m in $M if m['metric'] == 'latency'} == {'page-stride'}" "--chain selects the chain"
 
 if [ "$free2m" = 0 ]; then
-	run "$LOCUS" bench tlb --sizes 4M --page-size 2M $FAST -o -
+	run "$LOCUS" bench tlb --sizes 4M --page-size 2M "${FAST[@]}" -o -
 	is_rc 3 "2M with an empty pool: skipped, exit 3"
 	json_check "len($M) == 0 and any(s['labels'].get('page_size') == '2M' and ('nr_hugepages' in s['reason'] or 'reserve' in s['reason']) for s in d['skipped'])" \
 		"skip reason names nr_hugepages / how to reserve"
-	run "$LOCUS" bench tlb --sizes 64K --page-size 4K,2M $FAST -o -
+	run "$LOCUS" bench tlb --sizes 64K --page-size 4K,2M "${FAST[@]}" -o -
 	is_rc 0 "4K runs while 2M is skipped"
 	json_check "all(m['labels']['page_size'] != '2M' for m in $M) and any(s['labels'].get('page_size') == '2M' for s in d['skipped'])" \
 		"nothing reported under 2M, the skip is recorded"

@@ -17,8 +17,8 @@ is_rc 0 "bench latency --help exits 0"
 has_out '[-]-window' "help lists --window"
 has_out '[-]-chains' "help lists --chains"
 
-FAST="--reps 3 --warmup 0 --sample-ms 1"
-run "$LOCUS" bench latency --sizes 4K,16K,64K,256K --window 64,full --chains 1,3 $FAST -o -
+FAST=(--reps 3 --warmup 0 --sample-ms 1)
+run "$LOCUS" bench latency --sizes 4K,16K,64K,256K --window 64,full --chains 1,3 "${FAST[@]}" -o -
 is_rc 0 "latency with two windows and two chain counts exits 0"
 M='d["measurements"]'
 L="[m for m in $M if m['metric'] == 'latency']"
@@ -55,19 +55,19 @@ json_check "all(m['labels']['chains'] == 1 and 'level' in m['labels'] for m in $
 json_check "all('advertised_size_bytes' in m['verified'] and m['samples'][0] > 0 for m in $M if m['metric'] == 'cache_size')" \
 	"inferred cache sizes sit next to the advertised size"
 
-run "$LOCUS" bench latency --sizes 2M,4M --page-size THP $FAST -o -
+run "$LOCUS" bench latency --sizes 2M,4M --page-size THP "${FAST[@]}" -o -
 is_rc 0 "THP exits 0"
 json_check "len($L) == 2 and all(m['verified']['page_size_asked'] == 'THP' for m in $L)" "THP asked is recorded"
 json_check "all((m['labels']['page_size'] == 'THP' and m['verified']['page_size'] == 'THP' and m['verified']['page_size_ok'] is True) or (m['labels']['page_size'] != 'THP' and any('THP' in w for w in warnings)) for m in $L)" \
 	"THP asked: verified THP, or labelled with what it got plus a warning"
 
-run "$LOCUS" bench latency --sizes 8K,32K --stride 128 $FAST -o -
+run "$LOCUS" bench latency --sizes 8K,32K --stride 128 "${FAST[@]}" -o -
 is_rc 0 "--stride 128 exits 0"
 json_check "all(m['labels']['stride_bytes'] == 128 and m['verified']['elements'] == m['labels']['footprint_bytes'] // 128 for m in $L)" \
 	"--stride sets and labels the element spacing"
 
 if [ "$free2m" = 0 ]; then
-	run "$LOCUS" bench latency --sizes 64K --page-size 2M $FAST -o -
+	run "$LOCUS" bench latency --sizes 64K --page-size 2M "${FAST[@]}" -o -
 	is_rc 3 "2M with an empty pool: skipped, exit 3"
 	json_check "len($M) == 0 and any(s['labels'].get('page_size') == '2M' and ('nr_hugepages' in s['reason'] or 'reserve' in s['reason']) for s in d['skipped'])" \
 		"skip reason names nr_hugepages / how to reserve"

@@ -36,7 +36,7 @@ if [ $nt = 1 ]; then
 	widest=sse2
 	grep -qw avx2 /proc/cpuinfo && widest=avx2
 	grep -qw avx512f /proc/cpuinfo && widest=avx512
-	json_check "$M[0]['labels']['isa'] == '$widest'" "the default is the widest the CPU has ($widest)"
+	json_check "${M}[0]['labels']['isa'] == '$widest'" "the default is the widest the CPU has ($widest)"
 fi
 json_check "all(m['labels']['array_bytes'] == 1048576 for m in $M)" "array_bytes is the --size asked"
 json_check "sorted({m['labels']['threads'] for m in $M}) == list(range(1, $ncpu + 1))" \
@@ -78,7 +78,7 @@ json_check "all(m['verified']['memory']['page_size_ok'] is True and m['verified'
 	"the arrays' memory is verified"
 json_check "all(m['verified']['stream_rule_4x_llc'] == (m['verified']['llc_bytes'] == 0 or 1048576 >= 4 * m['verified']['llc_bytes']) for m in $M)" \
 	"whether the arrays follow STREAM's 4x LLC rule is recorded"
-json_check "$M[0]['verified']['llc_bytes'] * 4 <= 1048576 or any('smaller than 4x the last-level cache' in w for w in warnings)" \
+json_check "${M}[0]['verified']['llc_bytes'] * 4 <= 1048576 or any('smaller than 4x the last-level cache' in w for w in warnings)" \
 	"arrays below 4x the LLC are warned about"
 
 run "$LOCUS" bench bandwidth --size 1M --kernels triad,copy --stores regular --threads 1 --reps 3 -o -

@@ -26,8 +26,8 @@ has_out '^numa-bandwidth ' "bench list shows numa-bandwidth"
 has_out '^numa-loaded ' "bench list shows numa-loaded"
 
 # ---------------------------------------------------------------- numa-latency
-FAST="--reps 3 --warmup 0 --sample-ms 1"
-run "$LOCUS" bench numa-latency --size 256K --window 64,full $FAST -o -
+FAST=(--reps 3 --warmup 0 --sample-ms 1)
+run "$LOCUS" bench numa-latency --size 256K --window 64,full "${FAST[@]}" -o -
 is_rc 0 "numa-latency --size 256K exits 0"
 L="[m for m in $M if m['metric'] == 'latency']"
 R="[m for m in $M if m['metric'] == 'latency_ratio']"
@@ -56,7 +56,7 @@ if [ "$one_node" = 1 ]; then
 	json_check "len($L) == 2 and any('matrix is 1x1' in w for w in warnings)" "1 node: a 1x1 matrix, and a warning says so"
 fi
 
-run "$LOCUS" bench numa-latency --size 256K $FAST --membind 0 -o -
+run "$LOCUS" bench numa-latency --size 256K "${FAST[@]}" --membind 0 -o -
 is_rc 0 "--membind 0 restricts the columns"
 json_check "{m['labels']['mem_node'] for m in $M} == {0} and any('only chooses the memory nodes' in w for w in warnings)" \
 	"only node 0 as a column, and a warning that cells stay bound"
@@ -105,7 +105,7 @@ run "$LOCUS" bench numa-bandwidth --policies local
 is_rc 2 "an unknown policy exits 2"
 
 # ---------------------------------------------------------------- numa-loaded
-run "$LOCUS" bench numa-loaded --size 256K --traffic-size 256K --delays 0,100 $FAST -o -
+run "$LOCUS" bench numa-loaded --size 256K --traffic-size 256K --delays 0,100 "${FAST[@]}" -o -
 is_rc 0 "numa-loaded exits 0"
 L="[m for m in $M if m['metric'] == 'latency']"
 B="[m for m in $M if m['metric'] == 'bandwidth']"
@@ -126,7 +126,7 @@ json_check "all(3 <= len(m['samples']) <= 6 for m in $M) and all(all(s >= 0 for 
 json_check "all(m['verified']['traffic_threads'] == len(m['verified']['traffic_cpus']) == $(ncpus_of 0) - 1 for m in $M if m['labels']['cpu_node'] == 0)" \
 	"the node's other CPUs generate the traffic"
 
-run "$LOCUS" bench numa-loaded --size 256K --traffic-size 256K --delays 0,100 --traffic-threads 0 $FAST -o -
+run "$LOCUS" bench numa-loaded --size 256K --traffic-size 256K --delays 0,100 --traffic-threads 0 "${FAST[@]}" -o -
 is_rc 0 "--traffic-threads 0 exits 0"
 json_check "[m['labels']['delay'] for m in $M if m['metric'] == 'latency'] == [0] * len([m for m in $M if m['metric'] == 'latency']) and not any(m['metric'] == 'bandwidth' for m in $M) and any('no traffic threads' in s['reason'] for s in d['skipped'])" \
 	"no traffic: the unloaded latency only, bandwidth skipped with the reason"

@@ -9,7 +9,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
 free2m=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo none)
-FAST="--reps 3 --warmup 0"
+FAST=(--reps 3 --warmup 0)
 M='d["measurements"]'
 
 for b in pagefault fork malloc overcommit; do
@@ -22,7 +22,7 @@ run "$LOCUS" bench pagefault --help
 is_rc 0 "bench pagefault --help exits 0"
 has_out '[-]-reserve-hugepages' "help lists --reserve-hugepages"
 
-run "$LOCUS" bench pagefault --page-size 4K,THP --size 4M $FAST -o -
+run "$LOCUS" bench pagefault --page-size 4K,THP --size 4M "${FAST[@]}" -o -
 is_rc 0 "pagefault on 4K and THP exits 0"
 json_check "len($M) == 12 and {m['metric'] for m in $M} == {'page_time', 'gib_time', 'minor_faults'}" \
 	"12 measurements: 3 metrics x first/second x 2 page sizes"
@@ -47,17 +47,17 @@ json_check "all(m['verified']['region_bytes'] >= 4194304 and 'first touch' in m[
 json_check "all(m['verified']['local_fraction'] in (None, 1.0) for m in $M)" \
 	"no policy: sampled pages on the touching CPU's node (or not checkable)"
 
-run "$LOCUS" bench pagefault --page-size 4K --size 1M --touch second $FAST -o -
+run "$LOCUS" bench pagefault --page-size 4K --size 1M --touch second "${FAST[@]}" -o -
 is_rc 0 "--touch second alone exits 0"
 json_check "{m['labels']['touch'] for m in $M} == {'second'}" "--touch selects the touches"
 
-run "$LOCUS" bench pagefault --page-size 4K --size 1M --membind 0 $FAST -o -
+run "$LOCUS" bench pagefault --page-size 4K --size 1M --membind 0 "${FAST[@]}" -o -
 is_rc 0 "pagefault with --membind 0 exits 0"
 json_check "all(m['verified']['policy'] == 'bind' and m['verified']['nodes_asked'] == [0] and m['verified']['placement_ok'] in (None, 1.0) for m in $M)" \
 	"--membind: the policy and the placement found are recorded"
 
 if [ "$free2m" = 0 ]; then
-	run "$LOCUS" bench pagefault --page-size 2M --size 4M $FAST -o -
+	run "$LOCUS" bench pagefault --page-size 2M --size 4M "${FAST[@]}" -o -
 	is_rc 3 "pagefault 2M with an empty pool: skipped, exit 3"
 	json_check "len($M) == 0 and any(s['labels'].get('page_size') == '2M' and 'nr_hugepages' in s['reason'] for s in d['skipped'])" \
 		"the skip names nr_hugepages and how to reserve"
@@ -75,7 +75,7 @@ run "$LOCUS" bench pagefault --touch third
 is_rc 2 "pagefault: unknown touch: exit 2"
 
 # ---- fork
-run "$LOCUS" bench fork --page-size 4K,THP --resident 2M,8M $FAST -o -
+run "$LOCUS" bench fork --page-size 4K,THP --resident 2M,8M "${FAST[@]}" -o -
 is_rc 0 "fork on 4K and THP exits 0"
 json_check "len($M) == 4 and all(m['metric'] == 'fork_latency' and m['unit'] == 'ns' and m['higher_is_better'] is False and 3 <= len(m['samples']) <= 6 for m in $M)" \
 	"4 fork_latency measurements in ns, 3 samples each"
@@ -92,11 +92,11 @@ json_check "all((m['labels']['page_size'] == 'THP' and m['verified']['page_size_
 json_check "all(m['counters_per'] == 'fork' and all(isinstance(v, (int, float)) or (v is None and isinstance(m['counters_unavailable'].get(e), str)) for e, v in m['counters'].items()) for m in $M)" \
 	"counters per fork, each a number or null with a reason"
 if [ "$free2m" = 0 ]; then
-	run "$LOCUS" bench fork --page-size 4K,2M --resident 2M $FAST -o -
+	run "$LOCUS" bench fork --page-size 4K,2M --resident 2M "${FAST[@]}" -o -
 	is_rc 0 "fork: 4K runs while 2M is skipped"
 	json_check "all(m['labels']['page_size'] == '4K' for m in $M) and any(s['labels'].get('page_size') == '2M' and 'nr_hugepages' in s['reason'] for s in d['skipped'])" \
 		"fork: the empty 2M pool is a skip naming nr_hugepages"
-	run "$LOCUS" bench fork --page-size 2M --resident 2M $FAST -o -
+	run "$LOCUS" bench fork --page-size 2M --resident 2M "${FAST[@]}" -o -
 	is_rc 3 "fork: only 2M with an empty pool: exit 3"
 fi
 run "$LOCUS" bench fork --resident 100T
@@ -105,7 +105,7 @@ run "$LOCUS" bench fork --page-size 5K
 is_rc 2 "fork: unknown page size: exit 2"
 
 # ---- malloc
-run "$LOCUS" bench malloc --sizes 64K,256K --thresholds 128K,1M --bytes-per-sample 4M $FAST -o -
+run "$LOCUS" bench malloc --sizes 64K,256K --thresholds 128K,1M --bytes-per-sample 4M "${FAST[@]}" -o -
 is_rc 0 "malloc exits 0"
 json_check "len($M) == 12 and {m['metric'] for m in $M} == {'pair_time', 'faults_per_op'}" \
 	"12 measurements: 2 metrics x 2 sizes x 3 thresholds"
@@ -130,7 +130,7 @@ is_rc 2 "malloc: a zero size: exit 2"
 
 # ---- overcommit (never touches memory, never writes a sysctl)
 mode=$(cat /proc/sys/vm/overcommit_memory)
-run "$LOCUS" bench overcommit $FAST -o -
+run "$LOCUS" bench overcommit "${FAST[@]}" -o -
 is_rc 0 "overcommit exits 0"
 json_check "len($M) == 2 and sorted(m['labels']['kind'] for m in $M) == ['single', 'total'] and all(m['labels']['mode'] == '$mode' for m in $M)" \
 	"labels mode (the running kernel's overcommit_memory) and kind single/total"
@@ -145,11 +145,11 @@ if [ "$mode" = 0 ]; then
 	json_check "[m['verified']['found_over_predicted'] for m in $M if m['labels']['kind'] == 'single'][0] > 0.9" \
 		"mode 0: the largest single mapping is about RAM + swap, as the heuristic predicts"
 fi
-run "$LOCUS" bench overcommit --upper-bound 64M $FAST -o -
+run "$LOCUS" bench overcommit --upper-bound 64M "${FAST[@]}" -o -
 is_rc 0 "overcommit with a small upper bound exits 0"
 json_check "all(m['verified']['hit_upper_bound'] is True and m['samples'][0] == 67108864 and 'upper-bound' in m['verified']['limited_by'] for m in $M) and any('upper bound' in w for w in warnings)" \
 	"a search stopped by the bound says so"
-run "$LOCUS" --sysroot "$FIXTURES/sysroot/basic" bench overcommit --kind single --upper-bound 64M $FAST -o -
+run "$LOCUS" --sysroot "$FIXTURES/sysroot/basic" bench overcommit --kind single --upper-bound 64M "${FAST[@]}" -o -
 is_rc 0 "overcommit under a fixture sysroot exits 0"
 json_check "all(m['labels']['mode'] == '$mode' and 'running kernel' in m['verified']['tunables_from'] for m in $M)" \
 	"under --sysroot the mode is still the running kernel's"

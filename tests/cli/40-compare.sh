@@ -259,7 +259,7 @@ is_rc 2 "a store without the current run's fingerprint: exit 2"
 one_line_err 'has no baseline for this machine' "... said"
 run "$LOCUS" baseline save --keep 2 "$S" "$R/set/run-1.json"
 has_out '\(2 runs kept, at most 2; the oldest removed\)' "--keep 2: the oldest runs removed"
-[ "$(ls "$S/$id"/*.json | wc -l)" -eq 2 ]; ok $? "--keep 2: two run files left (history.jsonl keeps every run)"
+[ "$(find "$S/$id" -maxdepth 1 -name '*.json' | wc -l)" -eq 2 ]; ok $? "--keep 2: two run files left (history.jsonl keeps every run)"
 # the old single-file layout
 L=$T_TMP/legacy
 mkdir "$L" && cp "$R/base.json" "$L/$id.json"

@@ -6,10 +6,10 @@
 # bench's dry run, before it measures anything.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 
-B="branch --n 4096 --data sorted --warmup 0"
-"$LOCUS" bench $B --reps 3 -o "$T_TMP/a.json" >/dev/null 2>&1
-"$LOCUS" bench $B --reps 4 -o "$T_TMP/b.json" >/dev/null 2>&1
-"$LOCUS" bench $B --reps 3 -o "$T_TMP/c.json" >/dev/null 2>&1
+B=(branch --n 4096 --data sorted --warmup 0)
+"$LOCUS" bench "${B[@]}" --reps 3 -o "$T_TMP/a.json" >/dev/null 2>&1
+"$LOCUS" bench "${B[@]}" --reps 4 -o "$T_TMP/b.json" >/dev/null 2>&1
+"$LOCUS" bench "${B[@]}" --reps 3 -o "$T_TMP/c.json" >/dev/null 2>&1
 [ -s "$T_TMP/a.json" ] && [ -s "$T_TMP/b.json" ] && [ -s "$T_TMP/c.json" ]
 ok $? "three small branch runs (--reps 3, 4, 3)"
 
@@ -17,10 +17,10 @@ run "$LOCUS" compare "$T_TMP/a.json" "$T_TMP/b.json"
 is_rc 2 "compare: --reps 3 vs --reps 4 refused with exit 2"
 one_line_err 'different options: --reps \(3 vs 4\).*--allow-option-mismatch' "... naming the option and the way out"
 run "$LOCUS" compare "$T_TMP/a.json" "$T_TMP/b.json" --allow-option-mismatch
-ok $([ "$rc" = 0 ] || [ "$rc" = 6 ]; echo $?) "compare --allow-option-mismatch compares"
+ok "$([ "$rc" = 0 ] || [ "$rc" = 6 ]; echo $?)" "compare --allow-option-mismatch compares"
 run "$LOCUS" compare "$T_TMP/a.json" "$T_TMP/c.json"
-ok $([ "$rc" = 0 ] || [ "$rc" = 6 ]; echo $?) "compare: same options compare"
-"$LOCUS" bench $B --reps 3 --no-sentinel -o "$T_TMP/d.json" >/dev/null 2>&1
+ok "$([ "$rc" = 0 ] || [ "$rc" = 6 ]; echo $?)" "compare: same options compare"
+"$LOCUS" bench "${B[@]}" --reps 3 --no-sentinel -o "$T_TMP/d.json" >/dev/null 2>&1
 run "$LOCUS" compare "$T_TMP/a.json" "$T_TMP/d.json"
 is_rc 2 "compare: sentinel on vs off refused"
 one_line_err '--sentinel \(true vs false\)' "... naming it"
@@ -40,7 +40,7 @@ del d["run"]["options"]
 json.dump(d, open(sys.argv[2], "w"))
 PY
 run "$LOCUS" compare "$T_TMP/old.json" "$T_TMP/b.json"
-ok $([ "$rc" = 0 ] || [ "$rc" = 6 ]; echo $?) "a file from before run.options compares (no check possible)"
+ok "$([ "$rc" = 0 ] || [ "$rc" = 6 ]; echo $?)" "a file from before run.options compares (no check possible)"
 
 S=$T_TMP/store
 run "$LOCUS" baseline save "$S" "$T_TMP/a.json"
@@ -56,15 +56,15 @@ is_rc 0 "baseline save --allow-option-mismatch pools anyway"
 # the gate: checks before measuring
 S2=$T_TMP/store2
 "$LOCUS" baseline save "$S2" "$T_TMP/a.json" >/dev/null
-run "$LOCUS" gate --baseline "$S2" -- bench $B --reps 4
+run "$LOCUS" gate --baseline "$S2" -- bench "${B[@]}" --reps 4
 is_rc 2 "gate: a baseline made with other options: exit 2"
 one_line_err 'gate: .*different options: --reps \(3 vs 4\)' "... naming the option"
 no_err 'gate: run 1' "... before any run was measured"
 mkdir "$T_TMP/empty"
-run "$LOCUS" gate --baseline "$T_TMP/empty" -- bench $B --reps 3
+run "$LOCUS" gate --baseline "$T_TMP/empty" -- bench "${B[@]}" --reps 3
 is_rc 3 "gate: an empty baseline directory: exit 3"
 no_err 'gate: run 1' "... found before any run was measured"
-run "$LOCUS" gate --baseline "$T_TMP/empty" -- bench $B --reps 3 --no-such-option
+run "$LOCUS" gate --baseline "$T_TMP/empty" -- bench "${B[@]}" --reps 3 --no-such-option
 is_rc 2 "gate: a bad bench option is found by the dry run: exit 2"
 no_err 'gate: run 1' "... before any run"
 

@@ -27,7 +27,7 @@ for i in $(seq -w 0 11); do
 	"$LOCUS" baseline save --keep 8 --rev "rev$i" "$S" "$T_TMP/runs/r$i.json" >/dev/null || echo "save $i failed" >&2
 done
 set_dir=$(ls -d "$S"/*/)
-[ "$(ls "$set_dir"/*.json | wc -l)" -eq 8 ] && [ "$(wc -l <"$set_dir/history.jsonl")" -eq 12 ]
+[ "$(find "$set_dir" -maxdepth 1 -name '*.json' | wc -l)" -eq 8 ] && [ "$(wc -l <"$set_dir/history.jsonl")" -eq 12 ]
 ok $? "--keep 8: 8 run files kept, all 12 runs in history.jsonl"
 python3 -c "
 import json, sys

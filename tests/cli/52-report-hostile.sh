@@ -67,8 +67,9 @@ PY
 # The saved scripts, re-run by a user: cd DIR && gnuplot NAME.gp.
 rerun_saved() { # DIR DESC
 	local s=0 gp
-	for gp in $(ls "$1"/figures/ | grep '\.gp$'); do
-		(cd "$1/figures" && gnuplot "$gp" >/dev/null 2>&1) || s=1
+	for gp in "$1"/figures/*.gp; do
+		[ -e "$gp" ] || continue
+		(cd "$1/figures" && gnuplot "${gp##*/}" >/dev/null 2>&1) || s=1
 	done
 	ok $s "$2: the saved scripts re-run cleanly"
 }

@@ -235,7 +235,7 @@ has_out 'nothing to recover' "recover with nothing interrupted: says so"
 # (exit 2, naming the holder) before reading or writing anything.  Before the lock,
 # 3 of 28 trials left a value changed after `revert --all` (issue #12).
 bad=0 refused=0
-for i in $(seq 1 12); do
+for _ in $(seq 1 12); do
 	fresh
 	before=$(snap)
 	"$LOCUS" --sysroot "$R" tune apply latency >/dev/null 2>"$T_TMP/e1" & p1=$!
@@ -255,6 +255,7 @@ if command -v flock >/dev/null; then
 	printf 'pid 4242 (locus tune ab --profile latency)\n' >"$R/run/locus/lock"
 	before=$(snap)
 	for cmd in "apply latency" "set vm.swappiness=1" "revert" "revert --all" "recover"; do
+		# shellcheck disable=SC2086  # $cmd is a subcommand and its arguments, split on purpose
 		run flock "$R/run/locus/lock" "$LOCUS" --sysroot "$R" tune $cmd
 		[ "$rc" = 2 ] && [ "$(wc -l <"$err")" = 1 ] &&
 			grep -q "run/locus/lock: held by pid 4242 (locus tune ab --profile latency)" "$err"

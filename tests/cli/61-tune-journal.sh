@@ -46,9 +46,10 @@ corrupt() { # PYTHON-EDIT REGEX DESC
 	cp "$(J)" "$T_TMP/j.before"
 	local bad=0
 	for cmd in "recover" "revert --all" "apply latency" "set vm.swappiness=5" "status" "verify"; do
+		# shellcheck disable=SC2086  # $cmd is a subcommand and its arguments, split on purpose
 		tl $cmd
-		[ "$rc" = 2 ] && [ "$(wc -l <"$err")" = 1 ] && grep -Eq -- "journal: corrupt journal: .*$2" "$err" &&
-			grep -q "python3 -m json.tool .*--force" "$err" || { bad=1; echo "#   tune $cmd: rc $rc: $(head -c 300 "$err")"; }
+		{ [ "$rc" = 2 ] && [ "$(wc -l <"$err")" = 1 ] && grep -Eq -- "journal: corrupt journal: .*$2" "$err" &&
+			grep -q "python3 -m json.tool .*--force" "$err"; } || { bad=1; echo "#   tune $cmd: rc $rc: $(head -c 300 "$err")"; }
 	done
 	[ $bad = 0 ] && [ "$(tr -d '\n' <"$R/proc/sys/vm/swappiness")" = 50 ] && cmp -s "$(J)" "$T_TMP/j.before" &&
 		! LC_ALL=C grep -q "$(printf '[\001-\011\013-\037]')" "$err"

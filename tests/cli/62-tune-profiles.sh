@@ -93,6 +93,7 @@ for how in "" "--all" "--to 0"; do
 	tl revert
 	[ "$(val proc/sys/vm/swappiness)" = 99 ]
 	s=$?
+	# shellcheck disable=SC2086  # $how is empty or an option and its value, split on purpose
 	tl revert $how --force
 	[ $s = 0 ] && [ "$rc" = 0 ] && [ "$(val proc/sys/vm/swappiness)" = 33 ] && ! grep -q 'nothing to revert' "$out"
 	ok $? "revert ${how:+$how }--force after a revert that left a value: restores it (33)"

@@ -18,9 +18,9 @@ R=$T_TMP/root
 cp -r "$FX" "$R"
 snap() { (cd "$R" && find proc sys -type f | sort | while read -r f; do printf '%s=%s\n' "$f" "$(tr -d '\n' <"$f")"; done); }
 before=$(snap)
-BENCH="bench latency --reps 2 --warmup 0 --sample-ms 1 --sizes 256K"
+BENCH=(bench latency --reps 2 --warmup 0 --sample-ms 1 --sizes 256K)
 
-run "$LOCUS" -q --sysroot "$R" tune ab --profile latency --rounds 2 -o "$T_TMP/ab" -- $BENCH
+run "$LOCUS" -q --sysroot "$R" tune ab --profile latency --rounds 2 -o "$T_TMP/ab" -- "${BENCH[@]}"
 is_rc 0 "tune ab, 2 rounds: exit 0"
 [ -s "$T_TMP/ab/A.json" ] && [ -s "$T_TMP/ab/B.json" ] && [ -s "$T_TMP/ab/A-2.json" ] && [ -s "$T_TMP/ab/B-2.json" ]
 ok $? "A.json, B.json and every round's result written"
@@ -71,18 +71,18 @@ run "$LOCUS" report --before "$T_TMP/ab/A.json" --after "$T_TMP/ab/B.json" -o "$
 is_rc 0 "locus report --before A.json --after B.json reads them"
 
 # A SIGTERM while a B round runs: the benchmark is stopped, the profile reverted.
-LOCUS_TUNE_TEST_AB_TERM=1 run "$LOCUS" -q --sysroot "$R" tune ab --profile latency --rounds 2 -o "$T_TMP/ab2" -- $BENCH
+LOCUS_TUNE_TEST_AB_TERM=1 run "$LOCUS" -q --sysroot "$R" tune ab --profile latency --rounds 2 -o "$T_TMP/ab2" -- "${BENCH[@]}"
 is_rc 143 "SIGTERM during a B round: exit 143"
 has_err 'interrupted by signal 15; the profile was reverted' "says the profile was reverted"
 [ "$before" = "$(snap)" ]; ok $? "after SIGTERM the fixture is as before"
 
 run "$LOCUS" --sysroot "$R" tune ab --profile latency -- true
 is_rc 2 "tune ab with a non-bench command: exit 2"
-run "$LOCUS" --sysroot "$R" tune ab -- $BENCH
+run "$LOCUS" --sysroot "$R" tune ab -- "${BENCH[@]}"
 is_rc 2 "tune ab without --profile: exit 2"
-run "$LOCUS" --sysroot "$R" tune ab --profile latency --rounds 0 -- $BENCH
+run "$LOCUS" --sysroot "$R" tune ab --profile latency --rounds 0 -- "${BENCH[@]}"
 is_rc 2 "--rounds 0: exit 2"
-run "$LOCUS" --sysroot "$R" tune ab --profile latency -- $BENCH -o x.json
+run "$LOCUS" --sysroot "$R" tune ab --profile latency -- "${BENCH[@]}" -o x.json
 is_rc 2 "-o in the benchmark's arguments: exit 2"
 
 done_testing

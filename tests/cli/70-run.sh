@@ -37,7 +37,7 @@ is_rc 2 "no program: exit 2"
 run "$LOCUS" run --bogus -- true
 is_rc 2 "an unknown option: exit 2"
 
-bad=$(( $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l) + 7 ))
+bad=$(( $(find /sys/devices/system/node -maxdepth 1 -name 'node[0-9]*' 2>/dev/null | wc -l) + 7 ))
 run "$LOCUS" run --membind $bad -- sh -c 'echo ran'
 is_rc 2 "--membind $bad (no such node): exit 2"
 one_line_err "$bad" "the bad node is named"

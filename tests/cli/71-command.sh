@@ -125,7 +125,7 @@ run "$LOCUS" bench command --reps 2 --variant a='' --variant a='' -- "$P"
 is_rc 2 "two variants of one name: exit 2"
 run "$LOCUS" bench command --reps 2 --membind 0 --variant a='' -- "$P"
 is_rc 2 "placement outside the variants: exit 2"
-bad=$(( $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l) + 7 ))
+bad=$(( $(find /sys/devices/system/node -maxdepth 1 -name 'node[0-9]*' 2>/dev/null | wc -l) + 7 ))
 run "$LOCUS" bench command --reps 2 --variant far="--membind $bad" -- "$P"
 is_rc 2 "a variant on a node that does not exist: exit 2"
 
@@ -133,7 +133,7 @@ is_rc 2 "a variant on a node that does not exist: exit 2"
 run "$LOCUS" bench command --reps 3 --warmup 1 --setup "echo s >>$T_TMP/log" \
 	--prepare "echo p >>$T_TMP/log" --cleanup "echo c >>$T_TMP/log" -- "$P"
 is_rc 0 "--setup/--prepare/--cleanup exit 0"
-ok $([ "$(tr -d '\n' <"$T_TMP/log")" = sppppc ] && echo 0 || echo 1) \
+ok "$([ "$(tr -d '\n' <"$T_TMP/log")" = sppppc ]; echo $?)" \
 	"setup once, prepare before each of 4 runs (1 warm-up), cleanup once"
 
 run "$LOCUS" bench command --reps 2 --timeout 0.2 -- "$P" --sleep 5
@@ -149,7 +149,7 @@ mark=297.$$
 env --default-signal=INT "$LOCUS" bench command --reps 3 -- "$P" --child --sleep $mark \
 	>/dev/null 2>"$T_TMP/int.err" &
 lp=$!
-for i in $(seq 50); do
+for _ in $(seq 50); do
 	[ "$(pgrep -fc -- "--sleep $mark")" -ge 3 ] && break
 	sleep 0.1
 done
@@ -158,7 +158,7 @@ wait $lp
 rc=$?
 is_rc 130 "SIGINT mid-run: locus dies of SIGINT (130)"
 sleep 0.2
-ok $([ "$(pgrep -fc -- "slow-test-program --child --sleep $mark")" = 0 ] && echo 0 || echo 1) \
+ok "$([ "$(pgrep -fc -- "slow-test-program --child --sleep $mark")" = 0 ]; echo $?)" \
 	"no process of the run is left (program and its child)"
 
 # ---- tune ab around bench command (a copy of the tune fixture: nothing real is written);

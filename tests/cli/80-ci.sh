@@ -69,7 +69,7 @@ for round in 1 2; do
 done
 [ -d "baselines/$FP" ]
 ok $? "github: run 1 seeded baselines/$FP"
-[ "$(ls "baselines/$FP"/*.json | wc -l)" -eq 2 ]
+[ "$(find "baselines/$FP" -maxdepth 1 -name '*.json' | wc -l)" -eq 2 ]
 ok $? "github: run 2 passed and appended its run (--save-on-pass): 2 runs"
 python3 -c 'import sys, xml.dom.minidom as m; d = m.parse(sys.argv[1]); assert d.getElementsByTagName("testcase")' locus-junit.xml
 ok $? "github: run 2 wrote JUnit XML with test cases"
@@ -92,7 +92,7 @@ for round in 1 2; do
 	is_rc 0 "gitlab: script, run $round, exits 0"
 	[ $rc -eq 0 ] || sed 's/^/#   /' "$T_TMP/gl/out$round" | tail -n 15
 done
-[ "$(ls "baselines/$FP"/*.json 2>/dev/null | wc -l)" -eq 2 ]
+[ "$(find "baselines/$FP" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)" -eq 2 ]
 ok $? "gitlab: seeded on run 1, appended on run 2"
 [ -s locus-junit.xml ] && [ -s locus-summary.md ]
 ok $? "gitlab: JUnit and Markdown written"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/cli/lib.sh — TAP helpers for the shell CLI tests (sourced, not run).
 #
 # Each tests/cli/NN-area.sh sources this file, runs locus through `run`, and asserts

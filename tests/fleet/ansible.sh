@@ -27,14 +27,14 @@ INV
 run ansible-playbook -i "$T_TMP/inventory" --syntax-check "$PLAY"
 is_rc 0 "the playbook passes ansible-playbook --syntax-check"
 
-before=$(ls -d /tmp/locus-fleet.* 2>/dev/null | wc -l)
+before=$(find /tmp -maxdepth 1 -name 'locus-fleet.*' | wc -l)
 run ansible-playbook -i "$T_TMP/inventory" "$PLAY" -e locus_serial=1 \
 	-e "locus_bin=$LOCUS" -e "locus_controller_bin=$LOCUS" \
 	-e "locus_results_dir=$T_TMP/results" -e "locus_report_dir=$T_TMP/report" \
 	-e '{"locus_bench_args": ["malloc", "--quick"]}'
 is_rc 0 "ansible-playbook: three hosts measured and reported, exit 0"
 [ "$rc" -eq 0 ] || tail -n 30 "$out" | sed 's/^/#   /'
-[ "$(ls "$T_TMP"/results/host{1,2,3}.json 2>/dev/null | wc -l)" -eq 3 ]
+[ -f "$T_TMP/results/host1.json" ] && [ -f "$T_TMP/results/host2.json" ] && [ -f "$T_TMP/results/host3.json" ]
 ok $? "results fetched as host1.json, host2.json, host3.json"
 python3 - "$T_TMP/report/fleet.json" <<'PY'
 import json, sys
@@ -45,7 +45,7 @@ PY
 ok $? "the controller's report is a fleet report of the three hosts"
 grep -q 'Fleet' "$out"
 ok $? "the play shows the fleet headline"
-after=$(ls -d /tmp/locus-fleet.* 2>/dev/null | wc -l)
+after=$(find /tmp -maxdepth 1 -name 'locus-fleet.*' | wc -l)
 [ "$after" -eq "$before" ]
 ok $? "the hosts' private directories are removed"
 

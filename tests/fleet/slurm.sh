@@ -48,7 +48,7 @@ OUT=$T_TMP/fleet
 run "$FLEET" --nodes 3 --partition test --time 10:00 --locus "$LOCUS" --out "$OUT" --wait -- malloc --quick
 is_rc 0 "three array tasks of 'bench malloc --quick' and the merge job: exit 0"
 has_out '^Fleet$' "--wait prints the fleet headline"
-n=$(ls "$OUT"/results/*.json 2>/dev/null | wc -l)
+n=$(find "$OUT/results" -maxdepth 1 -name '*.json' 2>/dev/null | wc -l)
 [ "$n" -eq 3 ]
 ok $? "three results under the shared directory (got $n)"
 [ -f "$OUT/results/$NODE.json" ] && { [ -f "$OUT/results/$NODE-task1.json" ] || [ -f "$OUT/results/$NODE-task2.json" ]; }
@@ -85,13 +85,15 @@ while [ \$# -gt 0 ]; do [ "\$1" = -o ] && cp "$OUT/results/$NODE.json" "\$2"; sh
 FAKE
 chmod +x "$T_TMP/fake-locus"
 OUT2=$T_TMP/fleet2
+# shellcheck disable=SC2016  # a literal $(...) on purpose: it must reach locus unexpanded
 run "$FLEET" --nodes 3 --locus "$T_TMP/fake-locus" --out "$OUT2" --wait -- malloc --sizes '1K,2K' --note 'a b $(touch '"$T_TMP"'/pwned) "c"'
+# shellcheck disable=SC2016  # the same literal $(...), as locus must receive it
 printf '%s\n' -q bench malloc --sizes 1K,2K --note 'a b $(touch '"$T_TMP"'/pwned) "c"' -o "$OUT2/results/$NODE.json" >"$T_TMP/want"
 cmp -s "$T_TMP/want" "$T_TMP/argv.0" && [ ! -e "$T_TMP/pwned" ]
 ok $? "bench arguments reach locus on the node exactly as given (spaces, quotes, \$(...) inert)"
 grep -q '^task 1: locus: malloc: planted failure' "$OUT2/missing.txt"
 ok $? "a failing task is listed in missing.txt with its error"
-[ "$(ls "$OUT2"/results/*.json | wc -l)" -eq 2 ] && [ -f "$OUT2/report/index.html" ]
+[ "$(find "$OUT2/results" -maxdepth 1 -name '*.json' | wc -l)" -eq 2 ] && [ -f "$OUT2/report/index.html" ]
 ok $? "the report is still written from the tasks that succeeded"
 
 # ------------------------------------------------------------ nothing left behind

@@ -17,7 +17,7 @@ for name in parse result config profile journal; do
 	n=$(find "$CORPUS/$name" -type f | wc -l)
 	[ "$n" -gt 0 ]
 	ok $? "fuzz-$name: a corpus of $n inputs"
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2046  # corpus file names are hashes (no spaces): one argument each
 	run timeout 300 "$bin" $(find "$CORPUS/$name" -type f | sort)
 	is_rc 0 "fuzz-$name: every corpus input runs without a crash, a finding or a hang"
 done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/vm/topo-cgroup2.sh — the asym4 layout again, with cgroup2 mounted (sourced by
 # tests/vm/run, which provides ok, check (python3 checks of a guest output directory), refused,
 # $GUEST, $LOCUS_BIN, $TMP and $FIXDIR).

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/vm/tune.sh — `locus tune` on a real kernel, in a 2-node QEMU guest (sourced by
 # tests/vm/run, which provides ok, skip, $GUEST, $LOCUS_BIN and $TMP; it adds its TAP
 # points to run's numbering).
@@ -156,8 +157,8 @@ print("A total %d, B total %d (CommitLimit %d)" % (ta, tb, sb["total"]["verified
 PY
 )
 	ok $? "tune ab overcommit: A under mode 0, B under mode 2 (labels, verified), setting_labels [mode]; the totals differ" "$msg"
-	"$LOCUS_BIN" report --text --before "$d/A.json" --after "$d/B.json" >"$d/ab.txt" 2>"$d/ab.err"
-	[ $? = 0 ] && [ "$(grep -c '^  overcommit/bytes{kind=[a-z]*,mode=2} (mode 0 → 2) ' "$d/ab.txt")" = 2 ] &&
+	"$LOCUS_BIN" report --text --before "$d/A.json" --after "$d/B.json" >"$d/ab.txt" 2>"$d/ab.err" &&
+		[ "$(grep -c '^  overcommit/bytes{kind=[a-z]*,mode=2} (mode 0 → 2) ' "$d/ab.txt")" = 2 ] &&
 		! grep -q '^  only ' "$d/ab.txt"
 	ok $? "tune ab overcommit: report --before A --after B pairs both kinds across the mode (mode 0 → 2)" \
 		"$(sed -n '/^Before/,/^$/p' "$d/ab.txt")" "$(cat "$d/ab.err")"
