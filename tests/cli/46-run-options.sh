@@ -81,7 +81,10 @@ sys.exit(0 if ns and min(ns) >= 12 else 1)
 PY
 ok $? "bench --quick: every timed measurement has at least 12 samples"
 "$LOCUS" bench branch --n 4096 --data sorted --quick --reps 4 -o "$T_TMP/q4.json" >/dev/null 2>&1
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if {len(m["samples"]) for m in d["measurements"]} == {4} else 1)' "$T_TMP/q4.json"
-ok $? "bench --quick --reps 4: exactly 4 samples (--reps wins)"
+# 4 samples, plus at most 4 more that replace disturbed ones (lib/stats.c: a sample the
+# host sentinel saw disturbed is taken again, at most reps more): on a loaded machine
+# 5..8 is right, and far from --quick's 12.
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); ns=[len(m["samples"]) for m in d["measurements"]]; print("# sample counts:", ns); sys.exit(0 if ns and all(4 <= n <= 8 for n in ns) else 1)' "$T_TMP/q4.json"
+ok $? "bench --quick --reps 4: 4 samples, up to 4 more replacing disturbed ones (--reps wins)"
 
 done_testing
