@@ -256,12 +256,12 @@ static json_t *nb_labels(unsigned cpu_node, const char *policy)
 	return json_pack("{s:i, s:s}", "cpu_node", (int)cpu_node, "policy", policy);
 }
 
-static int nb_row(struct nb_run *r, int row, const bool *policies, bool have_wi)
+static int nb_row(struct nb_run *r, int row, const bool *policies, int wi_probe)
 {
 	struct bench_ctx *c = r->c;
 	unsigned rn = r->m.row_node[row];
 	struct team team;
-	struct mem_policy pol;
+	struct mem_policy pol = { 0 };
 	int n, *cpus = numa_row_cpus(&r->m, row, &n), rc;
 	char nodes[64];
 
@@ -303,8 +303,11 @@ static int nb_row(struct nb_run *r, int row, const bool *policies, bool have_wi)
 			hwloc_bitmap_set(pol.nodes, r->m.col_node[j]);
 		l = nb_labels(rn, mem_policy_name(mode));
 		json_object_set_new(l, "nodes", json_string(numa_nodes_str(pol.nodes, nodes, sizeof(nodes))));
-		if (mode == MEM_POL_WEIGHTED_INTERLEAVE && !have_wi)
+		if (mode == MEM_POL_WEIGHTED_INTERLEAVE && wi_probe == -EINVAL)
 			bench_skip(c, l, "weighted-interleave: not supported by this kernel (MPOL_WEIGHTED_INTERLEAVE needs Linux >= 6.9)");
+		else if (mode == MEM_POL_WEIGHTED_INTERLEAVE && wi_probe < 0)
+			bench_skip(c, l, "weighted-interleave: cannot probe the kernel for it: mbind: %s",
+				   strerror(-wi_probe));
 		else
 			rc = nb_cell_run(r, &team, row, &pol, l);
 		numa_policy_free(&pol);
@@ -371,9 +374,9 @@ static int nb_run(struct bench_ctx *c)
 					   r.threads, most), -EINVAL;
 		}
 	}
-	bool have_wi = numa_have_weighted_interleave();
+	int wi_probe = numa_weighted_interleave_probe();
 	for (int i = 0; i < r.m.nrows && rc == 0; i++)
-		rc = nb_row(&r, i, policies, have_wi);
+		rc = nb_row(&r, i, policies, wi_probe);
 	numa_matrix_free(&r.m);
 	if (rc == 0 && r.failed)
 		rc = -EPROTO;

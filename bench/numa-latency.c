@@ -73,7 +73,7 @@ static int nl_run_cell(struct nl_run *r, int i, int j, int cpu)
 {
 	struct bench_ctx *c = r->c;
 	unsigned rn = r->m.row_node[i], cn = r->m.col_node[j];
-	struct mem_policy pol;
+	struct mem_policy pol = { 0 };
 	struct mem_region reg;
 	struct mem_verified mv;
 	json_t *memj;

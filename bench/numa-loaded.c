@@ -166,7 +166,7 @@ static int ld_cell(struct ld_run *r, int row, int col, int cpu, struct team *tea
 	struct bench_ctx *c = r->c;
 	unsigned rn = r->m.row_node[row], cn = r->m.col_node[col];
 	struct mem_region cr = { 0 }, tr = { 0 };
-	struct mem_policy pol;
+	struct mem_policy pol = { 0 };
 	struct ld_traffic t = { .n = nt,
 				.read = stream_impl_find(stream_isa_default(), STREAM_READ, false)->fn };
 	struct chase ch;

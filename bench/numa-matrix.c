@@ -151,26 +151,28 @@ json_t *numa_memattr(const struct bench_ctx *c, hwloc_const_bitmap_t initiator, 
 	return json_null();
 }
 
-bool numa_have_weighted_interleave(void)
+int numa_weighted_interleave_probe(void)
 {
 	long psz = sysconf(_SC_PAGESIZE);
 	unsigned long mask = 1;  /* node 0: the probe asks about the mode, not the node */
 	void *p = mmap(NULL, (size_t)psz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		       -1, 0);
-	long ret;
+	int ret;
 
 	if (p == MAP_FAILED)
-		return false;
+		return -errno;
 	ret = syscall(SYS_mbind, p, (unsigned long)psz, MPOL_WEIGHTED_INTERLEAVE, &mask,
-		      sizeof(mask) * 8, 0);
+		      sizeof(mask) * 8, 0) == 0 ? 0 : -errno;
 	munmap(p, (size_t)psz);
-	return ret == 0;
+	return ret;
 }
 
 void numa_policy_node(struct mem_policy *p, enum mem_policy_mode mode, unsigned node)
 {
-	p->mode = mode;
-	p->nodes = hwloc_bitmap_alloc();
+	/* Every field, label included: the benches keep the policy on the stack, and a
+	 * label left from an earlier call's frame reached mem_alloc's message when mbind
+	 * failed (qemu-user: ENOSYS), where printing it as a string crashed `bench all`. */
+	*p = (struct mem_policy){ .mode = mode, .nodes = hwloc_bitmap_alloc() };
 	if (p->nodes)
 		hwloc_bitmap_only(p->nodes, node);
 }

@@ -56,9 +56,11 @@ json_t *numa_memattr(const struct bench_ctx *c, hwloc_const_bitmap_t initiator, 
 
 /*
  * Whether the running kernel accepts MPOL_WEIGHTED_INTERLEAVE (Linux >= 6.9): an
- * mbind() on a scratch page, quietly.
+ * mbind() on a scratch page, quietly.  0 when it does; -EINVAL for a kernel that does
+ * not know the mode; another -errno when mbind itself fails (-ENOSYS: no NUMA system
+ * calls, as under qemu-user), so the skip can say which.
  */
-bool numa_have_weighted_interleave(void);
+int numa_weighted_interleave_probe(void);
 
 /*
  * Check a touched region's placement against `pol` (bind or preferred to one node:
