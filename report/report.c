@@ -252,6 +252,22 @@ void report_machine(const struct report_file *f,
 	line_json(line, ctx, "Created", json_object_get(f->res, "created"));
 	line_json(line, ctx, "Host", env_get(env, "host"));
 	line_json(line, ctx, "CPU", env_get(env, "cpu.model"));
+	line_json(line, ctx, "Architecture", env_get(env, "cpu.arch"));
+	/* An Arm CPU is named from its MIDR fields (lib/arm-cores.c): show the numbers and
+	 * where they were read, so an unknown or emulated part can be told apart. */
+	if (json_is_integer(env_get(env, "cpu.implementer")) && json_is_integer(env_get(env, "cpu.part"))) {
+		const char *v = json_string_value(env_get(env, "cpu.vendor"));
+		const char *from = json_string_value(env_get(env, "cpu.identity"));
+
+		snprintf(buf, sizeof(buf), "%s%sMIDR implementer 0x%02llx, part 0x%03llx, variant %lld, revision %lld%s%s",
+			 v ? v : "", v ? ": " : "",
+			 (unsigned long long)json_integer_value(env_get(env, "cpu.implementer")),
+			 (unsigned long long)json_integer_value(env_get(env, "cpu.part")),
+			 (long long)json_integer_value(env_get(env, "cpu.variant")),
+			 (long long)json_integer_value(env_get(env, "cpu.revision")),
+			 from ? "; read from " : "", from ? from : "");
+		line(ctx, "CPU identity", buf);
+	}
 	if (json_is_object(topo)) {
 		snprintf(buf, sizeof(buf), "%lld packages, %lld cores, %lld hardware threads",
 			 (long long)json_integer_value(json_object_get(topo, "packages")),
