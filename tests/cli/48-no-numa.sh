@@ -2,8 +2,8 @@
 # 48-no-numa.sh — the benches on a kernel without NUMA system calls, natively: under
 # tests/no-numa (a seccomp filter) mbind, set_mempolicy, get_mempolicy, migrate_pages
 # and move_pages fail with ENOSYS, as under qemu-user.  Each NUMA matrix bench skips
-# every cell with the reason (ENOSYS in the result), the message names the policy in its own words,
-# and `bench all` runs through them to its end.  Under qemu-user `bench all` once died
+# every cell with the reason (ENOSYS in the result), the message names the policy in
+# its own words, and `bench all` runs through them to its end.  Under qemu-user `bench all` once died
 # with SIGSEGV at the start of numa-loaded: the bench's policy kept a label from an
 # earlier stack frame, which mem_alloc printed when mbind failed (also caught,
 # deterministically, by test-mem's numa_policy_node test).  Shape only, --reps 2.
