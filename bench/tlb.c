@@ -137,8 +137,8 @@ static int tlb_report_reach(struct bench_ctx *c, const struct tlb_setup *st, con
 		if (asked_label)
 			json_object_set_new(labels, "page_size_asked", json_string(asked_label));
 		if (page_bytes > TLB_UNIT && kn->size < (double)page_bytes)
-			bench_warn(c, "%s pages: a TLB knee at %.0f bytes, less than one %s page: translations are cached at a smaller granularity (a hypervisor backing guest memory with 4 KiB pages?)",
-				   label, kn->size, label);
+			bench_warn(c, "%s pages: a TLB knee at %.0f KiB, less than one %s page: translations are cached at a smaller granularity (a hypervisor backing guest memory with 4 KiB pages?)",
+				   label, kn->size / 1024, label);
 		ver = json_pack("{s:s, s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:I}",
 				"inferred_from", ref
 				? "knee of page-stride latency at F divided by all-lines latency at F*line/4096 (same lines touched, so the ratio is translation cost); size where 10% of the step is covered"

@@ -21,6 +21,7 @@
 #include "numastat.h"
 #include "parse.h"
 #include "placement.h"
+#include "report.h"
 #include "result.h"
 #include "suggest.h"
 #include "timer.h"
@@ -134,53 +135,70 @@ struct run_opts {
 	struct placement place;    /* place.cpus NULL = all allowed */
 };
 
-/* Human summary: one line per measurement (median, CI, n) and the skips. */
+/* Human summary, two lines per measurement so that it reads at 80 columns: what was
+ * measured (bench, metric, labels; wrapped to the terminal), then the median with its
+ * unit scaled as the report shows it ("463.7 µs", "23.54 GiB", not "4.637e+05 ns" or
+ * "2.528e+10 bytes"), the 95% CI and the peak in that same unit, the sample count and
+ * the share of samples the sentinel saw disturbed.  Then the skips. */
 static void print_summary(FILE *f, const json_t *result)
 {
+	int width = cmd_help_width();
 	size_t i;
 	json_t *m;
 
-	fprintf(f, "%-12s %-16s %-52s %12s %21s %12s %5s %5s\n", "bench", "metric", "labels",
-		"median", "95% CI", "peak", "n", "dist");
 	json_array_foreach(json_object_get(result, "measurements"), i, m) {
 		json_t *s = json_object_get(m, "summary"), *v;
-		char labels[256] = "", *p = labels;
+		char labels[512] = "", *p = labels;
 		const char *k;
+		int n, col = fprintf(f, "%s %s", json_string_value(json_object_get(m, "bench")),
+				     json_string_value(json_object_get(m, "metric")));
 		json_object_foreach(json_object_get(m, "labels"), k, v) {
 			size_t room = sizeof(labels) - (size_t)(p - labels);
-			const char *sep = p == labels ? "" : " ";
 			if (json_is_string(v))
-				p += snprintf(p, room, "%s%s=%s", sep, k, json_string_value(v));
+				n = snprintf(p, room, " %s=%s", k, json_string_value(v));
 			else if (json_is_integer(v))
-				p += snprintf(p, room, "%s%s=%lld", sep, k, (long long)json_integer_value(v));
+				n = snprintf(p, room, " %s=%lld", k, (long long)json_integer_value(v));
 			else
-				p += snprintf(p, room, "%s%s=%g", sep, k, json_number_value(v));
-			if (p >= labels + sizeof(labels))
+				n = snprintf(p, room, " %s=%g", k, json_number_value(v));
+			if (n < 0 || (size_t)n >= room)
 				break;
+			p += n;
 		}
-		char dist[16] = "-";
+		cmd_wrap_from(f, labels, 6, col, width); /* col > 6: a hanging indent */
+
+		double med = json_number_value(json_object_get(s, "median")), div;
+		char unit[32], med_s[64], lo[32], hi[32], ci[72], peak[32], dist[16] = "-";
+		report_scale_unit(json_string_value(json_object_get(m, "unit")), med, &div, unit,
+				  sizeof(unit));
+		report_fmt(med / div, lo, sizeof(lo));
+		snprintf(med_s, sizeof(med_s), "%s%s%s", lo, *unit ? " " : "", unit);
+		report_fmt(json_number_value(json_object_get(s, "ci_low")) / div, lo, sizeof(lo));
+		report_fmt(json_number_value(json_object_get(s, "ci_high")) / div, hi, sizeof(hi));
+		snprintf(ci, sizeof(ci), "%s..%s", lo, hi);
+		report_fmt(json_number_value(json_object_get(s, "peak")) / div, peak, sizeof(peak));
 		if (json_is_number(json_object_get(s, "disturbed_fraction")))
 			snprintf(dist, sizeof(dist), "%.0f%%", 100 *
 				 json_number_value(json_object_get(s, "disturbed_fraction")));
-		fprintf(f, "%-12s %-16s %-52s %12.4g [%9.4g,%9.4g] %12.4g %5d %5s %s\n",
-			json_string_value(json_object_get(m, "bench")),
-			json_string_value(json_object_get(m, "metric")), labels,
-			json_number_value(json_object_get(s, "median")),
-			json_number_value(json_object_get(s, "ci_low")),
-			json_number_value(json_object_get(s, "ci_high")),
-			json_number_value(json_object_get(s, "peak")),
-			(int)json_integer_value(json_object_get(s, "n")), dist,
-			json_string_value(json_object_get(m, "unit")));
+		/* "µs" is two bytes but one column: pad by what the eye sees. */
+		int pad = 12 - (int)strlen(med_s) + (strstr(med_s, "µ") ? 1 : 0);
+		fprintf(f, "    %*s%s  95%% CI %-13s  peak %-7s  n %-4d  disturbed %s\n",
+			pad > 0 ? pad : 0, "", med_s, ci, peak,
+			(int)json_integer_value(json_object_get(s, "n")), dist);
 	}
-	json_array_foreach(json_object_get(result, "skipped"), i, m)
-		fprintf(f, "skipped: %s: %s\n", json_string_value(json_object_get(m, "bench")),
-			json_string_value(json_object_get(m, "reason")));
+	json_array_foreach(json_object_get(result, "skipped"), i, m) {
+		char line[1024];
+		snprintf(line, sizeof(line), "%s: %s", json_string_value(json_object_get(m, "bench")),
+			 json_string_value(json_object_get(m, "reason")));
+		cmd_wrap_from(f, line, 4, fprintf(f, "skipped:"), width);
+	}
 	/* Warnings were printed on stderr as they happened; repeated here only when
 	 * --quiet kept them off stderr. */
 	if (locus_quiet())
 		json_array_foreach(json_object_get(result, "warnings"), i, m) {
 			const char *wb, *t = result_warning(m, &wb);
-			fprintf(f, "warning: %s%s%s\n", wb ? wb : "", wb ? ": " : "", t ? t : "?");
+			char line[1024];
+			snprintf(line, sizeof(line), "%s%s%s", wb ? wb : "", wb ? ": " : "", t ? t : "?");
+			cmd_wrap_from(f, line, 4, fprintf(f, "warning:"), width);
 		}
 }
 

@@ -57,6 +57,11 @@ json_check "len($M) == 1 and ${M}[0]['verified']['tile'] == 7 and ${M}[0]['verif
 run "$LOCUS" bench rowcol --n 24 --reps 3
 is_rc 0 "rowcol summary output exits 0"
 has_out '^rowcol +time_per_element +order=col n=24 footprint_bytes=4608' "summary lists the measurements"
+has_out '^ +[0-9.]+ (ns|µs|ms|s)  95% CI [0-9.]+\.\.[0-9.]+ +peak [0-9.]+ +n [0-9]+ +disturbed ' \
+	"summary: median in a scaled unit, CI and peak in it, n, disturbed share, labelled"
+w=$(python3 -c 'import sys; [print(len(l), l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if len(l) > 80]' "$out")
+[ -z "$w" ]; ok $? "summary fits 80 columns${w:+: $w}"
+! grep -q 'e+[0-9]' "$out"; ok $? "summary: no exponent in the numbers"
 
 run "$LOCUS" bench rowcol --n 16 --sizes 32K
 is_rc 2 "--n with --sizes exits 2"
