@@ -574,6 +574,12 @@ static int bench_validate(const struct cmd_ctx *ctx, struct bench_req *q)
 		usage_bench(stdout, q->b);
 		return LOCUS_EXIT_OK;
 	}
+	if (q->b && q->b->takes_command && !(q->command && q->command[0])) {
+		/* a usage error (exit 2), not a skip: nothing is missing on the machine */
+		locus_error("bench %s: which program? Give it after the options (locus bench %s "
+			    "[OPTIONS] -- CMD ARGS...)", q->b->name, q->b->name);
+		return LOCUS_EXIT_USAGE;
+	}
 	if (placement_check(&q->ro.place, &ctx->topo) < 0)
 		return LOCUS_EXIT_USAGE;
 	if (ctx->topo.fake) {

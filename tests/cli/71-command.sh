@@ -60,7 +60,9 @@ run "$LOCUS" bench command --reps 2 --shell -- no-such-program-locus-xyz
 is_rc 2 "--shell and a missing program: exit 2"
 
 run "$LOCUS" bench command --reps 2
-is_rc 3 "no command: skipped (exit 3)"
+is_rc 2 "no command: a usage error (exit 2), not a skip"
+one_line_err 'bench command: which program\?' "no command: one line says what to give"
+[ ! -s "$out" ]; ok $? "no command: nothing on standard output"
 
 run "$LOCUS" bench command --reps 2 --shell --json -- 'echo "v: 7" >&2; exit 0'
 is_rc 0 "--shell runs a shell command line"
