@@ -20,8 +20,10 @@ const char *compare_fmt_change(char *buf, size_t len, double ratio)
 		snprintf(buf, len, "n/a");
 	else if (isinf(ratio))
 		snprintf(buf, len, "%sinf", ratio > 0 ? "+" : "-");
-	else
+	else if (fabs(ratio - 1.0) < 100.0)
 		snprintf(buf, len, "%+.1f%%", (ratio - 1.0) * 100.0);
+	else /* 10000% and beyond: "%.1f" would print hundreds of digits, cut to fit */
+		snprintf(buf, len, "%+.2g%%", (ratio - 1.0) * 100.0);
 	return buf;
 }
 

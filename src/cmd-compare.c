@@ -477,14 +477,19 @@ int cmd_check_options(json_t *const *base, size_t n, const json_t *cur,
 int cmd_compare_finish(const struct compare_result *res, const struct compare_outputs *out,
 		       const char *cmd)
 {
+	/* Bad input, before any warning or output: one line, no file written. */
+	if (!res->n_pairs) {
+		locus_error("%s: %s and %s have no measurement in common", cmd,
+			    out->baseline_name, out->current_name);
+		return LOCUS_EXIT_USAGE;
+	}
 	if (res->n_env_diffs) {
 		const struct compare_env_diff *d = &res->env_diffs[0];
 
-		if (out->strict_env) {
-			for (size_t i = 0; i < res->n_env_diffs; i++)
-				locus_error("%s: --strict-env: the fingerprints differ: %s: %s (baseline) "
-					    "vs %s (current)", cmd, res->env_diffs[i].key,
-					    res->env_diffs[i].base, res->env_diffs[i].cur);
+		if (out->strict_env) { /* bad input: one line, the first difference */
+			locus_error("%s: --strict-env: the fingerprints differ: %s: %s (baseline) "
+				    "vs %s (current)%s", cmd, d->key, d->base, d->cur,
+				    res->n_env_diffs > 1 ? ", and more" : "");
 			return LOCUS_EXIT_USAGE;
 		}
 		locus_warn("%s: the environment fingerprints differ (%s: %s vs %s%s); the "
@@ -496,10 +501,5 @@ int cmd_compare_finish(const struct compare_result *res, const struct compare_ou
 			   "for; compare with several saved runs", cmd);
 	if (compare_emit(res, out) < 0)
 		return LOCUS_EXIT_FAIL;
-	if (!res->n_pairs) {
-		locus_error("%s: %s and %s have no measurement in common", cmd,
-			    out->baseline_name, out->current_name);
-		return LOCUS_EXIT_USAGE;
-	}
 	return compare_exit_code(res, out);
 }

@@ -340,4 +340,21 @@ one_line_err "--threshold: '${LONGZ}5JUNK' is not a number" "--threshold: the wh
 run "$LOCUS" compare --threshold "${LONGZ}5%" "$R/base.json" "$R/base.json"
 is_rc 0 "--threshold 0...05% (70 zeros): a long but valid value is accepted"
 
+# A change beyond +10000% is written with an exponent, not as hundreds of digits cut to
+# the column's buffer (a 1e308 sample once showed "+999268006207412929132204921945").
+python3 -c "import json, sys; d = json.load(open(sys.argv[1])); m = d['measurements'][0]; m['samples'] = [1e308] * len(m['samples']); json.dump(d, open(sys.argv[2], 'w'))" \
+	"$R/base.json" "$T_TMP/huge.json"
+run "$LOCUS" compare -q "$R/base.json" "$T_TMP/huge.json"
+is_rc 6 "a 1e308 sample against ~100: a regression (exit 6)"
+has_out '^regressed +\+1e\+308% \+1e\+308%\.\.\+1e\+308% ' "... its change read as +1e+308%, its CI too"
+
+# No measurement in common: bad input, one line before anything else, no output file.
+python3 -c "import json, sys; d = json.load(open(sys.argv[1])); d['measurements'] = []; json.dump(d, open(sys.argv[2], 'w'))" \
+	"$R/base.json" "$T_TMP/none-common.json"
+run "$LOCUS" compare -o "$T_TMP/nc.json" "$R/base.json" "$T_TMP/none-common.json"
+is_rc 2 "no measurement in common: exit 2"
+[ "$(wc -l <"$err")" -eq 1 ]; ok $? "... one line on stderr (no warning before it)"
+one_line_err 'have no measurement in common' "... naming the two files"
+[ ! -e "$T_TMP/nc.json" ] && [ ! -s "$out" ]; ok $? "... no -o file written, nothing on stdout"
+
 done_testing
