@@ -29,7 +29,7 @@ done
 set -- $FAKE_RUNS
 eval "f=\${$LOCUS_GATE_RUN:-}"
 [ -n "$f" ] || { echo "fake: no fixture for run $LOCUS_GATE_RUN" >&2; exit 1; }
-[ "$f" = fail ] && { echo "fake: bad option" >&2; exit 2; }
+[ "$f" = fail ] && { echo "locus: bench tlb: fake: bad option" >&2; exit 2; }
 [ "$f" = hang ] && { echo $$ >"$FAKE_LOG.pid"; exec sleep 60; }
 cp "$FAKE_DIR/$f" "$out"
 EOF
@@ -199,7 +199,7 @@ is_rc 2 "--strict-env with another fingerprint: exit 2"
 # ---- bad input
 gate "fail" --baseline "$R/base.json" -- bench tlb --size lots
 is_rc 2 "the bench rejects its options: the gate exits with its status (2)"
-one_line_err 'gate: the benchmark \(its dry run, before anything is measured\) failed with exit status 2' "the bench failure is reported, before any run"
+one_line_err '^locus: bench tlb: fake: bad option$' "the bench's own line names the bad option, and the gate adds none (one line for exit 2)"
 [ "$(runs)" -eq 0 ]; ok $? "... and nothing was run"
 gate "base.json" --baseline "$R/base.json"
 is_rc 2 "no bench: exit 2"
