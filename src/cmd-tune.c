@@ -140,7 +140,7 @@ static int do_show(int argc, char **argv, const struct opts *o)
 		return LOCUS_EXIT_FAIL;
 	}
 	if (!arr)
-		printf("%-28s %-10s %s\n", "NAME", "VALUE", "ALLOWED");
+		printf("%-25s %-13s %s\n", "NAME", "VALUE", "ALLOWED");
 	for (size_t i = 0; i < n; i++) {
 		const struct tune_key *k = &keys[i];
 		char val[TUNE_VAL_MAX], allowed[256], abs[4096];
@@ -173,9 +173,14 @@ static int do_show(int argc, char **argv, const struct opts *o)
 			json_object_set_new(jo, "description", json_string(k->t->desc));
 			json_array_append_new(arr, jo);
 		} else {
-			printf("%-28s %-10s %s\n", k->name, present ? val : "-", allowed);
-			if (argc || k->node < 0)
-				printf("    %s%s\n", present ? "" : "(not present here) ", k->t->desc);
+			printf("%-25s %-13s %s\n", k->name, present ? val : "-", allowed);
+			if (argc || k->node < 0) {
+				/* Wrapped to the terminal (80 columns when not one), as help is. */
+				char d[1024];
+				snprintf(d, sizeof(d), "%s%s", present ? "" : "(not present here) ",
+					 k->t->desc);
+				cmd_wrap(stdout, d, 4, cmd_help_width());
+			}
 		}
 	}
 	if (arr) {

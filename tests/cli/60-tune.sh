@@ -32,6 +32,9 @@ is_rc 0 "show: exit 0"
 has_out '^vm\.swappiness +33 +0\.\.200' "show: vm.swappiness 33, range 0..200 on 6.1"
 has_out '^thp\.enabled +madvise +always\|madvise\|never' "show: THP value read from the [madvise] brackets"
 has_out '^hugepages\.2M@node1 ' "show: per-node pool hugepages.2M@node1 listed"
+w=$(python3 -c 'import sys; [print(len(l), l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if len(l) > 80]' "$out")
+[ -z "$w" ]; ok $? "show: descriptions wrapped to 80 columns${w:+: $w}"
+has_out '^    relative weight of reclaiming anonymous memory' "show: a description under its tunable, indented"
 tl show --json
 is_rc 0 "show --json: exit 0"
 json_check '[x for x in d if x["name"] == "vm.swappiness"][0]["max"] == 200 and [x for x in d if x["name"] == "thp.defrag"][0]["value"] == "defer+madvise"' \
