@@ -510,8 +510,8 @@ static int bw_run(struct bench_ctx *ctx)
 			}
 			if (hwloc_bitmap_isset(counts, 0)) {
 				hwloc_bitmap_free(counts);
-				return locus_error("bench bandwidth: --threads: '%s': 0 threads; counts "
-						   "start at 1", tl), -EINVAL;
+				return locus_fail(EINVAL, "bench bandwidth: --threads: '%s': 0 threads; counts "
+							  "start at 1", tl);
 			}
 			v = hwloc_bitmap_last(counts);
 		} else if (parse_long("bench bandwidth: --threads", tl, 1, 4096, &v) < 0) {

@@ -185,11 +185,11 @@ int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, co
 	case BOPT_FLAG:
 		return 0;
 	case BOPT_STR:
-		return *v ? 0 : (locus_error("%s: empty value", what), -EINVAL);
+		return *v ? 0 : locus_fail(EINVAL, "%s: empty value", what);
 	case BOPT_LIST:
 		if (strchr(v, '\n'))
-			return locus_error("%s: a value may not hold a newline", what), -EINVAL;
-		return *v ? 0 : (locus_error("%s: empty value", what), -EINVAL);
+			return locus_fail(EINVAL, "%s: a value may not hold a newline", what);
+		return *v ? 0 : locus_fail(EINVAL, "%s: empty value", what);
 	case BOPT_INT:
 		return parse_long(what, v, o->min || o->max ? o->min : LONG_MIN,
 				  o->min || o->max ? o->max : LONG_MAX, &l);
@@ -198,13 +198,13 @@ int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, co
 		/* Each item whole, parsed by the same parser the bench uses later
 		 * (bench_opt_size_at): what was checked is what runs. */
 		if (!*v)
-			return locus_error("%s: empty list", what), -EINVAL;
+			return locus_fail(EINVAL, "%s: empty list", what);
 		for (size_t i = 0; list_at(v, i); i++) {
 			char *item;
 			int rc = 0;
 
 			if (o->type == BOPT_SIZE && i > 0)
-				return locus_error("%s: '%s': one size expected", what, v), -EINVAL;
+				return locus_fail(EINVAL, "%s: '%s': one size expected", what, v);
 			item = list_dup(v, i);
 			if (!item)
 				return -ENOMEM;
@@ -227,14 +227,13 @@ int bench_opt_validate(const struct bench_info *b, const struct bench_opt *o, co
 	case BOPT_CHOICE:
 	case BOPT_CHOICES:
 		if (!*v)
-			return locus_error("%s: empty value; allowed: %s", what, o->choices), -EINVAL;
+			return locus_fail(EINVAL, "%s: empty value; allowed: %s", what, o->choices);
 		for (size_t i = 0; list_at(v, i); i++) {
 			char *item, near[32];
 			int rc = 0;
 
 			if (o->type == BOPT_CHOICE && i > 0)
-				return locus_error("%s: '%s': one of %s expected", what, v, o->choices),
-				       -EINVAL;
+				return locus_fail(EINVAL, "%s: '%s': one of %s expected", what, v, o->choices);
 			item = list_dup(v, i);
 			if (!item)
 				return -ENOMEM;

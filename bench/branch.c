@@ -182,8 +182,8 @@ static int br_sample(void *arg, double *sample)
 	}
 	t1 = timer_now();
 	if (s != j->expected)
-		return locus_error("bench branch: %s: sum %llu, expected %llu", j->what,
-				   (unsigned long long)s, (unsigned long long)j->expected), -EPROTO;
+		return locus_fail(EPROTO, "bench branch: %s: sum %llu, expected %llu", j->what,
+					  (unsigned long long)s, (unsigned long long)j->expected);
 	*sample = timer_ticks_to_ns(t1 - t0) / ((double)j->passes * (double)j->n);
 	return 0;
 }
@@ -271,9 +271,9 @@ static int br_one_data(struct bench_ctx *c, const struct br_setup *st, uint32_t 
 		__asm__ __volatile__("" ::: "memory");
 		got[v] = br_kernels[v](a, n, st->thr);
 		if (got[v] != ref)
-			return locus_error("bench branch: %s data: %s variant sums to %llu, expected %llu",
-					   label, br_variant_names[v], (unsigned long long)got[v],
-					   (unsigned long long)ref), -EPROTO;
+			return locus_fail(EPROTO, "bench branch: %s data: %s variant sums to %llu, expected %llu",
+						  label, br_variant_names[v], (unsigned long long)got[v],
+						  (unsigned long long)ref);
 	}
 
 	for (int v = 0; v < BR_NR_VARIANTS && rc == 0; v++) {
@@ -355,8 +355,8 @@ static int branch_run(struct bench_ctx *c)
 	for (size_t i = 0; i < bench_opt_count(c, "data"); i++) {
 		long p = br_parse_data(bench_opt_choice_at(c, "data", i, buf, sizeof(buf)));
 		if (p > 0 && (size_t)p > st.n)
-			return locus_error("bench branch: --data: period-%ld is longer than the array (--n %zu); "
-					   "use --n %ld or more", p, st.n, p), -EINVAL;
+			return locus_fail(EINVAL, "bench branch: --data: period-%ld is longer than the array (--n %zu); "
+						  "use --n %ld or more", p, st.n, p);
 	}
 	rc = bench_check_memory(c, st.n * sizeof(uint32_t));
 	if (rc < 0)
@@ -365,7 +365,7 @@ static int branch_run(struct bench_ctx *c)
 	st.cpu = bench_cpu_at(c, 0);
 	rc = bench_pin(c, st.cpu);
 	if (rc < 0)
-		return locus_error("bench branch: cannot pin to CPU %d: %s", st.cpu, strerror(-rc)), rc;
+		return locus_fail(-rc, "bench branch: cannot pin to CPU %d: %s", st.cpu, strerror(-rc));
 	if (rc != st.cpu)
 		bench_warn(c, "asked for CPU %d, running on %d", st.cpu, rc);
 

@@ -80,20 +80,20 @@ int command_parse_metric(struct cmd_state *st, const char *spec)
 	bool dir_given = false;
 
 	if (st->num >= MAX_METRICS)
-		return locus_error("bench command: --metric: at most %d metrics", MAX_METRICS), -EINVAL;
+		return locus_fail(EINVAL, "bench command: --metric: at most %d metrics", MAX_METRICS);
 	if (!eq || !good_name(spec, (size_t)(eq - spec)))
-		return locus_error("bench command: --metric '%s': expected NAME=REGEX[:UNIT[:higher|lower]] "
-				   "with NAME of letters, digits, '_', '-', '.' (at most %d)", spec,
-				   NAME_MAX_LEN), -EINVAL;
+		return locus_fail(EINVAL, "bench command: --metric '%s': expected NAME=REGEX[:UNIT[:higher|lower]] "
+					  "with NAME of letters, digits, '_', '-', '.' (at most %d)", spec,
+					  NAME_MAX_LEN);
 	memcpy(m->name, spec, (size_t)(eq - spec));
 	m->name[eq - spec] = '\0';
 	for (const struct bench_metric *b = command_metrics; b->name; b++)
 		if (strcmp(b->name, m->name) == 0)
-			return locus_error("bench command: --metric %s: the name is taken by a built-in "
-					   "metric; choose another", m->name), -EINVAL;
+			return locus_fail(EINVAL, "bench command: --metric %s: the name is taken by a built-in "
+						  "metric; choose another", m->name);
 	for (size_t i = 0; i < st->num; i++)
 		if (strcmp(st->um[i].name, m->name) == 0)
-			return locus_error("bench command: --metric %s: given twice", m->name), -EINVAL;
+			return locus_fail(EINVAL, "bench command: --metric %s: given twice", m->name);
 	re = strdup(eq + 1);
 	if (!re)
 		return -ENOMEM;
@@ -105,9 +105,8 @@ int command_parse_metric(struct cmd_state *st, const char *spec)
 		colon = strrchr(re, ':');
 		if (!colon || !unit_like(colon + 1)) {
 			free(re);
-			return locus_error("bench command: --metric %s: a direction needs a unit before it "
-					   "(NAME=REGEX:UNIT:%s)", m->name, m->higher ? "higher" : "lower"),
-			       -EINVAL;
+			return locus_fail(EINVAL, "bench command: --metric %s: a direction needs a unit before it "
+						  "(NAME=REGEX:UNIT:%s)", m->name, m->higher ? "higher" : "lower");
 		}
 	}
 	if (colon && unit_like(colon + 1)) {
@@ -152,16 +151,16 @@ int command_parse_variant(struct cmd_state *st, const char *spec)
 	int argc = 0, c, rc = 0;
 
 	if (st->nv >= MAX_VARIANTS)
-		return locus_error("bench command: --variant: at most %d variants", MAX_VARIANTS), -EINVAL;
+		return locus_fail(EINVAL, "bench command: --variant: at most %d variants", MAX_VARIANTS);
 	if (!eq || !good_name(spec, (size_t)(eq - spec)))
-		return locus_error("bench command: --variant '%s': expected NAME='PLACEMENT OPTIONS' "
-				   "with NAME of letters, digits, '_', '-', '.' (at most %d)", spec,
-				   NAME_MAX_LEN), -EINVAL;
+		return locus_fail(EINVAL, "bench command: --variant '%s': expected NAME='PLACEMENT OPTIONS' "
+					  "with NAME of letters, digits, '_', '-', '.' (at most %d)", spec,
+					  NAME_MAX_LEN);
 	memcpy(v->name, spec, (size_t)(eq - spec));
 	v->name[eq - spec] = '\0';
 	for (size_t i = 0; i < st->nv; i++)
 		if (strcmp(st->v[i].name, v->name) == 0)
-			return locus_error("bench command: --variant %s: given twice", v->name), -EINVAL;
+			return locus_fail(EINVAL, "bench command: --variant %s: given twice", v->name);
 	v->pl = (struct placement)PLACEMENT_INIT;
 	words = strdup(eq + 1);
 	if (!words)
@@ -169,7 +168,7 @@ int command_parse_variant(struct cmd_state *st, const char *spec)
 	argv[argc++] = (char *)"variant";
 	for (char *w = strtok_r(words, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
 		if (argc >= 39) {
-			rc = (locus_error("bench command: --variant %s: too many words", v->name), -EINVAL);
+			rc = locus_fail(EINVAL, "bench command: --variant %s: too many words", v->name);
 			goto out;
 		}
 		argv[argc++] = w;
@@ -185,19 +184,19 @@ int command_parse_variant(struct cmd_state *st, const char *spec)
 		snprintf(what, sizeof(what), "bench command: --variant %s: --%s", v->name, o);
 		if (c == '?' || c == ':' ||
 		    (rc = placement_option(&v->pl, st->c->topo, c, what, optarg)) > 0) {
-			rc = (locus_error("bench command: --variant %s: '%s' is not a placement option "
-					  "(or lacks its value); allowed: --cpus, --cpunodebind, --membind, "
-					  "--interleave, --preferred, --preferred-many, "
-					  "--weighted-interleave, --localalloc", v->name,
-					  argv[optind - 1]), -EINVAL);
+			rc = locus_fail(EINVAL, "bench command: --variant %s: '%s' is not a placement option "
+						"(or lacks its value); allowed: --cpus, --cpunodebind, --membind, "
+						"--interleave, --preferred, --preferred-many, "
+						"--weighted-interleave, --localalloc", v->name,
+						argv[optind - 1]);
 			goto out;
 		}
 		if (rc < 0)
 			goto out;
 	}
 	if (optind < argc) {
-		rc = (locus_error("bench command: --variant %s: unexpected word '%s' (only placement "
-				  "options belong here)", v->name, argv[optind]), -EINVAL);
+		rc = locus_fail(EINVAL, "bench command: --variant %s: unexpected word '%s' (only placement "
+					"options belong here)", v->name, argv[optind]);
 		goto out;
 	}
 	rc = placement_check(&v->pl, st->c->topo);
@@ -221,8 +220,7 @@ int command_check_program(const char *prog)
 	if (strchr(prog, '/')) {
 		if (access(prog, X_OK) == 0)
 			return 0;
-		return locus_error("bench command: %s: cannot execute: %s", prog, strerror(errno)),
-		       -EINVAL;
+		return locus_fail(EINVAL, "bench command: %s: cannot execute: %s", prog, strerror(errno));
 	}
 	for (const char *p = path ? path : "/usr/local/bin:/usr/bin:/bin"; ; ) {
 		size_t n = strcspn(p, ":");
@@ -234,5 +232,5 @@ int command_check_program(const char *prog)
 			break;
 		p += n + 1;
 	}
-	return locus_error("bench command: %s: command not found (not in PATH)", prog), -EINVAL;
+	return locus_fail(EINVAL, "bench command: %s: command not found (not in PATH)", prog);
 }

@@ -151,13 +151,13 @@ static int run_shell(struct cmd_state *st, const char *what, const char *cmd)
 	rc = spawn_run(&so, &r);
 	spawn_result_free(&r);
 	if (rc < 0)
-		return locus_error("bench command: --%s: %s", what, strerror(-rc)), rc;
+		return locus_fail(-rc, "bench command: --%s: %s", what, strerror(-rc));
 	if (r.interrupted) {
 		st->interrupted = r.interrupted;
 		return -EINTR;
 	}
 	if (!r.started)
-		return locus_error("bench command: --%s: /bin/sh: %s", what, strerror(r.err)), -ENOEXEC;
+		return locus_fail(ENOEXEC, "bench command: --%s: /bin/sh: %s", what, strerror(r.err));
 	if (r.timed_out || r.status) {
 		if (r.timed_out)
 			locus_error("bench command: --%s '%s' took longer than --timeout %g s and was killed",
@@ -224,16 +224,15 @@ static int extract(struct cmd_state *st, const struct user_metric *m, char *cons
 		}
 	}
 	if (count == 0)
-		return locus_error("bench command: --metric %s: no match in the output of run %u%s "
-				   "(stdout and stderr searched)", m->name, st->cur, label), -EPROTO;
+		return locus_fail(EPROTO, "bench command: --metric %s: no match in the output of run %u%s "
+					  "(stdout and stderr searched)", m->name, st->cur, label);
 	if (count > 1)
-		return locus_error("bench command: --metric %s: %d matches in the output of run %u%s; "
-				   "it must match exactly once (make the pattern more specific)",
-				   m->name, count, st->cur, label), -EPROTO;
+		return locus_fail(EPROTO, "bench command: --metric %s: %d matches in the output of run %u%s; "
+					  "it must match exactly once (make the pattern more specific)",
+					  m->name, count, st->cur, label);
 	if (isnan(v))
-		return locus_error("bench command: --metric %s: captured '%s' in %s of run %u%s, which "
-				   "is not a number", m->name, first, names[where], st->cur, label),
-		       -EPROTO;
+		return locus_fail(EPROTO, "bench command: --metric %s: captured '%s' in %s of run %u%s, which "
+					  "is not a number", m->name, first, names[where], st->cur, label);
 	*out = v;
 	return 0;
 }
@@ -303,17 +302,16 @@ static int run_once(struct cmd_state *st, struct variant *v, bool record)
 	}
 	if (!r.started) {
 		if (strcmp(r.step, "exec") == 0)
-			rc = (locus_error("bench command: %s: cannot execute: %s", st->argv[0],
-					  strerror(r.err)), -EINVAL);
+			rc = locus_fail(EINVAL, "bench command: %s: cannot execute: %s", st->argv[0],
+						strerror(r.err));
 		else
-			rc = (locus_error("bench command: %s%s: %s", r.step, label, strerror(r.err)),
-			      r.err == EINVAL ? -EINVAL : -EPROTO);
+			rc = locus_fail(r.err == EINVAL ? EINVAL : EPROTO, "bench command: %s%s: %s",
+					r.step, label, strerror(r.err));
 		goto out;
 	}
 	if (st->shell && !r.timed_out && WIFEXITED(r.status) && WEXITSTATUS(r.status) == 127) {
 		show_tail(st->err_fd, "stderr");
-		rc = (locus_error("bench command: the shell could not find the command (exit status 127)"),
-		      -EINVAL);
+		rc = locus_fail(EINVAL, "bench command: the shell could not find the command (exit status 127)");
 		goto out;
 	}
 	if (r.timed_out) {
@@ -575,8 +573,8 @@ static int command_run(struct bench_ctx *c)
 			    (allowed && !hwloc_bitmap_isequal(allowed, c->cpus));
 		hwloc_bitmap_free(allowed);
 		if (base) {
-			rc = (locus_error("bench command: --variant with placement options outside it: put "
-					  "the placement into each variant"), -EINVAL);
+			rc = locus_fail(EINVAL, "bench command: --variant with placement options outside it: put "
+						"the placement into each variant");
 			goto out;
 		}
 		st.labelled = true;

@@ -149,8 +149,8 @@ static int fork_run(struct bench_ctx *c)
 	for (size_t i = 0; i < bench_opt_count(c, "resident") && n < FORK_MAX_SIZES; i++) {
 		uint64_t s = bench_opt_size_at(c, "resident", i) / 4096 * 4096;
 		if (!s)
-			return locus_error("bench fork: --resident: %llu is smaller than one 4 KiB page",
-					   (unsigned long long)bench_opt_size_at(c, "resident", i)), -EINVAL;
+			return locus_fail(EINVAL, "bench fork: --resident: %llu is smaller than one 4 KiB page",
+						  (unsigned long long)bench_opt_size_at(c, "resident", i));
 		sizes[n++] = s;
 		if (s > max)
 			max = s;
@@ -169,7 +169,7 @@ static int fork_run(struct bench_ctx *c)
 	cpu = bench_cpu_at(c, 0);
 	rc = bench_pin(c, cpu);
 	if (rc < 0)
-		return locus_error("bench fork: cannot pin to CPU %d: %s", cpu, strerror(-rc)), rc;
+		return locus_fail(-rc, "bench fork: cannot pin to CPU %d: %s", cpu, strerror(-rc));
 	if (rc != cpu)
 		bench_warn(c, "asked for CPU %d, running on %d", cpu, rc);
 

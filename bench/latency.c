@@ -292,8 +292,8 @@ static int latency_run(struct bench_ctx *c)
 		st.line = 64;
 	st.stride = bench_opt_given(c, "stride") ? (size_t)bench_opt_size(c, "stride") : st.line;
 	if (st.stride % st.line)
-		return locus_error("bench latency: --stride: %zu is not a multiple of the cache line (%zu bytes)",
-				   st.stride, st.line), -EINVAL;
+		return locus_fail(EINVAL, "bench latency: --stride: %zu is not a multiple of the cache line (%zu bytes)",
+					  st.stride, st.line);
 	if (mem_page_parse("bench latency: --page-size", bench_opt_str(c, "page-size"), &st.page) < 0)
 		return -EINVAL;
 	st.seed = (uint64_t)bench_opt_int(c, "seed");
@@ -301,7 +301,7 @@ static int latency_run(struct bench_ctx *c)
 	nwin = bench_opt_count(c, "window");
 	nch = bench_opt_count(c, "chains");
 	if (nwin > 16 || nch > 16)
-		return locus_error("bench latency: at most 16 windows and 16 chain counts per run"), -EINVAL;
+		return locus_fail(EINVAL, "bench latency: at most 16 windows and 16 chain counts per run");
 	for (size_t i = 0; i < nwin; i++)
 		bench_opt_choice_at(c, "window", i, windows[i], sizeof(windows[i]));
 	for (size_t i = 0; i < nch; i++)
@@ -313,7 +313,7 @@ static int latency_run(struct bench_ctx *c)
 	if (bench_opt_count(c, "sizes")) {
 		if (bench_opt_given(c, "min-size") || bench_opt_given(c, "max-size")) {
 			free(fp);
-			return locus_error("bench latency: --sizes excludes --min-size/--max-size"), -EINVAL;
+			return locus_fail(EINVAL, "bench latency: --sizes excludes --min-size/--max-size");
 		}
 		n = bench_opt_count(c, "sizes");
 		if (n > LAT_MAX_POINTS)
@@ -322,9 +322,8 @@ static int latency_run(struct bench_ctx *c)
 			fp[i] = bench_opt_size_at(c, "sizes", i) / st.stride * st.stride;
 			if (!fp[i]) {
 				free(fp);
-				return locus_error("bench latency: --sizes: %llu is smaller than one element (%zu bytes)",
-						   (unsigned long long)bench_opt_size_at(c, "sizes", i), st.stride),
-				       -EINVAL;
+				return locus_fail(EINVAL, "bench latency: --sizes: %llu is smaller than one element (%zu bytes)",
+							  (unsigned long long)bench_opt_size_at(c, "sizes", i), st.stride);
 			}
 		}
 		qsort(fp, n, sizeof(*fp), cmp_u64);
@@ -355,8 +354,8 @@ static int latency_run(struct bench_ctx *c)
 		}
 		if (max < min) {
 			free(fp);
-			return locus_error("bench latency: --max-size %s is below --min-size",
-					   format_size(max, buf, sizeof(buf))), -EINVAL;
+			return locus_fail(EINVAL, "bench latency: --max-size %s is below --min-size",
+						  format_size(max, buf, sizeof(buf)));
 		}
 		n = lat_sweep(min, max, ppo, st.stride, fp, LAT_MAX_POINTS);
 	}

@@ -319,13 +319,13 @@ static int ma_check_budget(struct bench_ctx *c, const uint64_t *sizes, size_t n,
 			if (isfinite(est) && est > budget) {
 				char b1[32], b2[32];
 
-				return locus_error("bench malloc: one sample of --bytes-per-sample %s in "
-						   "%s blocks would take about %.1f s here (%.2f us per "
-						   "page fault), more than --max-time %g s; lower "
-						   "--bytes-per-sample or raise --max-time",
-						   format_size(per, b1, sizeof(b1)),
-						   format_size(sizes[i], b2, sizeof(b2)), est,
-						   fault_ns / 1e3, budget), -EINVAL;
+				return locus_fail(EINVAL, "bench malloc: one sample of --bytes-per-sample %s in "
+							  "%s blocks would take about %.1f s here (%.2f us per "
+							  "page fault), more than --max-time %g s; lower "
+							  "--bytes-per-sample or raise --max-time",
+							  format_size(per, b1, sizeof(b1)),
+							  format_size(sizes[i], b2, sizeof(b2)), est,
+							  fault_ns / 1e3, budget);
 			}
 		}
 	return 0;
@@ -358,7 +358,7 @@ static int ma_run(struct bench_ctx *c)
 	cpu = bench_cpu_at(c, 0);
 	rc = bench_pin(c, cpu);
 	if (rc < 0)
-		return locus_error("bench malloc: cannot pin to CPU %d: %s", cpu, strerror(-rc)), rc;
+		return locus_fail(-rc, "bench malloc: cannot pin to CPU %d: %s", cpu, strerror(-rc));
 	for (size_t t = 0; t < nt; t++)
 		for (size_t i = 0; i < n; i++)
 			if ((rc = ma_case(c, sizes[i], thr[t], per)) < 0)

@@ -354,7 +354,7 @@ static int nb_run(struct bench_ctx *c)
 	}
 	r.array_bytes -= r.array_bytes % (NB_BLOCK * sizeof(double));
 	if (!r.array_bytes)
-		return locus_error("bench numa-bandwidth: --size: at least 4 KiB per array"), -EINVAL;
+		return locus_fail(EINVAL, "bench numa-bandwidth: --size: at least 4 KiB per array");
 	if ((rc = bench_check_memory(c, 3 * r.array_bytes)) < 0)
 		return rc;
 	if (!memsize_ok(r.array_bytes, llc, MEMSIZE_BANDWIDTH_FACTOR))
@@ -370,8 +370,8 @@ static int nb_run(struct bench_ctx *c)
 				most = hwloc_bitmap_weight(r.m.row_cpus[i]);
 		if (r.threads > most) {
 			numa_matrix_free(&r.m);
-			return locus_error("bench numa-bandwidth: --threads %d is more than the %d CPUs of any node in the set",
-					   r.threads, most), -EINVAL;
+			return locus_fail(EINVAL, "bench numa-bandwidth: --threads %d is more than the %d CPUs of any node in the set",
+						  r.threads, most);
 		}
 	}
 	int wi_probe = numa_weighted_interleave_probe();

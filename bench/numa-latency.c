@@ -233,8 +233,8 @@ static int nl_run(struct bench_ctx *c)
 	r.seed = (uint64_t)bench_opt_int(c, "seed");
 	r.nwin = bench_opt_count(c, "window");
 	if (r.nwin > NL_MAX_WINDOWS)
-		return locus_error("bench numa-latency: --window: at most %d windows per run",
-				   NL_MAX_WINDOWS), -EINVAL;
+		return locus_fail(EINVAL, "bench numa-latency: --window: at most %d windows per run",
+					  NL_MAX_WINDOWS);
 	for (size_t w = 0; w < r.nwin; w++)
 		bench_opt_choice_at(c, "window", w, r.windows[w], sizeof(r.windows[w]));
 
@@ -259,7 +259,7 @@ static int nl_run(struct bench_ctx *c)
 	}
 	r.size -= r.size % NL_BASE_PAGE;
 	if (r.size < NL_BASE_PAGE)
-		return locus_error("bench numa-latency: --size: at least one page (4 KiB)"), -EINVAL;
+		return locus_fail(EINVAL, "bench numa-latency: --size: at least one page (4 KiB)");
 	if (!memsize_ok(r.size, llc, MEMSIZE_LATENCY_FACTOR))
 		bench_warn(c, "footprint %s is less than twice the last-level cache (%s): the matrix includes cache hits, not only memory latency",
 			   format_size(r.size, a, sizeof(a)), format_size(llc, b, sizeof(b)));

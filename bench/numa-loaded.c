@@ -370,7 +370,7 @@ static int ld_run(struct bench_ctx *c)
 		r.traffic_threads = (int)bench_opt_int(c, "traffic-threads");
 	r.ndelays = bench_opt_count(c, "delays");
 	if (r.ndelays > LD_MAX_DELAYS)
-		return locus_error("bench numa-loaded: --delays: at most %d values", LD_MAX_DELAYS), -EINVAL;
+		return locus_fail(EINVAL, "bench numa-loaded: --delays: at most %d values", LD_MAX_DELAYS);
 	for (size_t i = 0; i < r.ndelays; i++) {
 		char buf[32];
 		long v;
@@ -392,7 +392,7 @@ static int ld_run(struct bench_ctx *c)
 	r.size -= r.size % LD_BASE_PAGE;
 	r.traffic_size -= r.traffic_size % LD_BASE_PAGE;
 	if (!r.size || !r.traffic_size)
-		return locus_error("bench numa-loaded: --size and --traffic-size: at least 4 KiB"), -EINVAL;
+		return locus_fail(EINVAL, "bench numa-loaded: --size and --traffic-size: at least 4 KiB");
 	if ((rc = bench_check_memory(c, r.size + r.traffic_size)) < 0)
 		return rc;
 	if (!memsize_ok(r.size, llc, MEMSIZE_LATENCY_FACTOR))
@@ -409,8 +409,8 @@ static int ld_run(struct bench_ctx *c)
 	for (int i = 0; i < r.m.nrows; i++)
 		if ((uint64_t)hwloc_bitmap_weight(r.m.row_cpus[i]) * LD_BASE_PAGE > r.traffic_size) {
 			numa_matrix_free(&r.m);
-			return locus_error("bench numa-loaded: --traffic-size %s is less than 4 KiB per traffic thread",
-					   format_size(r.traffic_size, a, sizeof(a))), -EINVAL;
+			return locus_fail(EINVAL, "bench numa-loaded: --traffic-size %s is less than 4 KiB per traffic thread",
+						  format_size(r.traffic_size, a, sizeof(a)));
 		}
 	for (int i = 0; i < r.m.nrows && rc == 0; i++)
 		rc = ld_row(&r, i);

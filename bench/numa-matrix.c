@@ -87,12 +87,11 @@ int numa_matrix_init(struct bench_ctx *c, struct numa_matrix *m)
 	}
 	if (!m->nrows) {
 		numa_matrix_free(m);
-		return locus_error("bench %s: no NUMA node has a CPU in the CPU set", name), -EINVAL;
+		return locus_fail(EINVAL, "bench %s: no NUMA node has a CPU in the CPU set", name);
 	}
 	if (!m->ncols) {
 		numa_matrix_free(m);
-		return locus_error("bench %s: no NUMA node with memory is left to measure", name),
-		       -EINVAL;
+		return locus_fail(EINVAL, "bench %s: no NUMA node with memory is left to measure", name);
 	}
 	if (restricted)
 		bench_warn(c, "the %s policy option only chooses the memory nodes (columns); the bench sets each cell's own policy (MPOL_BIND to its node for the matrix)",

@@ -350,7 +350,7 @@ static int pf_run(struct bench_ctx *c)
 	cpu = bench_cpu_at(c, 0);
 	rc = bench_pin(c, cpu);
 	if (rc < 0)
-		return locus_error("bench pagefault: cannot pin to CPU %d: %s", cpu, strerror(-rc)), rc;
+		return locus_fail(-rc, "bench pagefault: cannot pin to CPU %d: %s", cpu, strerror(-rc));
 	if (rc != cpu)
 		bench_warn(c, "asked for CPU %d, running on %d", cpu, rc);
 	cpu = rc;

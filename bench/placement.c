@@ -38,12 +38,12 @@ static int check_nodes_allowed(const struct locus_topo *topo, const char *what,
 	} hwloc_bitmap_foreach_end();
 	if (!hwloc_bitmap_iszero(off)) {
 		char a[128], b[128];
-		rc = (locus_error("%s: memory of node%s %s is not allowed to this process by its "
-				  "cgroup/cpuset (cpuset.mems; allowed: %s)", what,
-				  hwloc_bitmap_weight(off) == 1 ? "" : "s",
-				  topo_list_str(off, a, sizeof(a)),
-				  hwloc_bitmap_iszero(allowed) ? "none" :
-				  topo_list_str(allowed, b, sizeof(b))), -EINVAL);
+		rc = locus_fail(EINVAL, "%s: memory of node%s %s is not allowed to this process by its "
+					"cgroup/cpuset (cpuset.mems; allowed: %s)", what,
+					hwloc_bitmap_weight(off) == 1 ? "" : "s",
+					topo_list_str(off, a, sizeof(a)),
+					hwloc_bitmap_iszero(allowed) ? "none" :
+					topo_list_str(allowed, b, sizeof(b)));
 	}
 	hwloc_bitmap_free(allowed);
 	hwloc_bitmap_free(off);
@@ -67,7 +67,7 @@ static int set_policy(struct placement *p, const struct locus_topo *topo,
 	int rc;
 
 	if (p->policy.mode != MEM_POL_DEFAULT)
-		return locus_error("%s: only one memory policy option may be given", what), -EINVAL;
+		return locus_fail(EINVAL, "%s: only one memory policy option may be given", what);
 	p->policy.mode = mode;
 	p->policy.label = policy_option[mode];
 	if (!arg)
@@ -84,7 +84,7 @@ static int set_cpus(struct placement *p, const struct locus_topo *topo, const ch
 	int rc;
 
 	if (p->cpus)
-		rc = (locus_error("%s: --cpus and --cpunodebind exclude each other", what), -EINVAL);
+		rc = locus_fail(EINVAL, "%s: --cpus and --cpunodebind exclude each other", what);
 	else if (nodes) {
 		rc = parse_idlist(what, arg, topo_max_node_index(topo), set);
 		if (rc == 0) {
@@ -95,12 +95,12 @@ static int set_cpus(struct placement *p, const struct locus_topo *topo, const ch
 				 * locality (the CPUs of a neighbour), which is not "on the node". */
 				hwloc_bitmap_t own = topo_node_cpus(topo, (unsigned)n);
 				if (!own) {
-					rc = (locus_error("%s: node %d does not exist", what, n), -EINVAL);
+					rc = locus_fail(EINVAL, "%s: node %d does not exist", what, n);
 					break;
 				}
 				if (hwloc_bitmap_iszero(own)) {
 					hwloc_bitmap_free(own);
-					rc = (locus_error("%s: node %d has no CPUs", what, n), -EINVAL);
+					rc = locus_fail(EINVAL, "%s: node %d has no CPUs", what, n);
 					break;
 				}
 				hwloc_bitmap_or(cpus, cpus, own);
@@ -109,7 +109,7 @@ static int set_cpus(struct placement *p, const struct locus_topo *topo, const ch
 			hwloc_bitmap_copy(set, cpus);
 			hwloc_bitmap_free(cpus);
 			if (rc == 0 && hwloc_bitmap_iszero(set))
-				rc = (locus_error("%s: '%s' has no CPUs", what, arg), -EINVAL);
+				rc = locus_fail(EINVAL, "%s: '%s' has no CPUs", what, arg);
 		}
 	} else {
 		/* likwid's domain expressions (S0:0-3, M1, E:N:8:1:2), else numactl's list */
@@ -117,7 +117,7 @@ static int set_cpus(struct placement *p, const struct locus_topo *topo, const ch
 		if (rc == 1)
 			rc = parse_idlist(what, arg, topo_max_pu_index(topo), set);
 		else if (rc == 0 && hwloc_bitmap_iszero(set))
-			rc = (locus_error("%s: '%s' has no CPUs", what, arg), -EINVAL);
+			rc = locus_fail(EINVAL, "%s: '%s' has no CPUs", what, arg);
 	}
 	if (rc == 0) {
 		allowed = topo_allowed_cpus(topo);
@@ -128,13 +128,13 @@ static int set_cpus(struct placement *p, const struct locus_topo *topo, const ch
 
 			hwloc_bitmap_andnot(off, set, allowed);
 			w = hwloc_bitmap_weight(off);
-			rc = (locus_error("%s: CPU%s %s%s%s %s not allowed to this process by its "
-					  "cgroup/cpuset or CPU binding (allowed: %s)", what,
-					  w == 1 ? "" : "s", topo_list_str(off, a, sizeof(a)),
-					  nodes ? " of node(s) " : "", nodes ? arg : "",
-					  w == 1 ? "is" : "are",
-					  hwloc_bitmap_iszero(allowed) ? "none" :
-					  topo_list_str(allowed, b, sizeof(b))), -EINVAL);
+			rc = locus_fail(EINVAL, "%s: CPU%s %s%s%s %s not allowed to this process by its "
+						"cgroup/cpuset or CPU binding (allowed: %s)", what,
+						w == 1 ? "" : "s", topo_list_str(off, a, sizeof(a)),
+						nodes ? " of node(s) " : "", nodes ? arg : "",
+						w == 1 ? "is" : "are",
+						hwloc_bitmap_iszero(allowed) ? "none" :
+						topo_list_str(allowed, b, sizeof(b)));
 			hwloc_bitmap_free(off);
 		}
 		hwloc_bitmap_free(allowed);

@@ -154,9 +154,9 @@ static int rc_sample(void *arg, double *sample)
 	t1 = timer_now();
 	j->got = s;
 	if (s != j->expected)
-		return locus_error("bench rowcol: %s order, n=%zu: checksum 0x%016llx, expected 0x%016llx",
-				   rc_order_names[j->order], j->n, (unsigned long long)s,
-				   (unsigned long long)j->expected), -EPROTO;
+		return locus_fail(EPROTO, "bench rowcol: %s order, n=%zu: checksum 0x%016llx, expected 0x%016llx",
+					  rc_order_names[j->order], j->n, (unsigned long long)s,
+					  (unsigned long long)j->expected);
 	*sample = timer_ticks_to_ns(t1 - t0) / ((double)j->passes * (double)j->n * (double)j->n);
 	return 0;
 }
@@ -347,21 +347,20 @@ static int rowcol_run(struct bench_ctx *c)
 	int rc;
 
 	if (bench_opt_given(c, "sizes") && bench_opt_given(c, "n"))
-		return locus_error("bench rowcol: --sizes and --n exclude each other; give footprints or N, not both"),
-		       -EINVAL;
+		return locus_fail(EINVAL, "bench rowcol: --sizes and --n exclude each other; give footprints or N, not both");
 	if (bench_opt_count(c, "n") > 0) {
 		k = bench_opt_count(c, "n");
 		if (k > sizeof(ns) / sizeof(ns[0]))
-			return locus_error("bench rowcol: --n: %zu values; at most %zu allowed", k,
-					   sizeof(ns) / sizeof(ns[0])), -EINVAL;
+			return locus_fail(EINVAL, "bench rowcol: --n: %zu values; at most %zu allowed", k,
+						  sizeof(ns) / sizeof(ns[0]));
 		for (size_t i = 0; i < k; i++)
 			ns[i] = (size_t)bench_opt_size_at(c, "n", i);
 		k = rc_sort_unique(ns, k);
 	} else if (bench_opt_count(c, "sizes") > 0) {
 		k = bench_opt_count(c, "sizes");
 		if (k > sizeof(ns) / sizeof(ns[0]))
-			return locus_error("bench rowcol: --sizes: %zu values; at most %zu allowed", k,
-					   sizeof(ns) / sizeof(ns[0])), -EINVAL;
+			return locus_fail(EINVAL, "bench rowcol: --sizes: %zu values; at most %zu allowed", k,
+						  sizeof(ns) / sizeof(ns[0]));
 		for (size_t i = 0; i < k; i++)
 			ns[i] = rc_n_for_footprint(bench_opt_size_at(c, "sizes", i));
 		k = rc_sort_unique(ns, k);
@@ -407,7 +406,7 @@ static int rowcol_run(struct bench_ctx *c)
 	st.cpu = bench_cpu_at(c, 0);
 	rc = bench_pin(c, st.cpu);
 	if (rc < 0)
-		return locus_error("bench rowcol: cannot pin to CPU %d: %s", st.cpu, strerror(-rc)), rc;
+		return locus_fail(-rc, "bench rowcol: cannot pin to CPU %d: %s", st.cpu, strerror(-rc));
 	if (rc != st.cpu)
 		bench_warn(c, "asked for CPU %d, running on %d", st.cpu, rc);
 

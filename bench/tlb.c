@@ -279,12 +279,12 @@ static int tlb_run(struct bench_ctx *c)
 
 	if (bench_opt_count(c, "sizes")) {
 		if (bench_opt_given(c, "min-size") || bench_opt_given(c, "max-size"))
-			return locus_error("bench tlb: --sizes excludes --min-size/--max-size"), -EINVAL;
+			return locus_fail(EINVAL, "bench tlb: --sizes excludes --min-size/--max-size");
 		for (size_t i = 0; i < bench_opt_count(c, "sizes") && n < TLB_MAX_POINTS; i++) {
 			uint64_t s = bench_opt_size_at(c, "sizes", i);
 			if (s < TLB_UNIT)
-				return locus_error("bench tlb: --sizes: %llu is smaller than one 4 KiB page",
-						   (unsigned long long)s), -EINVAL;
+				return locus_fail(EINVAL, "bench tlb: --sizes: %llu is smaller than one 4 KiB page",
+							  (unsigned long long)s);
 			fp[n++] = s / TLB_UNIT * TLB_UNIT;
 		}
 		qsort(fp, n, sizeof(*fp), cmp_u64);
@@ -308,8 +308,8 @@ static int tlb_run(struct bench_ctx *c)
 			derived = true;
 		}
 		if (max < min)
-			return locus_error("bench tlb: --max-size %s is below --min-size",
-					   format_size(max, buf, sizeof(buf))), -EINVAL;
+			return locus_fail(EINVAL, "bench tlb: --max-size %s is below --min-size",
+						  format_size(max, buf, sizeof(buf)));
 		for (unsigned i = 0; n < TLB_MAX_POINTS; i++) {
 			double f = (double)min * exp2((double)i / ppo);
 			uint64_t s;
@@ -321,14 +321,14 @@ static int tlb_run(struct bench_ctx *c)
 		}
 	}
 	if (!n)
-		return locus_error("bench tlb: no footprint to measure"), -EINVAL;
+		return locus_fail(EINVAL, "bench tlb: no footprint to measure");
 	if (!derived && (rc = bench_check_memory(c, fp[n - 1])) < 0)
 		return rc;
 
 	st.cpu = bench_cpu_at(c, 0);
 	rc = bench_pin(c, st.cpu);
 	if (rc < 0)
-		return locus_error("bench tlb: cannot pin to CPU %d: %s", st.cpu, strerror(-rc)), rc;
+		return locus_fail(-rc, "bench tlb: cannot pin to CPU %d: %s", st.cpu, strerror(-rc));
 	if (rc != st.cpu)
 		bench_warn(c, "asked for CPU %d, running on %d", st.cpu, rc);
 

@@ -5,6 +5,7 @@
  * and the progress-only-on-a-terminal rule are enforced in one place.
  */
 #include "config.h"
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +62,7 @@ unsigned long locus_errors(void)
 	return errors;
 }
 
-int locus_error(const char *fmt, ...)
+void locus_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -69,7 +70,37 @@ int locus_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("", fmt, ap);
 	va_end(ap);
-	return -1;
+}
+
+int locus_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err <= 0)
+		err = EIO;
+	errors++;
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	return -err;
+}
+
+int locus_exit_code(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0:
+		return LOCUS_EXIT_OK;
+	case EINVAL:
+	case ERANGE:
+	case E2BIG:
+		return LOCUS_EXIT_USAGE;
+	case EOPNOTSUPP:
+		return LOCUS_EXIT_SKIP;
+	case EPROTO:
+		return LOCUS_EXIT_VERIFY;
+	default:
+		return LOCUS_EXIT_FAIL;
+	}
 }
 
 void locus_warn(const char *fmt, ...)

@@ -23,9 +23,29 @@ enum locus_exit {
 	LOCUS_EXIT_REGRESSED = 6, /* compare/gate found a regression */
 };
 
-/* Print "locus: <formatted>\n" on stderr.  Always returns -1, so that
- * `return locus_error(...)` reads naturally in functions returning int. */
-int locus_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "locus: <formatted>\n" on stderr (always, also with --quiet). */
+void locus_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The error convention of locus (git's `return error(...)`): print like locus_error()
+ * and return -err, so that a function failing for a reason reads
+ *
+ *	return locus_fail(EINVAL, "%s: '%s' is not a number", what, s);
+ *
+ * err is a positive errno (errno itself may be passed: it is read before anything is
+ * printed); err <= 0 gives -EIO, so that a failure never reads as success.
+ */
+int locus_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The one errno -> exit code mapping of every command (the table above): 0 -> OK;
+ * EINVAL, ERANGE, E2BIG (bad input) -> USAGE; EOPNOTSUPP (the resource needed is not
+ * here) -> SKIP; EPROTO (a verification failed) -> VERIFY; anything else -> FAIL.
+ * err may be a return value (negative) or an errno (positive).  A command with a
+ * meaning of its own for an errno (gate: no baseline is a skip) says so before
+ * calling this.
+ */
+int locus_exit_code(int err);
 
 /* Print "locus: warning: <formatted>\n" on stderr (unless quiet). */
 void locus_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -47,7 +47,7 @@ int parse_size(const char *what, const char *s, uint64_t *out)
 	bool digits = false;
 
 	if (!s)
-		return locus_error("%s: missing value; expected %s", what, SIZE_ALLOWED), -EINVAL;
+		return locus_fail(EINVAL, "%s: missing value; expected %s", what, SIZE_ALLOWED);
 	for (; isdigit((unsigned char)*p); p++, digits = true) {
 		if (whole > (UINT64_MAX - 9) / 10)
 			goto range;
@@ -72,15 +72,14 @@ int parse_size(const char *what, const char *s, uint64_t *out)
 			/* frac/frac_div of 2^shift must be a whole number of bytes */
 			unsigned __int128 f = (unsigned __int128)frac << shift;
 			if (f % frac_div)
-				return locus_error("%s: '%s' is not a whole number of bytes; expected %s",
-						   what, s, SIZE_ALLOWED), -EINVAL;
+				return locus_fail(EINVAL, "%s: '%s' is not a whole number of bytes; expected %s",
+							  what, s, SIZE_ALLOWED);
 			if ((unsigned __int128)bytes + f / frac_div > UINT64_MAX)
 				goto range;
 			bytes += (uint64_t)(f / frac_div);
 		}
 		if (bytes == 0)
-			return locus_error("%s: '%s' is zero; expected %s", what, s, SIZE_ALLOWED),
-			       -EINVAL;
+			return locus_fail(EINVAL, "%s: '%s' is zero; expected %s", what, s, SIZE_ALLOWED);
 		*out = bytes;
 	}
 	return 0;
@@ -139,8 +138,8 @@ int parse_idlist(const char *what, const char *s, int max_index, hwloc_bitmap_t 
 	int limit = max_index < 0 ? 4095 : max_index;
 
 	if (!s || !*s)
-		return locus_error("%s: empty list; expected indices such as 0-3,8 (0..%d)",
-				   what, limit), -EINVAL;
+		return locus_fail(EINVAL, "%s: empty list; expected indices such as 0-3,8 (0..%d)",
+					  what, limit);
 	hwloc_bitmap_t set = hwloc_bitmap_alloc();
 	if (!set)
 		return -ENOMEM;

@@ -216,7 +216,7 @@ int result_write(const json_t *result, const char *path)
 	if (output_close(f, path) < 0)
 		return -EIO;
 	if (!dumped) /* not the stream's fault: jansson refused the value */
-		return locus_error("%s: cannot encode the result as JSON", path ? path : "stdout"), -EIO;
+		return locus_fail(EIO, "%s: cannot encode the result as JSON", path ? path : "stdout");
 	return 0;
 }
 
@@ -231,7 +231,7 @@ static int bad(const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return locus_error("%s: %s", path, buf);
+	return locus_fail(EINVAL, "%s: %s", path, buf);
 }
 
 /* The optional per-sample host fields (sentinel.h) and the summary's peak: NULL when

@@ -82,9 +82,8 @@ int compare_calibrate(const json_t *result, const struct compare_opts *o, unsign
 		nm++;
 	}
 	if (!nm) {
-		rc = locus_error("calibrate: no measurement with 2 or more samples and a positive "
-				 "median to resample");
-		rc = -EINVAL;
+		rc = locus_fail(EINVAL, "calibrate: no measurement with 2 or more samples and a positive "
+					"median to resample");
 		goto out;
 	}
 	/* every measurement's first pseudo-run is kept: the confirmation compares with it */

@@ -45,8 +45,8 @@ static int cfg_line(const char *path, unsigned line, char *s, struct cfg_rule *r
 
 	tok = strtok_r(s, " \t", &save);
 	if (strchr(tok, '=') && !strchr(tok, '{'))
-		return locus_error("%s:%u: the line must start with a pattern (bench/metric), not '%s'",
-				   path, line, tok);
+		return locus_fail(EINVAL, "%s:%u: the line must start with a pattern (bench/metric), not '%s'",
+					  path, line, tok);
 	if (!strchr(tok, '/') && !strchr(tok, '{')) {
 		r->pattern = malloc(strlen(tok) + 3);
 		if (r->pattern)
@@ -60,8 +60,8 @@ static int cfg_line(const char *path, unsigned line, char *s, struct cfg_rule *r
 	while ((tok = strtok_r(NULL, " \t", &save))) {
 		eq = strchr(tok, '=');
 		if (!eq || eq == tok || !eq[1])
-			return locus_error("%s:%u: '%s' is not KEY=VALUE (keys: threshold, alpha)",
-					   path, line, tok);
+			return locus_fail(EINVAL, "%s:%u: '%s' is not KEY=VALUE (keys: threshold, alpha)",
+						  path, line, tok);
 		*eq++ = '\0';
 		snprintf(what, sizeof(what), "%s:%u: %s", path, line, tok);
 		if (strcmp(tok, "threshold") == 0) {
@@ -78,14 +78,14 @@ static int cfg_line(const char *path, unsigned line, char *s, struct cfg_rule *r
 				return -EINVAL;
 			r->has_alpha = true;
 		} else {
-			return locus_error("%s:%u: unknown setting '%s' (allowed: threshold, alpha)",
-					   path, line, tok);
+			return locus_fail(EINVAL, "%s:%u: unknown setting '%s' (allowed: threshold, alpha)",
+						  path, line, tok);
 		}
 		any = true;
 	}
 	if (!any)
-		return locus_error("%s:%u: pattern '%s' has no settings (threshold=PCT, alpha=A)",
-				   path, line, r->pattern);
+		return locus_fail(EINVAL, "%s:%u: pattern '%s' has no settings (threshold=PCT, alpha=A)",
+					  path, line, r->pattern);
 	return 0;
 }
 

@@ -33,7 +33,7 @@ struct compare_outputs {
 /* True when this pair makes the comparison fail under `out`'s policy. */
 bool compare_pair_fails(const struct compare_pair *p, const struct compare_outputs *out);
 
-/* 0 (nothing failing) or 6 (LOCUS_EXIT_REGRESSED); env strictness is the caller's. */
+/* LOCUS_EXIT_OK (nothing failing) or LOCUS_EXIT_REGRESSED; env strictness is the caller's. */
 int compare_exit_code(const struct compare_result *r, const struct compare_outputs *out);
 
 /* The human table, worst first, with env warnings at the top and one-side-only keys at
@@ -53,8 +53,8 @@ void compare_print_github(FILE *f, const struct compare_result *r,
 			  const struct compare_outputs *out);
 
 /* Write every output `out` asks for (table or JSON to out->output, then junit,
- * markdown, github annotations on stdout).  Returns 0, or -1 after printing the
- * failing file's error. */
+ * markdown, github annotations on stdout).  Returns 0, or a negative errno after
+ * printing the failing file's error. */
 int compare_emit(const struct compare_result *r, const struct compare_outputs *out);
 
 #endif

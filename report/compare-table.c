@@ -118,9 +118,9 @@ static int write_to(const char *path, compare_writer fn, const struct compare_re
 	FILE *f = output_open(path);
 
 	if (!f)
-		return -1;
+		return -EIO;
 	fn(f, r, out);
-	return output_close(f, path) < 0 ? -1 : 0;
+	return output_close(f, path);
 }
 
 /* The JSON document (compare_to_json()) to the main output. */
@@ -131,16 +131,16 @@ static int write_json(const char *path, const struct compare_result *r,
 	FILE *f;
 
 	if (!j)
-		return locus_error("compare: out of memory");
+		return locus_fail(ENOMEM, "compare: out of memory");
 	f = output_open(path);
 	if (!f) {
 		json_decref(j);
-		return -1;
+		return -EIO;
 	}
 	json_dumpf(j, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	fputc('\n', f);
 	json_decref(j);
-	return output_close(f, path) < 0 ? -1 : 0;
+	return output_close(f, path);
 }
 
 int compare_emit(const struct compare_result *r, const struct compare_outputs *out)
@@ -152,10 +152,10 @@ int compare_emit(const struct compare_result *r, const struct compare_outputs *o
 	else
 		rc = write_to(out->output, compare_print_table, r, out);
 	if (out->junit && write_to(out->junit, compare_write_junit, r, out) < 0)
-		rc = -1;
+		rc = -EIO;
 	if (out->markdown && write_to(out->markdown, compare_write_markdown, r, out) < 0)
-		rc = -1;
+		rc = -EIO;
 	if (out->github && write_to("-", compare_print_github, r, out) < 0)
-		rc = -1;
-	return rc < 0 ? -1 : 0;
+		rc = -EIO;
+	return rc;
 }

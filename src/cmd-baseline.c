@@ -175,9 +175,10 @@ static int baseline_list(const char *dir)
 	size_t n = 0, *counts = NULL;
 	int rc = LOCUS_EXIT_OK, err = compare_baseline_ids(dir, &ids, &counts, &n);
 
-	if (err < 0)
-		return locus_error("%s: cannot read the baseline directory: %s", dir, strerror(-err)),
-		       LOCUS_EXIT_USAGE;
+	if (err < 0) {
+		locus_error("%s: cannot read the baseline directory: %s", dir, strerror(-err));
+		return LOCUS_EXIT_USAGE;
+	}
 	if (!n)
 		printf("no baselines in %s\n", dir);
 	for (size_t i = 0; i < n; i++) {
@@ -260,7 +261,7 @@ static int baseline_history(const char *dir, const char *file, const char *plot_
 	rc = history_load(set, &h);
 	if (rc < 0) {
 		free(set);
-		return rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+		return locus_exit_code(rc);
 	}
 	printf("history of %s: %zu runs, %zu measurements; change points by E-Divisive means "
 	       "(permutation test, alpha 0.01, fixed seed; at least 3 runs per segment)\n\n",
@@ -336,9 +337,10 @@ static int baseline_id(const char *file)
 		return LOCUS_EXIT_OK;
 	}
 	r = env_fingerprint();
-	if (!r)
-		return locus_error("baseline: out of memory collecting the fingerprint"),
-		       LOCUS_EXIT_FAIL;
+	if (!r) {
+		locus_error("baseline: out of memory collecting the fingerprint");
+		return LOCUS_EXIT_FAIL;
+	}
 	printf("%s\n", compare_fingerprint_id(r, id));
 	json_decref(r);
 	return LOCUS_EXIT_OK;
@@ -375,16 +377,20 @@ int cmd_baseline(int argc, char **argv, struct cmd_ctx *ctx)
 			allow = true;
 			break;
 		case 'p':
-			if (!*optarg)
-				return locus_error("baseline: --plot: empty directory name"), LOCUS_EXIT_USAGE;
+			if (!*optarg) {
+				locus_error("baseline: --plot: empty directory name");
+				return LOCUS_EXIT_USAGE;
+			}
 			plot_dir = optarg;
 			break;
 		case 'a':
 			plot_all = true;
 			break;
 		case 'r':
-			if (!*optarg)
-				return locus_error("baseline: --rev: empty revision"), LOCUS_EXIT_USAGE;
+			if (!*optarg) {
+				locus_error("baseline: --rev: empty revision");
+				return LOCUS_EXIT_USAGE;
+			}
 			rev = optarg;
 			break;
 		case 'h':

@@ -214,17 +214,6 @@ static void final_line(const json_t *result, const char *output, unsigned nbench
 		   nskipped, nmeas, nmeas == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
 }
 
-static int exit_for(int rc)
-{
-	switch (rc) {
-	case 0: return LOCUS_EXIT_OK;
-	case -EINVAL: case -ERANGE: case -E2BIG: return LOCUS_EXIT_USAGE;
-	case -EPROTO: return LOCUS_EXIT_VERIFY;
-	case -EOPNOTSUPP: return LOCUS_EXIT_SKIP;
-	default: return LOCUS_EXIT_FAIL;
-	}
-}
-
 /* Run one bench into `result`.  Returns a negative errno, 0, or 1 when skipped. */
 /*
  * The fewest samples a --quick measurement takes (also when its CI target is met
@@ -388,9 +377,10 @@ static int bench_pick(int *argc, char ***argv, struct bench_req *q)
 	if (*argc < 2 || av[1][0] == '-')
 		return -1;
 	if (strcmp(av[1], "list") == 0) {
-		if (*argc > 2)
-			return locus_error("bench list: unexpected argument '%s'", av[2]),
-			       cmd_usage_error("bench");
+		if (*argc > 2) {
+			locus_error("bench list: unexpected argument '%s'", av[2]);
+			return cmd_usage_error("bench");
+		}
 		list_benches(stdout);
 		return LOCUS_EXIT_OK;
 	}
@@ -437,13 +427,13 @@ static int set_progress(const char *mode)
 	else if (strcmp(mode, "never") == 0)
 		progress_set_mode(PROGRESS_NEVER);
 	else
-		return locus_error("bench: --progress: '%s' is not allowed; allowed: auto, "
-				   "always, never", cmd_inert(mode));
+		return locus_fail(EINVAL, "bench: --progress: '%s' is not allowed; allowed: auto, "
+					  "always, never", cmd_inert(mode));
 	return 0;
 }
 
 /* One of the common options but placement (`what` names it in messages).  Returns 0,
- * 1 when `c` is not one of them, or -1 after a message (a bad value). */
+ * 1 when `c` is not one of them, or < 0 after a message (a bad value). */
 static int set_run_option(struct run_opts *ro, int c, const char *what)
 {
 	double d;
@@ -664,14 +654,14 @@ static int bench_run(struct cmd_ctx *ctx, struct bench_req *q, json_t *result,
 		if (r >= 0)
 			continue;
 		/* Bad input was already explained in one line by the bench. */
-		if (exit_for(r) != LOCUS_EXIT_USAGE)
+		if (locus_exit_code(r) != LOCUS_EXIT_USAGE)
 			locus_error("bench %s: failed: %s", (*list)->name,
 				    r == -EPROTO ? "verification failed" : strerror(-r));
 		result_warn_bench(result, (*list)->name, "failed: %s", strerror(-r));
-		if (!worst || exit_for(r) == LOCUS_EXIT_VERIFY)
+		if (!worst || locus_exit_code(r) == LOCUS_EXIT_VERIFY)
 			worst = r;
 	}
-	return worst ? exit_for(worst) : (!q->all && skipped_all ? LOCUS_EXIT_SKIP : LOCUS_EXIT_OK);
+	return worst ? locus_exit_code(worst) : (!q->all && skipped_all ? LOCUS_EXIT_SKIP : LOCUS_EXIT_OK);
 }
 
 /* The result to -o FILE (and the final line saying so); the JSON to stdout with --json,

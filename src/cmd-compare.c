@@ -131,7 +131,7 @@ static int parse_slowdowns(const char *s, double *v, size_t max, size_t *n)
 		return -ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (*n == max) {
-			rc = locus_error("--slowdowns: at most %zu values", max);
+			rc = locus_fail(EINVAL, "--slowdowns: at most %zu values", max);
 			break;
 		}
 		if (parse_double("--slowdowns", tok, 0.0, 1000.0, &v[*n]) < 0) {
@@ -141,7 +141,7 @@ static int parse_slowdowns(const char *s, double *v, size_t max, size_t *n)
 		v[(*n)++] /= 100.0;
 	}
 	if (!rc && !*n)
-		rc = locus_error("--slowdowns: '%s' lists no value", s);
+		rc = locus_fail(EINVAL, "--slowdowns: '%s' lists no value", s);
 	free(copy);
 	return rc < 0 ? -EINVAL : 0;
 }
@@ -168,7 +168,7 @@ static int calibrate(const char *path, const struct compare_opts *o,
 	rc = compare_calibrate(r, o, trials, seed, rows, n_slow);
 	json_decref(r);
 	if (rc < 0)
-		return rc == -EINVAL ? LOCUS_EXIT_USAGE : LOCUS_EXIT_FAIL;
+		return locus_exit_code(rc);
 	n_meas = trials ? rows[0].comparisons / trials : 0;
 	f = output_open(out->output);
 	if (!f)
@@ -314,8 +314,10 @@ static int compare_parse(int argc, char **argv, struct compare_req *q)
 
 	q->runs = calloc((size_t)argc + 1, sizeof(*q->runs));
 	q->curs = calloc((size_t)argc + 1, sizeof(*q->curs));
-	if (!q->runs || !q->curs)
-		return locus_error("compare: out of memory"), LOCUS_EXIT_FAIL;
+	if (!q->runs || !q->curs) {
+		locus_error("compare: out of memory");
+		return LOCUS_EXIT_FAIL;
+	}
 	while ((c = cmd_getopt(argc, argv, "o:h", compare_long_opts, &idx)) != -1)
 		if ((rc = compare_option(q, c, idx)) >= 0)
 			return rc;
@@ -384,7 +386,7 @@ static int compare_validate(struct compare_req *q)
 	if (q->out.config_path) {
 		rc = compare_config_load(q->out.config_path, &q->config);
 		if (rc < 0)
-			return rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+			return rc == -ENOENT ? LOCUS_EXIT_USAGE : locus_exit_code(rc);
 		q->o.config = q->config;
 	}
 	return -1;
@@ -414,7 +416,7 @@ static int compare_files(struct compare_req *q)
 		int e = compare_baseline_load(q->runs[i], json_object_get(cur, "env"), &base);
 
 		if (e < 0) {
-			rc = e == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+			rc = e == -ENOENT ? LOCUS_EXIT_USAGE : locus_exit_code(e);
 			goto done;
 		}
 	}

@@ -177,7 +177,7 @@ static char *run_bench(const struct bench_cmd *b, int run, int *status)
 		else
 			locus_error("gate: the benchmark (run %d) failed with exit status %d", run, code);
 		/* pass on the bench's own meaning (bad options, skipped, verification) */
-		*status = code >= 1 && code <= 5 ? code : LOCUS_EXIT_FAIL;
+		*status = code >= LOCUS_EXIT_FAIL && code <= LOCUS_EXIT_VERIFY ? code : LOCUS_EXIT_FAIL;
 		goto fail;
 	}
 	*status = 0;
@@ -565,7 +565,7 @@ static int gate_validate(struct gate_req *q)
 	if (q->out.config_path) {
 		rc = compare_config_load(q->out.config_path, &q->config);
 		if (rc < 0)
-			return rc == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+			return rc == -ENOENT ? LOCUS_EXIT_USAGE : locus_exit_code(rc);
 		q->o.config = q->config;
 	}
 	return -1;
@@ -593,7 +593,7 @@ static int gate_make_tmpdir(struct gate_req *q)
  * (or an empty set) is "skipped", nothing to gate against. */
 static int baseline_exit_code(int err)
 {
-	return err == -ENOENT ? LOCUS_EXIT_SKIP : err == -ENOMEM ? LOCUS_EXIT_FAIL : LOCUS_EXIT_USAGE;
+	return err == -ENOENT ? LOCUS_EXIT_SKIP : locus_exit_code(err);
 }
 
 /*

@@ -233,7 +233,7 @@ static int run_validate(const struct cmd_ctx *ctx, struct run_req *q)
 		return LOCUS_EXIT_OK;
 	}
 	if ((c = placement_check(&q->pl, &ctx->topo)) < 0)
-		return c == -EOPNOTSUPP ? LOCUS_EXIT_SKIP : LOCUS_EXIT_USAGE;
+		return locus_exit_code(c);
 	return -1;
 }
 

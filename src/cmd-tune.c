@@ -200,9 +200,7 @@ int tune_cli_load_journal(struct tune_journal *j, const struct opts *o)
 
 	tune_state_dir(o->state_dir, dir, sizeof(dir));
 	r = journal_load(j, dir);
-	if (r == -EINVAL)
-		return LOCUS_EXIT_USAGE;
-	return r < 0 ? LOCUS_EXIT_FAIL : 0;
+	return locus_exit_code(r);
 }
 
 /* The command line, for the lock file: who holds it ("tune apply latency"). */
@@ -228,9 +226,10 @@ int tune_cli_lock_journal(struct tune_journal *j, const struct opts *o)
 
 	tune_state_dir(o->state_dir, dir, sizeof(dir));
 	r = journal_open(j, dir, holder, o->set & O_FORCE);
-	if (r == -EBUSY || r == -EINVAL)
+	/* another locus holding the lock: try again later, like bad usage */
+	if (r == -EBUSY)
 		return LOCUS_EXIT_USAGE;
-	return r < 0 ? LOCUS_EXIT_FAIL : 0;
+	return locus_exit_code(r);
 }
 
 /* Print what the requests would change; returns the number of changes. */
@@ -323,12 +322,10 @@ static int run_apply(const char *source, const char *profile, const struct tune_
 	print_plan(req, n, "");
 	r = tune_apply(&j, source, profile, req, n, flags, &id);
 	journal_free(&j);
-	if (r == -EINVAL)
-		return LOCUS_EXIT_USAGE;
 	if (r < 0) {
 		if (r == -EIO)
 			locus_error("tune: nothing changed: the writes done were rolled back");
-		return LOCUS_EXIT_FAIL;
+		return locus_exit_code(r);
 	}
 	if (id)
 		printf("transaction %ld applied (undo: locus tune revert)\n", id);
@@ -390,10 +387,8 @@ int tune_cli_load_profile(const char *arg, struct tune_profile *p)
 	if (r < 0)
 		return LOCUS_EXIT_USAGE;
 	r = tune_profile_load(path, p);
-	if (r == -EINVAL)
-		return LOCUS_EXIT_USAGE;
 	if (r < 0)
-		return LOCUS_EXIT_FAIL;
+		return locus_exit_code(r);
 	for (size_t i = 0; i < p->n_missing; i++)
 		locus_warn("tune: %s: %s is not present on this system; skipped", p->path, p->missing[i]);
 	return 0;

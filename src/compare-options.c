@@ -101,8 +101,8 @@ int compare_set_option(const char *name, const char *value, struct compare_opts 
 			o->correction = COMPARE_NO_CORRECTION;
 			out->no_correction = true;
 		} else {
-			return locus_error("--correction: '%s' is not a correction; allowed: holm, none",
-					   value), -EINVAL;
+			return locus_fail(EINVAL, "--correction: '%s' is not a correction; allowed: holm, none",
+						  value);
 		}
 	} else if (strcmp(name, "fail-on") == 0) {
 		return set_fail_on(value, out);
@@ -117,7 +117,7 @@ int compare_set_option(const char *name, const char *value, struct compare_opts 
 	} else if (strcmp(name, "config") == 0 || strcmp(name, "junit") == 0 ||
 		   strcmp(name, "markdown") == 0 || strcmp(name, "output") == 0) {
 		if (!value || !*value)
-			return locus_error("--%s: empty file name", name), -EINVAL;
+			return locus_fail(EINVAL, "--%s: empty file name", name);
 		if (name[0] == 'c')
 			out->config_path = value;
 		else if (name[0] == 'j')

@@ -421,7 +421,7 @@ int cmd_show_emit(const char *cmd, const struct show_opts *o, const json_t *j,
 
 /*
  * Take the common options out of argv[1..argc) (up to "--"), compacting argv in place.
- * Returns the new argc, or -1 after printing an error (missing argument).
+ * Returns the new argc, or -EINVAL after printing an error (missing argument).
  */
 static int take_common_options(int argc, char **argv, struct cmd_ctx *ctx, bool *quiet)
 {
@@ -457,9 +457,9 @@ static int take_common_options(int argc, char **argv, struct cmd_ctx *ctx, bool 
 		else if (i + 1 < argc)
 			*slot = argv[++i];
 		else
-			return locus_error("%s: missing argument", name);
+			return locus_fail(EINVAL, "%s: missing argument", name);
 		if (!**slot)
-			return locus_error("%s: empty argument", name);
+			return locus_fail(EINVAL, "%s: empty argument", name);
 		if (i + 1 < argc)
 			note_after_common(a, argv[i + 1]);
 		continue;
@@ -541,7 +541,7 @@ int main(int argc, char **argv)
 	if ((cmd->flags & CMD_NEEDS_TOPO) && !wants_help) {
 		rc = topo_load(&ctx.topo, ctx.topology_spec);
 		if (rc < 0)
-			return rc == -EINVAL ? LOCUS_EXIT_USAGE : LOCUS_EXIT_FAIL;
+			return locus_exit_code(rc);
 		ctx.have_topo = true;
 		if (ctx.topo.fake)
 			locus_info("topology: %s: a fake topology; nothing will be bound for real",

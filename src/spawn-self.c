@@ -105,7 +105,7 @@ int spawn_self(const struct spawn_self_opts *s, int *interrupted)
 	}
 	so.argv = bench_argv(s);
 	if (!so.argv)
-		return locus_error("%s: out of memory", s->cmd), -ENOMEM;
+		return locus_fail(ENOMEM, "%s: out of memory", s->cmd);
 	so.before_exec = child_setup;
 	so.arg = (void *)s;
 	if (s->stdout_to_stderr)

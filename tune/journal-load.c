@@ -277,7 +277,7 @@ int journal_load(struct tune_journal *j, const char *state_dir)
 		if (errno == ENOENT)
 			return 0;
 		r = -errno;
-		return locus_error("tune: %s: cannot read the journal: %s", j->path, strerror(-r)), r;
+		return locus_fail(-r, "tune: %s: cannot read the journal: %s", j->path, strerror(-r));
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > JOURNAL_MAX_BYTES) {
 		close(fd);
@@ -318,7 +318,7 @@ int journal_set_aside(struct tune_journal *j)
 	snprintf(dst, sizeof(dst), "%s.corrupt", j->path);
 	if (rename(j->path, dst) < 0) {
 		int r = -errno;
-		return locus_error("tune: %s: cannot move aside: %s", j->path, strerror(-r)), r;
+		return locus_fail(-r, "tune: %s: cannot move aside: %s", j->path, strerror(-r));
 	}
 	locus_warn("tune: %s: corrupt journal moved to %s (--force); its transactions are no "
 		   "longer tracked: check the values with 'locus tune show'", j->path, dst);

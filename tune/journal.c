@@ -213,8 +213,8 @@ int journal_save(struct tune_journal *j)
 	if (r < 0) {
 		json_decref(root);
 		json_decref(arr);
-		return locus_error("tune: %s: cannot create the state directory: %s", j->dir,
-				   strerror(-r)), r;
+		return locus_fail(-r, "tune: %s: cannot create the state directory: %s", j->dir,
+				      strerror(-r));
 	}
 	for (size_t i = 0; i < j->n; i++)
 		json_array_append_new(arr, txn_json(&j->txn[i]));
@@ -229,7 +229,7 @@ int journal_save(struct tune_journal *j)
 	if (fd < 0) {
 		r = -errno;
 		free(text);
-		return locus_error("tune: %s: cannot write the journal: %s", tmp, strerror(-r)), r;
+		return locus_fail(-r, "tune: %s: cannot write the journal: %s", tmp, strerror(-r));
 	}
 	size_t len = strlen(text), done = 0;
 	r = 0;
@@ -250,7 +250,7 @@ int journal_save(struct tune_journal *j)
 		r = -errno;
 	if (r) {
 		unlink(tmp);
-		return locus_error("tune: %s: cannot write the journal: %s", j->path, strerror(-r)), r;
+		return locus_fail(-r, "tune: %s: cannot write the journal: %s", j->path, strerror(-r));
 	}
 	/* The rename is durable only once the directory is synced. */
 	fd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -484,18 +484,18 @@ int tune_apply(struct tune_journal *j, const char *source, const char *profile,
 
 	*txn_id = 0;
 	if (journal_unrecovered(j))
-		return locus_error("tune: %s: an earlier apply was interrupted and not recovered; "
-				   "run 'locus tune recover' first", j->path), -EBUSY;
+		return locus_fail(EBUSY, "tune: %s: an earlier apply was interrupted and not recovered; "
+					 "run 'locus tune recover' first", j->path);
 	/* The pair: both nonzero cannot be had (the second write zeroes the first). */
 	for (size_t a = 0; a < n; a++)
 		for (size_t b = a + 1; b < n; b++) {
 			if (strcmp(req[a].key.name, req[b].key.name) == 0)
-				return locus_error("tune: %s: given twice", req[a].key.name), -EINVAL;
+				return locus_fail(EINVAL, "tune: %s: given twice", req[a].key.name);
 			if (req[a].key.t->hook == TUNE_HOOK_PAIR && req[b].key.t->hook == TUNE_HOOK_PAIR &&
 			    strcmp(req[a].value, "0") && strcmp(req[b].value, "0"))
-				return locus_error("tune: %s and %s: the kernel zeroes one when the "
-						   "other is written; set only one", req[a].key.name,
-						   req[b].key.name), -EINVAL;
+				return locus_fail(EINVAL, "tune: %s and %s: the kernel zeroes one when the "
+							  "other is written; set only one", req[a].key.name,
+							  req[b].key.name);
 		}
 
 	t.ch = calloc(2 * n + 1, sizeof(*t.ch));
@@ -506,8 +506,8 @@ int tune_apply(struct tune_journal *j, const char *source, const char *profile,
 			next_id = j->txn[i].id + 1;
 	if (next_id > TUNE_TXN_ID_MAX) {
 		free(t.ch);
-		return locus_error("tune: %s: transaction ids exhausted (%ld); revert what is in "
-				   "effect and remove the journal", j->path, next_id - 1), -EINVAL;
+		return locus_fail(EINVAL, "tune: %s: transaction ids exhausted (%ld); revert what is in "
+					  "effect and remove the journal", j->path, next_id - 1);
 	}
 	t.id = next_id;
 	t.time = (long long)time(NULL);

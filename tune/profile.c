@@ -141,13 +141,13 @@ int tune_profile_find(const char *arg, char *buf, size_t len)
 	struct stat st;
 
 	if (!*arg)
-		return locus_error("tune: '': a profile name or file is needed (see 'locus tune "
-				   "profiles')"), -ENOENT;
+		return locus_fail(ENOENT, "tune: '': a profile name or file is needed (see 'locus tune "
+					  "profiles')");
 	if (strchr(arg, '/') || (stat(arg, &st) == 0 && S_ISREG(st.st_mode))) {
 		snprintf(buf, len, "%s", arg);
 		if (stat(buf, &st) == 0)
 			return 0;
-		return locus_error("tune: %s: no such profile file", arg), -ENOENT;
+		return locus_fail(ENOENT, "tune: %s: no such profile file", arg);
 	}
 	if (good_name(arg))
 		for (size_t d = 0; d < nd; d++) {
@@ -280,19 +280,18 @@ static int do_include(const char *path, int lineno, const char *val, struct tune
 		const char *slash = strrchr(path, '/');
 		snprintf(inc, sizeof(inc), "%.*s%s", slash ? (int)(slash - path + 1) : 0, path, val);
 	} else if (tune_profile_find(val, inc, sizeof(inc)) < 0) {
-		return locus_error("tune: %s:%d: include: '%s' not found", path, lineno, val), -EINVAL;
+		return locus_fail(EINVAL, "tune: %s:%d: include: '%s' not found", path, lineno, val);
 	}
 	if (!realpath(inc, real))
-		return locus_error("tune: %s:%d: include: %s: %s", path, lineno, inc, strerror(errno)),
-		       -EINVAL;
+		return locus_fail(EINVAL, "tune: %s:%d: include: %s: %s", path, lineno, inc, strerror(errno));
 	for (int i = 0; i <= depth; i++)
 		if (strcmp(chain[i], real) == 0)
-			return locus_error("tune: %s:%d: include: '%s' includes itself (a cycle); "
-					   "allowed: profiles that do not include this one", path, lineno,
-					   val), -EINVAL;
+			return locus_fail(EINVAL, "tune: %s:%d: include: '%s' includes itself (a cycle); "
+						  "allowed: profiles that do not include this one", path, lineno,
+						  val);
 	if (depth + 1 >= INCLUDE_DEPTH)
-		return locus_error("tune: %s:%d: include: more than %d levels", path, lineno,
-				   INCLUDE_DEPTH), -EINVAL;
+		return locus_fail(EINVAL, "tune: %s:%d: include: more than %d levels", path, lineno,
+					  INCLUDE_DEPTH);
 	r = load(inc, &sub, chain, depth + 1);
 	if (r < 0)
 		return r;
