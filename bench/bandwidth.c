@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bandwidth.c — STREAM-style memory bandwidth: read, write, copy, scale, add, triad.
  *

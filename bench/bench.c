@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.c — the framework side of a benchmark run: options, measurement, recording.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.h — the benchmark framework: descriptors, options, measurement recording.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * branch.c — the cost of a mispredicted branch: sorted vs random vs periodic data.
  *

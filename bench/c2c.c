@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * c2c.c — core-to-core cache-line transfer latency, over pairs of CPUs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chase-bench.c — the framework side shared by the pointer-chasing benches (latency,
  * tlb): hugetlb pool readiness, honest page-size labels, and one verified, calibrated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chase.c — dependent-load chains and staircase detection for the latency and tlb
  * benches (see chase.h for the contract).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * chase.h — dependent-load chains (pointer chasing) and staircase detection, shared by
  * the latency and tlb benchmarks.

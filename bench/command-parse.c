@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * command-parse.c — the options of `locus bench command` that need more than the bench
  * framework's parsing: --metric NAME=REGEX[:UNIT[:higher|lower]], --variant

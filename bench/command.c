@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * command.c — `locus bench command [OPTIONS] -- CMD ARGS...`: the user's own program
  * as a benchmark.

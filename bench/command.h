@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * command.h — what the files of `locus bench command` (bench/command.c, the bench and
  * its runs; bench/command-parse.c, its options) share: the state of one bench run,

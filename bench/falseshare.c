@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * falseshare.c — false sharing: T pinned threads each increment their own counter.
  *

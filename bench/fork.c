@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fork.c — fork() latency against the parent's resident memory, per page size.
  *

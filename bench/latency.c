@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * latency.c — the cache-hierarchy staircase: load-to-use latency against footprint.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * malloc.c — malloc/free cost on both sides of glibc's mmap threshold.
  *

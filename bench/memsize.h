@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * memsize.h — how big a buffer must be to measure memory and not a cache, in one place
  * for every bench that reports a memory figure (bandwidth, numa-bandwidth, numa-loaded:

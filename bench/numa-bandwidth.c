@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * numa-bandwidth.c — the NUMA bandwidth matrix: read, copy and triad bandwidth of the
  * CPUs of node i on memory of node j, and of the same CPUs under the policies

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * numa-latency.c — the NUMA latency matrix: load-to-use latency from the CPUs of node
  * i to memory on node j, for every pair (Intel MLC's --latency_matrix, verified).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * numa-loaded.c — loaded latency: how the latency from node i to memory of node j
  * grows with the bandwidth other threads draw from that memory (Intel MLC's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * numa-matrix.c — shared pieces of the NUMA matrix benchmarks: rows and columns, verified
  * cell placement and hwloc's view of each pair (see numa-matrix.h); the workers are

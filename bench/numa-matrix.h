@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * numa-matrix.h — what the NUMA matrix benchmarks (numa-latency, numa-bandwidth, numa-loaded)
  * share: which nodes are rows and which are columns, memory for one cell bound to its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * overcommit.c — how much anonymous memory the kernel lets this process commit.
  *

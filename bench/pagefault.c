@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pagefault.c — first-touch cost: what a page fault costs with 4K, THP, 2M and 1G pages.
  *

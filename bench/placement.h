@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * placement.h — the placement options shared by `locus bench` and `locus run`.
  *

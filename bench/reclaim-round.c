@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * reclaim-round.c — one round of the reclaim bench: a fresh child process, put into
  * the cgroup under test, runs the mixed workload (file pages read through mmap, then

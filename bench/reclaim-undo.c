@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * reclaim-undo.c — the give-back state of the reclaim bench: everything locus makes
  * for a run (the cgroup, a zram device or swap file, the data file, the running child)

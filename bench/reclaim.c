@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * reclaim.c — what memory reclaim costs a workload, and what vm.swappiness decides.
  *

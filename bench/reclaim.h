@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * reclaim.h — what the files of the reclaim bench share among themselves: the run's
  * configuration, the memory shared with the workload child, one round's figures, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rowcol.c — row-major vs column-major vs tiled traversal of an N×N matrix.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream-kern.h — the STREAM kernels written once for any fixed-width vector ISA,
  * included by a per-architecture file (bench/stream-x86.c) once per ISA after it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream-x86.c — the x86-64 entries of the STREAM kernel table (bench/stream.h):
  * AVX-512, AVX2 and SSE2, each compiled with its own target attribute from the generic

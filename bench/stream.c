@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream.c — lookup in the STREAM kernel table (bench/stream.h): the architecture's
  * ISAs (bench/stream-ARCH.c) followed by portable C kernels, which every build has and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stream.h — the STREAM kernel table every benchmark that moves memory on purpose uses
  * (bandwidth and numa-bandwidth measure with it, numa-loaded generates its traffic with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * team.c — the pinned worker team (see team.h for what it guarantees and why).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * team.h — one team of pinned worker threads for every bench that runs threads in
  * parallel (bandwidth, falseshare, the NUMA matrix benches), so they all start, pin,

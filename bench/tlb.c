@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tlb.c — TLB reach: dependent-load latency against working set, per page size.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # fish completion for locus(1): the candidates come from `locus --complete-words`
 # (see contrib/locus.bash-completion for the protocol).
 function __locus_complete

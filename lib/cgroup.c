@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cgroup.c — a cgroup v2 of locus's own with the memory controller (see cgroup.h).
  *

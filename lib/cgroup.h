@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cgroup.h — a cgroup v2 of locus's own, with the memory controller, for benchmarks
  * that need memory pressure (bench reclaim).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * changepoint.c — E-Divisive means over a series of run medians (changepoint.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * changepoint.h — change points in a series of run medians (E-Divisive means).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * counters-perf.c — the kernel's generic events opened directly with perf_event_open(2),
  * for when PAPI's perf_event component is switched off (counters.c explains when).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * counters-perf.h — the perf_event_open(2) fallback of counters.c (counters-perf.c).
  * Internal to lib/counters*.c; not part of the lib/ interface (that is counters.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cpuexpr.c — likwid-style CPU expressions (S0:0-3, M1, E:N:8:1:2) on hwloc's topology.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cpuexpr.h — CPU sets written the way likwid writes them, besides numactl's lists.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * env.c — the environment fingerprint embedded in every result file.
  *

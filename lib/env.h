@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * env.h — the environment fingerprint embedded in every result file.
  *

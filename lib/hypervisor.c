@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hypervisor.c — is this process running in a virtual machine, and whose?  CPUID
  * first (x86), then sys/hypervisor/type, then the "hypervisor" flag of proc/cpuinfo.

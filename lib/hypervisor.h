@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hypervisor.h — whether this process runs under a hypervisor (for the fingerprint
  * and for explaining a missing PMU).  Reads through lib/sysfs.h, so a sysroot

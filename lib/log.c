@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * log.c — stderr messages in the one "locus: OBJECT: problem" shape, and progress.
  *

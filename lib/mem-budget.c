@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mem-budget.c — how much memory a benchmark may take: MemAvailable and the memory
  * cgroup's headroom, and the check that refuses a working set beyond 80% of it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mem-internal.h — what the files of the allocator (lib/mem*.c) share among themselves
  * and nobody else uses: the location of the hugetlb pool files.  Not part of the lib/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mem-pool.c — the hugetlb pools: reading them, and raising one for a run and giving
  * it back.

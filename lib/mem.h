@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mem.h — the one allocator for benchmark memory: page size + memory policy + verification.
  *

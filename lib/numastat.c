@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * numastat.c — snapshots of the per-node allocation counters and their deltas.
  *

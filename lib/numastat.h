@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * numastat.h — the kernel's per-node allocation counters, before and after.
  *

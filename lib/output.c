@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * output.c — "-" means stdout, and a write that failed is said (output.h says why).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * output.h — open an output destination ("-" means stdout) and close it with the
  * write checked.

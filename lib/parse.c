@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * parse.c — strict parsers for sizes, index lists (CPUs, nodes) and numbers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * parse.h — the one parser for each kind of user-supplied value.
  *

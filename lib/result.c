@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * result.c — build, write, load and validate locus-result/1 files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * result.h — the locus-result/1 file format: building, writing, loading, validating.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rng.h — the one pseudo-random generator of locus: xoshiro256** seeded by splitmix64
  * (Blackman & Vigna).  Fast, small state, and deterministic: the bootstrap of the

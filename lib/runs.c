@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runs.c — merging several runs of the same benchmarks into one result and splitting
  * them apart again (the format is described in runs.h).

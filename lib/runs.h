@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runs.h — several runs of the same benchmarks as one result, and back.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sentinel.c — the fixed host-speed probe run around every timed sample (sentinel.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sentinel.h — a fixed probe of the host's speed around every timed sample.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * spawn.c — start a program with what the caller asks, wait, and sample what it got.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stats.h — descriptive statistics over benchmark samples and the repetition driver.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stattest.c — two-sample statistics for comparing runs: Mann-Whitney U (exact
  * distribution without ties for small samples, normal approximation otherwise), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stattest.h — the two-sample tests and intervals behind `locus compare` and `locus
  * gate`: Mann-Whitney U, the Hodges-Lehmann shift, a bootstrap CI of the ratio of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * suggest.c — "did you mean ...?": the closest name to a mistyped one.
  *

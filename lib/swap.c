@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * swap.c — swap space locus creates for one run and gives back (see swap.h).
  *

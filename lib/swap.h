@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * swap.h — swap space that locus creates for one run and gives back: a zram device or
  * a swap file, with the swap header written by locus itself (no mkswap needed).

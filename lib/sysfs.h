@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sysfs.h — every read and write of /proc and /sys, relative to a sysroot.
  *

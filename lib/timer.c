@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * timer.c — choosing and calibrating the clock every benchmark measures with.
  *

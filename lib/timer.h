@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * timer.h — the cycle-accurate clock every benchmark measures with.
  *

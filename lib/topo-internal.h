@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * topo-internal.h — what the files of the topology (lib/topo*.c) share among
  * themselves and nobody else uses: the NUMA nodes with the CPUs whose nearest memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * topo-show.c — the topology as a program and as a person read it: `locus topo --json`
  * and the result fingerprint (topo_json), and the text of `locus topo` (topo_print).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * topo.c — the machine's topology through hwloc, real or fake (see topo.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * topo.h — the machine's topology through hwloc, real or fake.
  *

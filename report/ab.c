@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ab.c — what a before/after report says first: the change that was made, and what it
  * did to each bench's headline metric.

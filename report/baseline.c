@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * baseline.c — the baseline store (baseline.h): a directory per machine fingerprint
  * holding numbered runs, loaded as a set for `compare`/`gate` and appended to (oldest

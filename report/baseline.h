@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * baseline.h — the baseline store of `locus baseline`, `locus compare --baseline` and
  * `locus gate`: runs of a result kept per machine fingerprint, so a comparison is made

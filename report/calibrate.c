@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * calibrate.c — calibration of the verdict rule (calibrate.h): bootstrap pseudo-runs
  * of a recorded result, with and without an injected slowdown, compared as `compare`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * calibrate.h — the calibration of the verdict rule (`locus compare --calibrate`):
  * the false-alarm rate on A/A pseudo-runs and the power against injected slowdowns,

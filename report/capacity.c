@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * capacity.c — the capacity summary at the top of every report.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-ci.c — the outputs of a comparison made for CI systems: JUnit XML (one test
  * case per measurement), Markdown for a pull-request comment, and GitHub Actions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-config.c — the per-bench/metric overrides file of `compare --config` and
  * `gate --config` (format in compare-config.h): parsed once, then matched against each

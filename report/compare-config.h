@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-config.h — per-bench/metric overrides of alpha and threshold for `locus
  * compare` and `locus gate` (--config FILE): one noisy benchmark should not force a

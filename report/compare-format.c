@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-format.c — the pieces every output of a comparison shares
  * (compare-internal.h): numbers as a person reads them (changes, CIs, p-values,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-internal.h — what the files of the comparison (report/compare*.c,
  * baseline.c, calibrate.c) share among themselves and nobody else uses: sample

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-json.c — a comparison as JSON ("schema": "locus-compare/1"), for scripts and
  * dashboards: every number of every pair, with non-finite values as null.

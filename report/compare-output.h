@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-output.h — what `locus compare` and `locus gate` write: the human table,
  * JSON ("locus-compare/1"), JUnit XML, Markdown for a pull-request comment and GitHub

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-pair.c — one baseline/current pair of measurements: its samples (pooled over
  * the baseline's runs), medians, ratio, Hodges-Lehmann shift, bootstrap CI and

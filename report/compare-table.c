@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-table.c — the human table of `locus compare` (worst first, fingerprint
  * warnings on top, one-side-only keys at the bottom) and compare_emit(), which writes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-verdict.c — the verdict rules (compare-verdict.h): rules 1-6 on the pooled
  * samples of a pair, and rules 7-9 at the run level (the run-level t test with three

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-verdict.h — the verdict rules of `locus compare` and `locus gate`: from the
  * statistics of one baseline/current pair (lib/stattest.h) to regressed, improved,

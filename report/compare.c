@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare.c — comparing two locus-result/1 files (or a current result with a set of
  * baseline runs): measurements are indexed by key, matched (by key, then by the key

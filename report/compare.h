@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare.h — statistically sound comparison of locus-result/1 files: pairing the
  * measurements of a baseline (one run or a set of runs) with the current ones, the

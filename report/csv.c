@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * csv.c — DIR/data/BENCH.csv: one row per measurement, for spreadsheets and pandas.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * figures.c — each benchmark's figures, built from what its result file says.
  *

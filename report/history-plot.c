@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * history-plot.c — figures of a baseline set's history (report/history.h): each
  * measurement's run medians over the runs, with its change points marked.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * history-plot.h — figures of a baseline history: run medians over the runs with the
  * change points marked (report/history-plot.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * history.c — a baseline set's history.jsonl as per-measurement series with change
  * points (history.h).

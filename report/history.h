@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * history.h — the history of a baseline set: every run ever saved, with its time and
  * revision, per measurement, and the change points in it.

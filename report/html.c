@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * html.c — DIR/index.html: the report as one self-contained file.
  *

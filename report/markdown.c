@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * markdown.c — DIR/report.md: the same report as index.html in Markdown.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot-figure.c — building a figure description: series, points, bars with notes,
  * heatmap cells, change-point markers, and the sizes and byte labels the report reads.

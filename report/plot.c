@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot.c — figures through a gnuplot pipe, with their script and data kept on disk.
  *

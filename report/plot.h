@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * plot.h — figures drawn by gnuplot through a pipe.
  *

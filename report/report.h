@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h — the model behind `locus report`: result files grouped per benchmark, the
  * per-benchmark description of how to plot and explain it, and the writers (HTML,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text-tables.c — the shaped tables of `locus report --text`: the forms people already
  * read in a terminal.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text.c — `locus report --text`: the report's summary tables for a terminal.
  *

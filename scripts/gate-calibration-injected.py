@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # scripts/gate-calibration-injected.py — part 4 of scripts/gate-calibration (--injected M):
 # per timing measurement, from real runs, what the gate's comparison calls.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-baseline.c — `locus baseline save|list|id`: a directory of baselines, one set of
  * runs per machine fingerprint.

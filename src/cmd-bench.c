@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-bench.c — `locus bench`: list, run one benchmark, or run them all.
  *

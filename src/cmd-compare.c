@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-compare.c — `locus compare BASELINE CURRENT.json`: is CURRENT slower?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-env.c — `locus env`: show the environment fingerprint.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-gate.c — `locus gate --baseline FILE|DIR -- bench ARGS...`: the CI performance
  * gate.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-report.c — `locus report`: turn result files into a report a person reads.
  *

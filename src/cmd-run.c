@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-run.c — `locus run [PLACEMENT] [--report] [--json] -- COMMAND ARGS...`.
  *

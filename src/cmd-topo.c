@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-topo.c — `locus topo`: show the topology locus will run benchmarks on.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-tune-ab.c — `locus tune ab`: interleaved A/B rounds of a benchmark without (A) and
  * with (B) a profile.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-tune-info.c — `locus tune active` (the profile in effect) and `locus tune
  * recommend` (settings proposed for this machine with their reasons, and the closest

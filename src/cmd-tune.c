@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-tune.c — `locus tune`: show, set, apply profiles, diff, revert, status, verify
  * and recover system tunables (sysctls, THP, huge-page pools).

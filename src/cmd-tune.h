@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-tune.h — what the files of `locus tune` share (src/cmd-tune.c parses the command
  * line and runs the journal commands; src/cmd-tune-ab.c runs A/B rounds).  Not a

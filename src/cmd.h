@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd.h — what every subcommand (src/cmd-*.c) sees.
  *

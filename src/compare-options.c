@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-options.c — the options `locus compare` and `locus gate` share
  * (compare-options.h): one parser and one help text, so both accept the same syntax.

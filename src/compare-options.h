@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * compare-options.h — the command-line options shared by `locus compare` and `locus
  * gate` (alpha, threshold, correction, config, failure policy, output formats), so

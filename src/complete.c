@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * complete.c — shell completion computed by locus itself (`locus --complete-words`).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * locus.c — the `locus` command: the command table and the dispatcher.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * spawn-self.c — run `locus bench ARGS... -o OUT` as a child of this very binary.
  *

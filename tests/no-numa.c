@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * no-numa.c — run a program as on a kernel without NUMA system calls: mbind,
  * set_mempolicy, get_mempolicy, migrate_pages and move_pages fail with ENOSYS (a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * slow-test-program.c — a program for `locus bench command` to measure in tests and
  * demonstrations: deterministic work whose amount is a command-line parameter, so a

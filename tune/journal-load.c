@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * journal-load.c — reading the tune journal back, trusting nothing in it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * journal.c — the record that makes every `locus tune` change revertible.
  *

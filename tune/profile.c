@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * profile.c — finding and parsing tuning profiles (NAME.conf, docs/tune.md).
  *

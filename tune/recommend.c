@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * recommend.c — `locus tune recommend`: settings proposed for this machine, each with
  * its reason, and the profile that agrees best with them.  Applies nothing.

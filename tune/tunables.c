@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tunables.c — the table of system tunables locus can show, set and revert.
  *

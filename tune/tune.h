@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tune.h — system tunables as data, the journal that makes every change revertible,
  * and the profile parser (`locus tune`).

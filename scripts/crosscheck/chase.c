@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scripts/crosscheck/chase.c — an independent, textbook pointer chase, kept to
  * cross-check `locus bench latency` (no established latency tool is packaged for

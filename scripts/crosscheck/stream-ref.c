@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scripts/crosscheck/stream-ref.c — a STREAM-style OpenMP reference for
  * scripts/crosscheck/bandwidth, written for this project and sharing no code with locus:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # scripts/lib/common.sh — shared by scripts/quickstart and scripts/test (sourced).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 01-basics.sh — the dispatcher: help, version, unknown commands and options, exit codes.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 02-parsers.sh — the shared parsers seen through the CLI: cpulists, nodelists, sizes,
 # numbers and topology specs.  Every bad value exits 2 with one line naming it, and
 # nothing runs (no result is written).

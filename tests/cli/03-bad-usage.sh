@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 03-bad-usage.sh — the README's bad-input contract (one line naming the bad value and
 # what is allowed, exit 2, nothing changed) for the reproducers of issue #12 items 5, 7
 # and 9: empty or unusable directory and file names, an output that is one of the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 04-progress.sh — progress on stderr, the final line, warnings printed once (#18).
 #
 # Off a terminal: nothing by default, plain "[i/n] bench: ..." lines with

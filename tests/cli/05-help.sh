@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 05-help.sh — help texts as a user reads them at 80 columns (issue #18): no line
 # wider than the terminal (80 when stdout is not one), per-bench option help wrapped,
 # each common option listed once and only where it applies.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 07-complete.sh — shell completion, driven in a real interactive bash (issue #18).
 #
 # contrib/locus.bash-completion is loaded into `bash -i`, and its function is called

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 08-layers.sh — the layers are enforced by the build, not by good manners: a file of a
 # layer is compiled with that layer's include path only (Makefile.am: LIB_INCLUDES,
 # BENCH_INCLUDES, REPORT_INCLUDES, TUNE_INCLUDES), so lib/ cannot include a header of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 09-bad-input-sweep.sh — runs tests/bad-input-sweep (issue #12's whole sweep of bad
 # inputs: about 1,600 runs of every command with unusable values, files and misspelt
 # names) against this build; one TAP point per 100% (every run handled as the README

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 10-topo.sh — `locus topo`: text and JSON on this machine, the XML fixtures (node
 # counts, CPUs, memory, distances, memoryless and CPU-less nodes), synthetic specs,
 # output files, and one-line errors with exit 2 for bad topologies.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 20-env.sh — `locus env`: the fingerprint's groups, JSON shape, --sysroot honoured
 # (the fixture's distinct values come back), text output, -o, help and bad options.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"

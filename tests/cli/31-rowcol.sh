@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 31-rowcol.sh — `locus bench rowcol`: the shape of its measurements (labels order, n,
 # footprint_bytes), the checksum verification (every order equal to the closed form),
 # counters null with a reason where they cannot be counted, N derived from footprints,

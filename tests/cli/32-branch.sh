@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 32-branch.sh — `locus bench branch`: the shape of its measurements (labels data,
 # variant, n), the verification (branchy and branchless agree with the reference sum on
 # the same data), counters and the derived mispredict rate null with a reason where they

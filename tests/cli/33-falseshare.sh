@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 33-falseshare.sh — `locus bench falseshare`: the shape of its measurements (every
 # layout with plain and atomic increments, both scopes, threads and placement labels),
 # the per-sample counter check, the

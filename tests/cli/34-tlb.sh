@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 34-tlb.sh — `locus bench tlb`: the shape of its measurements (labels page_size,
 # footprint_bytes, chain), the single-cycle verification of every chain, the page size
 # read back from smaps both ways (4K asked → 4K verified; THP asked → THP verified, or

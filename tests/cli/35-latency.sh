@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 35-latency.sh — `locus bench latency`: the shape of its measurements (labels
 # footprint_bytes, window, chains, page_size, stride_bytes), the single-cycle
 # verification of every chain (and of each chain of a --chains K run), the locality

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 36-bandwidth.sh — `locus bench bandwidth`: the shape of its measurements (every kernel
 # with regular and non-temporal stores, both byte countings, the 1..N thread sweep),
 # STREAM-style validation of the arrays (the expected values follow from the kernel

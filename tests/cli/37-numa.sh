@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 37-numa.sh — the NUMA matrix benches numa-latency, numa-bandwidth and numa-loaded:
 # the matrix shape (rows = nodes with CPUs, columns = nodes with memory: 1x1 on a
 # one-node machine, and a warning saying so), the labels, every cell's placement

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 38-c2c.sh — `locus bench c2c`: the shape of its measurements (metric, labels cpu_a,
 # cpu_b, relation), the relation each pair gets from the topology, the CPUs verified
 # with sched_getcpu, every round trip answered, the relations the topology lacks

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 39-mm.sh — the memory-management benches (pagefault, fork, malloc, overcommit): the
 # shape of their measurements, their labels, the verification fields (page size from
 # smaps, faults counted, residency, malloc path, overcommit tunables and predictions),

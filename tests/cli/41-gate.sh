@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 41-gate.sh — `locus gate`: running the bench as a child, choosing the baseline (file
 # or fingerprint directory), confirming suspected regressions by rerunning, exit codes.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 42-setting-labels.sh — labels that record a system setting (lib/result.h "setting
 # labels"; overcommit's "mode" is vm.overcommit_memory): `locus compare` and
 # `locus report --before/--after` pair measurements whose keys differ only in them (the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 43-reclaim.sh — bench reclaim on the host: the skip path and its reason, the reasons
 # for every cgroup set-up (from --sysroot fixtures built here: v1 memory controller,
 # no cgroup2, cgroup2 without memory, a usable cgroup2 that a fixture must never act

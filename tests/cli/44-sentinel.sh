@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 44-sentinel.sh — the host probe around every timed sample (lib/sentinel.h) and the
 # peak statistic: every timed measurement carries "sentinel" parallel to its samples
 # (speeds 0..1), "disturbed" indices into them, summary.disturbed_fraction that matches,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 45-memsize.sh — never a cache reported as memory: under --quick every bench with a
 # memory figure sizes its buffers from this machine's last-level cache (bandwidth
 # arrays and traffic >= 4x, chase footprints >= 2x), records the bytes in its labels,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 46-run-options.sh — runs made with different run options are different experiments
 # (issue 14): `locus bench` records run.options; compare, gate and baseline save refuse
 # (exit 2, naming the option) to mix runs whose options differ unless

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 48-no-numa.sh — the benches on a kernel without NUMA system calls, natively: under
 # tests/no-numa (a seccomp filter) mbind, set_mempolicy, get_mempolicy, migrate_pages
 # and move_pages fail with ENOSYS, as under qemu-user.  Each NUMA matrix bench skips

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 50-report.sh — `locus report`: HTML, Markdown, CSV, figures and --text from result
 # files, and its failure modes (bad input exit 2, unwritable directory exit 1, gnuplot
 # missing or lacking a terminal: text parts still written, exit 1 with a clear message).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 51-report-browser.sh — open the HTML report in a real browser (headless Chromium).
 #
 # The report must render without a network, scripts or external files: Chromium loads

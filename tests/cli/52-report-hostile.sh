@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 52-report-hostile.sh — a result file is input: no string in it reaches gnuplot, HTML,
 # Markdown or a spreadsheet as code (issue #12, item 1).
 #

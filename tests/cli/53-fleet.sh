@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 53-fleet.sh — the fleet analysis of `locus report` (three or more result files):
 # generated fleets with planted outliers (one host 20% slower on bandwidth, one with a
 # different THP setting, one better on latency) must be named first with the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 54-report-sections.sh — every report section and figure says what its own bench says.
 #
 # What a bench is and how it is drawn lives in its descriptor and travels in the result

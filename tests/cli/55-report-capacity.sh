@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 55-report-capacity.sh — the capacity summary names what it measured correctly.
 #
 # Three fixtures: a real quick run of this project's AMD EPYC (Zen 5) VM, a real quick

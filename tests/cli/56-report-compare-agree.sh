@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 56-report-compare-agree.sh — `locus compare A B` and `locus report --before A --after B`
 # are one comparison engine: the same pairs, the same change (after/before - 1, whatever
 # the metric's direction), the same CI and the same verdict words, pair by pair.

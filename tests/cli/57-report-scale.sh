@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 57-report-scale.sh — report and compare stay near-linear in the number of
 # measurements (issue #12 item 10).  A result of 10,000 measurements of one bench
 # (four series of 2,500 footprints) is reported (HTML, Markdown, CSV, figure scripts),

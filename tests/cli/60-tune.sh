@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/cli/60-tune.sh — `locus tune` on sysroot fixture trees: show, set, apply,
 # diff, status, verify, revert, recover, the overcommit pair, per-node huge-page pools,
 # rollback on a failed write, and SIGKILL at randomized points of an apply followed by

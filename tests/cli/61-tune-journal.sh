@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/cli/61-tune-journal.sh — the tune journal is validated completely on load
 # (issue #12 item 6): ids (positive, increasing, INT64_MAX refused), states, fields, and
 # every original/requested/set value against its tunable's type and range.  A corrupt

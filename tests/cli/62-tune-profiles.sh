@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/cli/62-tune-profiles.sh — profiles like tuned-adm (issue #18): `tune apply P`
 # while another profile is active switches in one transaction, `tune active`, `tune off`,
 # `revert --force` for values left by an earlier revert, profiles found in

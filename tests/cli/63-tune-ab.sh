@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/cli/63-tune-ab.sh — `locus tune ab`: interleaved A/B rounds of a tiny benchmark
 # without and with a profile, on a temporary copy of the tests/fixtures/sysroot/tune
 # tree (--sysroot on every command: the host's real settings are never touched).  The

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 70-run.sh — `locus run`: the program runs with the placement asked, its exit status
 # comes back (128 + N for signal N, 127 when not found), nodes that do not exist are
 # refused with exit 2 before anything runs, and --report (text and --json) says what

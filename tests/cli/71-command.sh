@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 71-command.sh — `locus bench command -- CMD ARGS`: the user's program as a bench.
 # Exit statuses (non-zero exit 5, missing program 2, --ignore-failure), --metric
 # extraction and its failures (no match, two matches, not a number, no group),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 80-ci.sh — the CI workflows to copy (contrib/ci/*.yml): they parse as YAML, have the
 # shape their CI expects (cache keyed by the runner, JUnit report, Markdown summary),
 # and their shell steps, run as written against this build, seed a baseline on the

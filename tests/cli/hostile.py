@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """hostile.py — crafted result files for the interpreter-boundary tests (52-report-hostile.sh).
 
 Usage: hostile.py SRC.json OUTDIR MARK

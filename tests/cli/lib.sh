@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # tests/cli/lib.sh — TAP helpers for the shell CLI tests (sourced, not run).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/fleet/ansible.sh — contrib/ansible/locus-fleet.yml with the real ansible-playbook
 # against three inventory hosts on this machine (ansible_connection=local, measured one
 # at a time): a quick bench on each, results fetched under the inventory names, the

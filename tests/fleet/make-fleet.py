@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # make-fleet.py — generates a fleet of locus results (one per "host") from one real
 # result file, for the fleet-analysis tests (tests/cli/52-fleet.sh) and the Slurm and
 # Ansible tests' expectations.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/fleet/slurm.sh — scripts/fleet-slurm against a real Slurm: munged, slurmctld and
 # slurmd started for a single-node cluster on this machine (tests/fleet/slurm-cluster),
 # a job array of real quick benches merged into a fleet report, arguments reaching

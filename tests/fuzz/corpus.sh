@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # tests/fuzz/corpus.sh — replay every fuzz target's corpus (tests/fuzz/corpus/NAME/:
 # seeds and every input that once crashed or hung, e.g. the issue #12 reproducers) on
 # each `make check`.  The targets are the libFuzzer programs with --enable-fuzz (given

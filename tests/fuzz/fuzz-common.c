@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-common.c — fuzz_path() and fuzz_string() for the fuzz targets (see fuzz.h).
  */

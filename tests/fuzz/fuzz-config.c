@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-config.c — libFuzzer target: the comparison config file (compare --config,
  * report/compare-config.c): per-bench/metric thresholds and alphas.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-journal.c — libFuzzer target: the tune journal parser and validator
  * (tune/journal-load.c journal_parse), what `tune revert`/`recover` trust to put

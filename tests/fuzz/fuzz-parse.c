@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-parse.c — libFuzzer target: the shared parsers of user values (lib/parse.c),
  * the bench option validator with the accessors the benches use (bench/bench.c), and

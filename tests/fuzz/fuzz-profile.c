@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-profile.c — libFuzzer target: tune profiles (tune/profile.c), read against the
  * tune fixture sysroot so that no input can reach the host's /proc and /sys.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-result.c — libFuzzer target: the result file loader (lib/result.c
  * result_load), the one gate every result file, baseline and report input goes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz.h — shared helpers of the libFuzzer targets in tests/fuzz/ (issue #12).
  *

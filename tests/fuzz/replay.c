@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c — main() for a fuzz target built without libFuzzer: run the target once on
  * every file named (directories: every file inside, in name order).  Prints one line

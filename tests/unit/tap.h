@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tap.h — a minimal Test Anything Protocol emitter for the C unit tests.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-changepoint.c — E-Divisive means on synthetic series (lib/changepoint.h): a step
  * of +20% in a noisy series is found at the right index, two steps at both, a flat

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-chase.c — unit tests for bench/chase.c: chain construction, the single-cycle
  * verification (including that it catches broken chains), locality windows, the

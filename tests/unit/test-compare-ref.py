@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # test-compare-ref.py — independent reference values for tests/unit/test-compare.c.
 #
 # scipy is not installed on the build machine, so the values are computed here from

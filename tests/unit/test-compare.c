@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-compare.c — the statistics and rules behind `locus compare` and `locus gate`:
  * Mann-Whitney p-values (exact and normal), Hodges-Lehmann, the bootstrap CI of the

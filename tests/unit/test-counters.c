@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-counters.c — unit tests for lib/counters.c, counting for real.
  *

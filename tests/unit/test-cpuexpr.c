@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-cpuexpr.c — likwid-style CPU expressions on a synthetic topology of 2 packages
  * x 4 cores x 2 hardware threads (one NUMA node and one L3 per package; PU OS indices

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-mem.c — unit tests for lib/mem.c: page-size verification both ways, placement
  * verification, policy checks, the memory budget and hugetlb pool reservation.

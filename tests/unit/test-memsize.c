@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-memsize.c — the buffer sizing of every bench that reports a memory figure
  * (bench/memsize.h) against the fixture topologies (tests/fixtures/topo): the default

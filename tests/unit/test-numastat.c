@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-numastat.c — lib/numastat.c against a sysroot built here: nodes found and
  * sorted by OS index (node10 after node2), fields parsed whatever their order, deltas

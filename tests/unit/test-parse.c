@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-parse.c — the shared parsers: sizes, index lists, integers, doubles.
  * Expected values are worked out by hand from the documented syntax (K = 1024 etc.).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-registry.c — every bench in the registry (bench/benches.def) is well formed, so
  * that a mistake in a descriptor fails `make check` instead of a user's run:

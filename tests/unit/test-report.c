@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-report.c — unit tests for report/plot.c and the report helpers: format
  * parsing, byte labels, figure building and the saved script/data (with gnuplot

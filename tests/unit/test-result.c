@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-result.c — the locus-result/1 format: build, write, load back, validation errors,
  * measurement keys, NaN handling.

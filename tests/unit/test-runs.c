@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-runs.c — merging runs into one result and splitting them apart (lib/runs.h):
  * samples kept in run order, run_sizes with a 0 for a run that lacks a measurement,

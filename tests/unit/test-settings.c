@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-settings.c — setting labels (lib/result.h): labels that record a system setting
  * the bench ran under (overcommit's "mode", reclaim's "swappiness") are left out of

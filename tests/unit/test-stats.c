@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-stats.c — unit tests for lib/stats.c: quantiles, summaries, the bootstrap CI of
  * the median, the sample array and the repetition driver.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-stream.c — the STREAM kernel table (bench/stream.h): every entry of every ISA
  * this CPU runs computes STREAM's result element by element, including unaligned heads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-suggest.c — "did you mean": the distance and the choice of the closest name.
  * Expected distances are counted by hand (one insertion, one transposition, ...).

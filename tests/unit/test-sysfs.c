@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-sysfs.c — unit tests for lib/sysfs.c against a temporary sysroot.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-team.c — bench/team.c's guarantees (team.h): a team whose worker cannot be
  * prepared fails cleanly — team_init returns the worker's error, every thread it

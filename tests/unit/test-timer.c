@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-timer.c — unit tests for lib/timer.c: source selection, TSC calibration, tick
  * conversion, the clock_gettime fallback (forced by the caller and by LOCUS_TIMER) and

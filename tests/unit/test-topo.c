@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-topo.c — unit tests for lib/topo.c against the XML fixtures, a synthetic
  * description and this machine.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-tune.c — unit tests of tune/: the tunables table, name resolution and
  * suggestions, validation (the swappiness range by kernel release, THP choices from the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # tests/vm/reclaim.sh — `locus bench reclaim` for real, in a 1-node QEMU guest (sourced
 # by tests/vm/run, which provides ok, skip, check (python3 checks of a guest output

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # tests/vm/topo-cgroup2.sh — the asym4 layout again, with cgroup2 mounted (sourced by
 # tests/vm/run, which provides ok, check (python3 checks of a guest output directory), refused,

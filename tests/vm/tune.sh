@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # shellcheck shell=bash
 # tests/vm/tune.sh — `locus tune` on a real kernel, in a 2-node QEMU guest (sourced by
 # tests/vm/run, which provides ok, skip, $GUEST, $LOCUS_BIN and $TMP; it adds its TAP
