@@ -39,7 +39,7 @@ has_err '--sysroot: missing argument' "--sysroot without argument is explained"
 run "$LOCUS" env --topology "pack:1 core:1 pu:1"
 is_rc 2 "--topology on a command that does not use it exits 2"
 
-# Did you mean: commands, benchmarks, options, choices (issue #18); always one line.
+# Did you mean: commands, benchmarks, options, choices; always one line.
 dym() { # WANT-RC REGEX DESC -- ARGS...
 	local want=$1 re=$2 desc=$3
 	shift 4
@@ -63,7 +63,7 @@ dym 2 "option '--json' takes no value" "value to a flag" -- bench latency --json
 dym 2 "did you mean 'THP'\\? \\(allowed: 4K,THP,2M,1G\\)" "choice tph" -- bench tlb --page-size tph
 dym 2 "did you mean 'triad'\\?" "choice in a list" -- bench bandwidth --kernels copy,triadd
 dym 2 "bench latency: unknown option '--x\\?y'" "control bytes are not echoed" -- bench latency "--x$(printf '\001')y"
-# The option named as typed, not by its alias (#12 item 9).
+# The option named as typed, not by its alias.
 dym 2 "bench: --cpus: '0-9999'" "--cpus named as typed" -- bench latency --cpus 0-9999
 dym 2 "bench: --physcpubind: '0-9999'" "--physcpubind named as typed" -- bench latency --physcpubind 0-9999
 dym 2 "run: --cpus: '0-9999'" "run --cpus named as typed" -- run --cpus 0-9999 -- true

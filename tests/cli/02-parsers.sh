@@ -44,7 +44,7 @@ else
 	echo "# no bench with a size option yet: size parsing is covered by tests/unit/test-parse"
 fi
 
-# #12: long size values.  The validator checked each item cut to 63 characters and the
+# Long size values.  The validator checked each item cut to 63 characters and the
 # bench re-parsed the whole string, failed and used 0: a division by zero (latency
 # --stride), endless loops (latency/tlb --min-size), runs with a size of 0.  Now the
 # same whole string is checked and used.  `timeout` turns a hang into a failure.
@@ -85,7 +85,7 @@ else
 	ok 0 "overcommit --upper-bound 0...64M runs with 64M # SKIP overcommit did not run here (rc $rc)"
 fi
 
-# Lenient numbers are not numbers (#12 item 9).
+# Lenient numbers are not numbers.
 bad "reps '+3'" "'\+3' is not an integer" bench all --reps +3
 bad "reps ' 3'" "' 3' is not an integer" bench all --reps ' 3'
 bad "max-time '0x10'" "'0x10' is not a number" bench all --max-time 0x10

@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # 03-bad-usage.sh — the README's bad-input contract (one line naming the bad value and
-# what is allowed, exit 2, nothing changed) for the reproducers of issue #12 items 5, 7
-# and 9: empty or unusable directory and file names, an output that is one of the
+# what is allowed, exit 2, nothing changed) for these
+# reproducers: empty or unusable directory and file names, an output that is one of the
 # inputs, a common option taken as an option's value, a missing --sysroot, a bad gate
 # baseline refused before measuring, lenient list values, control bytes in messages.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
@@ -156,7 +156,7 @@ is_rc 2 "a file name with an OSC sequence: exit 2"
 ok $? "a file name with an OSC sequence: no raw ESC in the message"
 
 # --max-time bounds the repetition; a single sample that alone would exceed it is
-# refused before anything runs (#12 item 10): 64 GiB in 1 GiB mmapped blocks is 16 M
+# refused before anything runs: 64 GiB in 1 GiB mmapped blocks is 16 M
 # page faults per sample, and it took > 60 s.
 rm -f "$T_TMP/m.json"
 run timeout 60 "$LOCUS" bench malloc --sizes 1G --bytes-per-sample 64G --max-time 0.1 -o "$T_TMP/m.json"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 04-progress.sh — progress on stderr, the final line, warnings printed once (#18).
+# 04-progress.sh — progress on stderr, the final line, warnings printed once.
 #
 # Off a terminal: nothing by default, plain "[i/n] bench: ..." lines with
 # --progress=always.  On a terminal (tmux, 80 columns): the line is redrawn in place,

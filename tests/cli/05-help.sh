@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 05-help.sh — help texts as a user reads them at 80 columns (issue #18): no line
+# 05-help.sh — help texts as a user reads them at 80 columns: no line
 # wider than the terminal (80 when stdout is not one), per-bench option help wrapped,
 # each common option listed once and only where it applies.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/cli/lib.sh"
@@ -11,7 +11,7 @@ wide() { # the lines of $out wider than 80 characters (not bytes: "≫" is one c
 for c in "" topo env bench compare baseline gate report tune run; do
 	run "$LOCUS" $c --help
 	w=$(wide)
-	if [ "$c" = tune ]; then # its text is the tune work's (issue #18, tune bullet)
+	if [ "$c" = tune ]; then # its text is the tune work's
 		[ -z "$w" ] && echo "ok $((T_N += 1)) - locus tune --help fits 80 columns" ||
 			echo "not ok $((T_N += 1)) - locus tune --help fits 80 columns # TODO tune's own help text: $(echo "$w" | head -n1)"
 		continue

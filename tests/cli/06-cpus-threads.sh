@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # 06-cpus-threads.sh — likwid-style CPU expressions on the command line, and
-# --threads LIST (issue #18).  The expressions' arithmetic is in the unit test
+# --threads LIST.  The expressions' arithmetic is in the unit test
 # (tests/unit/test-cpuexpr.c, on a synthetic 2x4x2 machine); here: they reach the
 # placement (what `run` got, read back from /proc), bad ones are refused in one line,
 # and bandwidth measures exactly the thread counts listed.

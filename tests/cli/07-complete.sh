@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 07-complete.sh — shell completion, driven in a real interactive bash (issue #18).
+# 07-complete.sh — shell completion, driven in a real interactive bash.
 #
 # contrib/locus.bash-completion is loaded into `bash -i`, and its function is called
 # as readline would call it (COMP_LINE, COMP_POINT, COMP_WORDS split the way bash

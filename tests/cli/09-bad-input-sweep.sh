@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 09-bad-input-sweep.sh — runs tests/bad-input-sweep (issue #12's whole sweep of bad
+# 09-bad-input-sweep.sh — runs tests/bad-input-sweep (the whole sweep of bad
 # inputs: about 1,600 runs of every command with unusable values, files and misspelt
 # names) against this build; one TAP point per 100% (every run handled as the README
 # promises: a documented exit code, exit 2 with exactly one line, no raw control byte,

@@ -300,7 +300,7 @@ is_rc 2 "--current-run with a CURRENT argument too: exit 2"
 run "$LOCUS" compare "$R/set" --current-run "$R/notjson.json"
 is_rc 2 "a bad --current-run file: exit 2"
 
-# ---- issue 14: identical inputs, blindness said once, --fail-on blind
+# ---- identical inputs, blindness said once, --fail-on blind
 # A noisy file compared with itself: never regressed or improved; where the samples are
 # too few or too spread to see the threshold, one sentence says so (and one GitHub
 # warning), not a warning per measurement.
@@ -333,7 +333,7 @@ is_rc 2 "--fail-on with an unknown class: exit 2"
 has_err "allowed: inconclusive, missing, blind" "... naming the classes"
 
 # A long --threshold is parsed whole: a fixed-size copy once cut "0...05JUNK" (70 zeros)
-# to its first 63 characters and accepted it (issue #12 item 2's pattern).
+# to its first 63 characters and accepted it.
 LONGZ=$(printf '0%.0s' $(seq 70))
 run "$LOCUS" compare --threshold "${LONGZ}5JUNK" "$R/base.json" "$R/base.json"
 is_rc 2 "--threshold with junk after 70 characters: exit 2"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 46-run-options.sh — runs made with different run options are different experiments
-# (issue 14): `locus bench` records run.options; compare, gate and baseline save refuse
+# 46-run-options.sh — runs made with different run options are different experiments:
+# `locus bench` records run.options; compare, gate and baseline save refuse
 # (exit 2, naming the option) to mix runs whose options differ unless
 # --allow-option-mismatch; the gate finds an empty or mismatched baseline with the
 # bench's dry run, before it measures anything.

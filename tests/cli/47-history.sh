@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 47-history.sh — baseline history and change points (issue 14): `baseline save --rev`
+# 47-history.sh — baseline history and change points: `baseline save --rev`
 # keeps every run (time, revision, medians) in DIR/ID/history.jsonl even when its file
 # is pruned; `baseline history` finds a +25% step at the run it happened and none in
 # the flat series; `gate --history` compares with the runs since the last change point

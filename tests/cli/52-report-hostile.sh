@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # 52-report-hostile.sh — a result file is input: no string in it reaches gnuplot, HTML,
-# Markdown or a spreadsheet as code (issue #12, item 1).
+# Markdown or a spreadsheet as code.
 #
 # tests/cli/hostile.py writes copies of the report fixtures where one class of string
 # fields at a time (bench, metric, unit, label keys and values, everything else) carries

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # 57-report-scale.sh — report and compare stay near-linear in the number of
-# measurements (issue #12 item 10).  A result of 10,000 measurements of one bench
+# measurements.  A result of 10,000 measurements of one bench
 # (four series of 2,500 footprints) is reported (HTML, Markdown, CSV, figure scripts),
 # printed as text and compared with itself.  Before the fix the figure code was cubic
 # (2 s at 500 measurements, 14 s at 1,000, > 60 s at 2,000); now 10,000 take seconds.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 58-report-aarch64.sh — `locus report` renders an aarch64 result (issue #20): the
+# 58-report-aarch64.sh — `locus report` renders an aarch64 result: the
 # fixture is a real `bench all --quick` run of the aarch64 build under qemu-user as a
 # Neoverse N1 (scripts/cross-test aarch64, step 5; QEMU_CPU=neoverse-n1), with its
 # timings (meaningless under emulation) as they came.  The report must say what the

@@ -146,7 +146,7 @@ has_err 'rolled back' "the failure says the writes were rolled back"
 tl status
 has_out 'no changes by locus' "a rolled-back transaction is not in effect"
 
-# Byte for byte (issue #12 item 8): an apply and its revert leave every file as it was,
+# Byte for byte: an apply and its revert leave every file as it was,
 # final newline included; a failed first write rewrites no file at all.
 for p in defaults latency; do
 	fresh
@@ -237,7 +237,7 @@ has_out 'nothing to recover' "recover with nothing interrupted: says so"
 # ---------------------------------------------------------------- the writer lock
 # Two applies at once on one state directory: one takes the lock, the other is refused
 # (exit 2, naming the holder) before reading or writing anything.  Before the lock,
-# 3 of 28 trials left a value changed after `revert --all` (issue #12).
+# 3 of 28 trials left a value changed after `revert --all`.
 bad=0 refused=0
 for _ in $(seq 1 12); do
 	fresh

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tests/cli/61-tune-journal.sh — the tune journal is validated completely on load
-# (issue #12 item 6): ids (positive, increasing, INT64_MAX refused), states, fields, and
+# ids (positive, increasing, INT64_MAX refused), states, fields, and
 # every original/requested/set value against its tunable's type and range.  A corrupt
 # journal is refused with exit 2 and one line naming the file, how to inspect it and
 # the --force way out, and nothing is written; --force moves it aside.  Every command

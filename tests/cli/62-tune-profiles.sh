@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# tests/cli/62-tune-profiles.sh — profiles like tuned-adm (issue #18): `tune apply P`
+# tests/cli/62-tune-profiles.sh — profiles like tuned-adm: `tune apply P`
 # while another profile is active switches in one transaction, `tune active`, `tune off`,
 # `revert --force` for values left by an earlier revert, profiles found in
 # $LOCUS_PROFILES_DIR besides the shipped ones, `include =`, did-you-mean; and the bad
-# inputs of issue #12 item 9 for tune (one line naming the bad value, exit 2, nothing
+# inputs for tune (one line naming the bad value, exit 2, nothing
 # changed).  Every command runs with --sysroot on a temporary copy of
 # tests/fixtures/sysroot/tune: never against the host's /proc/sys or /sys.
 . "$(dirname "$0")/lib.sh"
@@ -157,7 +157,7 @@ tl status --dry-run
 [ "$rc" = 2 ] && one_err && grep -q -- "tune status: --dry-run does not apply; allowed --json" "$err"
 ok $? "an option of another subcommand: named, with the allowed ones"
 
-# ---------------------------------------------------------------- bad input (issue #12 item 9)
+# ---------------------------------------------------------------- bad input
 fresh
 before=$(cd "$R" && find . -type f | sort | xargs md5sum)
 run "$LOCUS" --sysroot "$T_TMP/nonexistent" tune show

@@ -3,7 +3,7 @@
 # 80-ci.sh — the CI workflows to copy (contrib/ci/*.yml): they parse as YAML, have the
 # shape their CI expects (cache keyed by the runner, JUnit report, Markdown summary),
 # and their shell steps, run as written against this build, seed a baseline on the
-# first run and gate against it on the second (issue #18).
+# first run and gate against it on the second.
 #
 # The workflows' own knobs make the runs short: BENCH="bench branch --quick" and
 # GATE_ARGS with a threshold no run-to-run noise reaches (the gate logic itself is

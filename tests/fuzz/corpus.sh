@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # tests/fuzz/corpus.sh — replay every fuzz target's corpus (tests/fuzz/corpus/NAME/:
-# seeds and every input that once crashed or hung, e.g. the issue #12 reproducers) on
+# seeds and every input that once crashed or hung) on
 # each `make check`.  The targets are the libFuzzer programs with --enable-fuzz (given
 # files, libFuzzer runs each once) or the replay.c build otherwise.  A crash, a
 # sanitizer report, a failed contract check (abort) or a hang (timeout) fails.

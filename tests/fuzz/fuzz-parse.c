@@ -6,7 +6,7 @@
  *
  * The first byte picks the parser (and a bound or an option), the rest is the value.
  * Besides "no crash, no hang, no sanitizer report", each branch checks the contract
- * that issue #12 found broken: what the validator accepts, the bench's accessor reads
+ * that was once found broken: what the validator accepts, the bench's accessor reads
  * as the same value (a 64-byte copy made them disagree: a division by zero and endless
  * loops), and a list never sets an index beyond its bound (an overflowing step hung).
  */

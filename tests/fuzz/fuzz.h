@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fuzz.h — shared helpers of the libFuzzer targets in tests/fuzz/ (issue #12).
+ * fuzz.h — shared helpers of the libFuzzer targets in tests/fuzz/.
  *
  * Each target defines LLVMFuzzerTestOneInput().  Built with `./configure --enable-fuzz`
  * (clang, -fsanitize=fuzzer,address,undefined) they are libFuzzer programs that

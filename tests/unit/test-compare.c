@@ -245,7 +245,7 @@ static void test_verdict(void)
 	is_str(compare_verdict_name(compare_decide(20, 20, 0.02, 1.20, 1.15, 1.25, 0.05, 0.05, NULL)),
 	       "regressed", "verdict: alpha 0.05 accepts p = 0.02");
 
-	/* issue 14: "CI straddles the threshold" was printed for +110.4% [+94.1..+119.2%] */
+	/* "CI straddles the threshold" was printed for +110.4% [+94.1..+119.2%] */
 	why = NULL;
 	is_str(compare_verdict_name(compare_decide(12, 12, 0.2, 2.104, 1.941, 2.192, 0.01, 0.05, &why)),
 	       "inconclusive", "verdict: +110% with p above alpha (after Holm) is inconclusive");
@@ -256,7 +256,7 @@ static void test_verdict(void)
 	/* an improvement beyond the threshold the test cannot confirm is not "unchanged" */
 	is_str(compare_verdict_name(compare_decide(20, 20, 0.3, 0.80, 0.70, 1.02, 0.01, 0.05, &why)),
 	       "inconclusive", "verdict: -20% not confirmed is inconclusive, never unchanged");
-	/* the final guard: no "unchanged" beside +313.9% or +117% (issue 14's gate table) */
+	/* the final guard: no "unchanged" beside +313.9% or +117% (the gate table) */
 	why = NULL;
 	is_int(compare_guard_change(VERDICT_UNCHANGED, 4.139, 0.05, &why), VERDICT_INCONCLUSIVE,
 	       "guard: unchanged beside +313.9% becomes inconclusive");

@@ -469,7 +469,7 @@ static void test_repeat_quiet(void)
 }
 
 /*
- * #12: the O(1) resample median for large n has the distribution of the counting
+ * The O(1) resample median for large n has the distribution of the counting
  * method it replaces.  Both drawn 1,000 times from the same sorted sample (odd and
  * even n); their means and spreads of the resample median must agree within a few
  * standard errors (a wrong Beta parameter shifts the mean by whole ranks, a missing
