@@ -504,7 +504,8 @@ out:
 }
 
 /* A derived measurement with one sample per sample of this bench's last timed one
- * shares its host record. */
+ * shares its host record; one with k values per sample (falseshare's per-thread rates,
+ * sample by sample) gives each value its sample's record. */
 static void inherit_sentinel(const struct bench_ctx *c, json_t *m, size_t n)
 {
 	json_t *ms = json_object_get(c->result, "measurements"), *last = NULL, *x;
@@ -514,8 +515,12 @@ static void inherit_sentinel(const struct bench_ctx *c, json_t *m, size_t n)
 		if (json_object_get(x, "sentinel") &&
 		    strcmp(json_string_value(json_object_get(x, "bench")), c->info->name) == 0)
 			last = x;
-	if (last && json_array_size(json_object_get(last, "samples")) == n)
+	if (!last || !(i = json_array_size(json_object_get(last, "samples"))))
+		return;
+	if (i == n)
 		result_copy_quality(m, last, 0, n);
+	else if (n % i == 0)
+		result_spread_quality(m, last, n / i);
 }
 
 int bench_record(struct bench_ctx *c, const char *metric, json_t *labels,

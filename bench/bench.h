@@ -209,7 +209,8 @@ int bench_measure(struct bench_ctx *c, struct bench_measure *m);
  * detected knee.  labels/verified stolen.  When it has as many samples as the last
  * bench_measure() of this bench and that one has a sentinel, the samples are taken to be
  * derived one for one (bandwidth_rfo from bandwidth, faults_per_op from ops) and inherit
- * its sentinel, steal_ms and disturbed. */
+ * its sentinel, steal_ms and disturbed; with k times as many (k values per sample, sample
+ * by sample: falseshare's per-thread rates) each value inherits its sample's. */
 int bench_record(struct bench_ctx *c, const char *metric, json_t *labels,
 		 const double *samples, size_t n, json_t *verified);
 

@@ -131,6 +131,37 @@ void result_copy_quality(json_t *dst, const json_t *src, size_t off, size_t len)
 	result_quality_summary(dst);
 }
 
+void result_spread_quality(json_t *dst, const json_t *src, size_t per)
+{
+	static const char *const par[] = { "sentinel", "steal_ms" };
+	json_t *d = json_object_get(src, "disturbed"), *x;
+	size_t i, j;
+
+	for (size_t k = 0; k < 2; k++) {
+		json_t *a = json_object_get(src, par[k]), *na;
+
+		json_object_del(dst, par[k]);
+		if (!json_is_array(a))
+			continue;
+		na = json_array();
+		json_array_foreach(a, i, x)
+			for (j = 0; j < per; j++)
+				json_array_append(na, x);
+		json_object_set_new(dst, par[k], na);
+	}
+	json_object_del(dst, "disturbed");
+	if (json_is_array(d)) {
+		json_t *nd = json_array();
+
+		json_array_foreach(d, i, x)
+			for (j = 0; j < per; j++)
+				json_array_append_new(nd, json_integer(json_integer_value(x) *
+									(json_int_t)per + (json_int_t)j));
+		json_object_set_new(dst, "disturbed", nd);
+	}
+	result_quality_summary(dst);
+}
+
 static json_t *section(json_t *result, const char *name)
 {
 	json_t *a = json_object_get(result, name);

@@ -59,9 +59,13 @@ json_t *result_measurement(const char *bench, const char *metric, const char *un
  * result_quality_summary(m): set summary.disturbed_fraction from m's "disturbed" (or
  * remove it when m has none).  result_copy_quality(dst, src, off, len): give dst, whose
  * samples are src's samples [off, off+len), the matching slices of src's sentinel,
- * steal_ms and disturbed (dst's own are replaced; absent in src = absent in dst). */
+ * steal_ms and disturbed (dst's own are replaced; absent in src = absent in dst).
+ * result_spread_quality(dst, src, per): dst has `per` values for each of src's samples,
+ * sample by sample (e.g. one rate per worker thread of each sample): each inherits its
+ * sample's sentinel and steal, and is disturbed when its sample was. */
 void result_quality_summary(json_t *m);
 void result_copy_quality(json_t *dst, const json_t *src, size_t off, size_t len);
+void result_spread_quality(json_t *dst, const json_t *src, size_t per);
 
 /* Append a measurement (stolen) / a skip / a warning to a result. */
 int result_add(json_t *result, json_t *measurement);

@@ -44,4 +44,15 @@ else
 	T_N=$((T_N + 1)); echo "ok $T_N - peak of a bandwidth # SKIP bandwidth did not run here (exit $rc)"
 fi
 
+# falseshare records one rate per worker thread of each sample (scope=thread): each
+# inherits its sample's sentinel and is disturbed when its sample was.
+run "$LOCUS" bench falseshare --layouts packed --increment plain --placements core --reps 3 --json
+if [ "$rc" = 3 ]; then
+	ok 0 "falseshare per-thread sentinel # SKIP falseshare needs two CPUs (exit 3)"
+else
+	json_check "all(len(m['sentinel']) == len(m['samples']) for m in $M)" \
+		"falseshare: every measurement, scope=thread too, has a sentinel per sample"
+	json_check "[(t['sentinel'], t['disturbed']) for a in $M if a['labels']['scope'] == 'aggregate' for t in $M if t['labels']['scope'] == 'thread'] == [([x for x in a['sentinel'] for _ in range(2)], [2 * i + j for i in a['disturbed'] for j in range(2)]) for a in $M if a['labels']['scope'] == 'aggregate']" \
+		"... each thread's rate carries its sample's sentinel and disturbed mark"
+fi
 done_testing
