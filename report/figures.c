@@ -332,25 +332,126 @@ static void add_cache_markers(struct plot_figure *f, const json_t *topo)
 	}
 }
 
-static void add_knee_markers(struct plot_figure *f, const struct report_bench *b,
-			     const struct spec *s, const char *source)
+/* Knee markers, one per knee found, but never two labels on top of each other: with
+ * several files (a fleet) the hosts' knees often sit at the same footprint, and a label
+ * is drawn rotated at its x, so knees closer than KNEE_NEAR (a ratio of x on a log axis,
+ * a share of the x range on a linear one) get one label naming every knee once ("4K
+ * knee 1.53 MiB (a.json, b.json)"); each keeps its own line. */
+#define KNEE_NEAR 1.35
+#define KNEE_NEAR_LIN 0.03
+#define KNEE_LABEL_MAX 3
+
+struct knee {
+	double x;
+	char *text;
+	const char *src;
+};
+
+static int cmp_knee(const void *a, const void *b)
 {
+	double x = ((const struct knee *)a)->x, y = ((const struct knee *)b)->x;
+
+	return (x > y) - (x < y);
+}
+
+static bool knee_near(const struct plot_figure *f, double a, double b, double span)
+{
+	if (f->logx)
+		return a > 0 && b / a < KNEE_NEAR;
+	return b - a <= KNEE_NEAR_LIN * span;
+}
+
+/* The label of knees k[0..n): each distinct text once, with the files that have it
+ * when there are several files; at most KNEE_LABEL_MAX texts, then "and N more". */
+static char *knee_label(const struct knee *k, size_t n, bool files)
+{
+	char *buf = NULL;
+	size_t len = 0, shown = 0, distinct = 0;
+	FILE *o = open_memstream(&buf, &len);
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = !strcmp(k[j].text, k[i].text);
+		if (dup)
+			continue;
+		distinct++;
+		if (shown == KNEE_LABEL_MAX)
+			continue;
+		fprintf(o, "%s%s", shown++ ? "; " : "", k[i].text);
+		if (files) {
+			size_t nf = 0;
+
+			for (size_t j = i; j < n; j++)
+				if (!strcmp(k[j].text, k[i].text) && k[j].src)
+					fprintf(o, "%s%s", nf++ ? ", " : " (", k[j].src);
+			if (nf)
+				fputc(')', o);
+		}
+	}
+	if (distinct > shown)
+		fprintf(o, "; and %zu more", distinct - shown);
+	if (fclose(o)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void add_knee_markers(struct plot_figure *f, const struct report *r,
+			     const struct report_bench *b, const struct spec *s)
+{
+	struct knee *k = calloc(b->n + 1, sizeof(*k));
+	size_t n = 0;
+	double xlo = INFINITY, xhi = -INFINITY;
+
+	if (!k)
+		return;
 	for (size_t i = 0; i < b->n; i++) {
 		const json_t *m = b->meas[i];
 		double x = report_summary(m, "median");
-		const char *src = jstr(json_object_get(m, "labels"), "source");
-		char lab[160], bb[32], *name;
+		char bb[32], *name;
 
 		if (strcmp(mstr(m, "metric"), s->knee_metric) || !(x > 0))
 			continue;
-		if (source && (!src || strcmp(src, source)))
-			continue;
 		name = report_label_value(s->knee_label ? s->knee_label : "", label(m, s->knee_label));
-		snprintf(lab, sizeof(lab), "%s%sknee %s", name && *name ? name : "",
-			 name && *name ? " " : "", report_bytes(x, bb, sizeof(bb)));
+		if (asprintf(&k[n].text, "%s%sknee %s", name && *name ? name : "",
+			     name && *name ? " " : "", report_bytes(x, bb, sizeof(bb))) < 0) {
+			free(name);
+			continue;
+		}
 		free(name);
-		plot_marker_add(f, x, lab, true);
+		k[n].x = x;
+		k[n].src = jstr(json_object_get(m, "labels"), "source");
+		n++;
 	}
+	qsort(k, n, sizeof(*k), cmp_knee);
+	for (size_t i = 0; i < f->ns; i++)
+		for (size_t j = 0; j < f->s[i].n; j++) {
+			xlo = fmin(xlo, f->s[i].p[j].x);
+			xhi = fmax(xhi, f->s[i].p[j].x);
+		}
+	for (size_t i = 0; i < n;) {
+		size_t e = i + 1;
+		char *lab;
+
+		while (e < n && knee_near(f, k[i].x, k[e].x, xhi > xlo ? xhi - xlo : 0))
+			e++;
+		/* The label at the cluster's first knee (so labels stay KNEE_NEAR apart),
+		 * the other knees' lines unlabelled, a line drawn once per x. */
+		lab = knee_label(k + i, e - i, r->nfiles > 1);
+		for (size_t j = i; j < e; j++)
+			if (j == i || k[j].x != k[j - 1].x)
+				plot_marker_add(f, k[j].x, j == i && lab ? lab : "", true);
+		free(lab);
+		i = e;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(k[i].text);
+	free(k);
 }
 
 /* ------------------------------------------------------------ one figure */
@@ -431,7 +532,7 @@ static struct plot_figure *lines_or_bars(struct build *c, enum plot_kind kind)
 	if (s->cache_markers && c->r->nfiles)
 		add_cache_markers(f, json_object_get(c->r->files[0].res, "topology"));
 	if (s->knee_metric)
-		add_knee_markers(f, c->b, s, NULL);
+		add_knee_markers(f, c->r, c->b, s);
 	scale_y(f, mstr(c->ms[0], "unit"), f->ylabel);
 	if (fit_y(f, s->logy))
 		caption_add(f, "Error bars reaching beyond the figure are cut at its edge; the "
@@ -803,6 +904,7 @@ int report_figures(struct report *r, const char *figdir, unsigned formats, bool 
 		bench_figures(r, &r->benches[i]);
 		nf += r->benches[i].nfigs;
 	}
+	nf += r->nhist_figs;
 	formats |= PLOT_SVG;
 	if (nf == 0)
 		return 0; /* nothing to draw: gnuplot is not needed */
@@ -816,6 +918,13 @@ int report_figures(struct report *r, const char *figdir, unsigned formats, bool 
 				if (e < 0 && e != -ENOENT && rc == 0)
 					rc = e;
 			}
+		for (size_t k = 0; k < r->nhist_figs; k++) {
+			int e = plot_render(r->hist_figs[k].fig, figdir, formats, NULL,
+					    &r->hist_figs[k].made);
+
+			if (e < 0 && e != -ENOENT && rc == 0)
+				rc = e;
+		}
 		return rc;
 	}
 	if (plot_probe(&r->caps) == 0) {
@@ -841,6 +950,13 @@ int report_figures(struct report *r, const char *figdir, unsigned formats, bool 
 			if (e < 0 && e != -ENOENT && rc == 0)
 				rc = e;
 		}
+	}
+	for (size_t k = 0; k < r->nhist_figs; k++) {
+		int e = plot_render(r->hist_figs[k].fig, figdir, formats, &r->caps,
+				    &r->hist_figs[k].made);
+
+		if (e < 0 && e != -ENOENT && rc == 0)
+			rc = e;
 	}
 	return rc;
 }

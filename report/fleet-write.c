@@ -19,12 +19,16 @@
 
 #define term report_text_escape
 
-static void value(FILE *o, double v, const char *unit)
+/* A host's value and the fleet's in one unit scaled to the larger ("23.62 s vs
+ * fleet 0.1894 s"), so the two read alike whatever their size. */
+static void pair_text(const struct fleet_meas *m, double v, char *a, char *b, size_t len)
 {
-	char b[32];
+	char u[32], n1[32], n2[32];
+	double div;
 
-	fprintf(o, "%s%s%s", report_num(v, b, sizeof(b)), unit && *unit ? " " : "",
-		unit ? unit : "");
+	report_scale_unit(m->unit, fmax(fabs(v), fabs(m->median)), &div, u, sizeof(u));
+	snprintf(a, len, "%s%s%s", report_fmt(v / div, n1, sizeof(n1)), *u ? " " : "", u);
+	snprintf(b, len, "%s%s%s", report_fmt(m->median / div, n2, sizeof(n2)), *u ? " " : "", u);
 }
 
 static void headline_to(FILE *o, const struct fleet *f, void (*esc)(FILE *, const char *))
@@ -84,6 +88,16 @@ static void headline_to(FILE *o, const struct fleet *f, void (*esc)(FILE *, cons
 		fprintf(o, "; %zu more", f->noutliers - shown);
 }
 
+/* Why the knee positions are not in the comparison (fleet.c is_knee()). */
+static void knees_to(FILE *o, const struct fleet *f, void (*esc)(FILE *, const char *))
+{
+	fprintf(o, "Not compared host by host: %zu knee position%s (", f->nknees,
+		f->nknees == 1 ? "" : "s");
+	esc(o, f->knee_metrics ? f->knee_metrics : "");
+	fputs("), numbered as each host finds them, so knee 1 of one host need not be knee 1 "
+	      "of another; the figures overlay every host's knees", o);
+}
+
 char *fleet_headline(const struct fleet *f)
 {
 	char *buf = NULL;
@@ -110,6 +124,20 @@ void fleet_print_text(const struct fleet *f, FILE *o)
 		report_text_wrap(o, head, 2, 2, 78);
 		free(head);
 	}
+	if (f->nknees) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		if (m) {
+			knees_to(m, f, term);
+			if (fclose(m) == 0) {
+				fputs("  ", o);
+				report_text_wrap(o, buf, 2, 2, 78);
+			}
+			free(buf);
+		}
+	}
 	for (size_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host *h = &f->hosts[i];
 
@@ -122,47 +150,41 @@ void fleet_print_text(const struct fleet *f, FILE *o)
 			const struct fleet_flag *fl = &h->flags[k];
 			const struct fleet_meas *m = &f->meas[fl->meas];
 
-			/* The key with spaces between its labels, wrapped to 80 columns. */
-			char *kt = strdup(m->key);
+			/* bench/metric and its labels in words, wrapped to 80 columns. */
+			char *kt = NULL, a[64], b[64], *line = NULL;
 
-			if (kt) {
-				for (char *c = kt; *c; c++) {
-					if ((unsigned char)*c < 0x20 || *c == 0x7f)
-						*c = '?';
-					else if (*c == '{' || *c == ',')
-						*c = ' ';
-					else if (*c == '}' && !c[1])
-						*c = '\0';
-				}
+			if (asprintf(&kt, "%s/%s%s%s", m->bench, m->metric, *m->words ? ": " : "",
+				     m->words) >= 0) {
 				fputs("    ", o);
-				report_text_wrap(o, kt, 4, 4, 78);
-				free(kt);
+				report_text_wrap(o, kt, 4, 6, 80);
 			}
-			fputs("      ", o);
-			value(o, fl->value, m->unit);
-			fputs(" vs fleet ", o);
-			value(o, m->median, m->unit);
-			fprintf(o, ": %+.1f%% (%s), robust z %+.1f\n", 100 * fl->change,
-				fl->worse ? "worse" : "better", fl->z);
+			free(kt);
+			pair_text(m, fl->value, a, b, sizeof(a));
+			if (asprintf(&line, "%s vs fleet %s: %+.1f%% (%s), robust z %+.1f", a, b,
+				     100 * fl->change, fl->worse ? "worse" : "better", fl->z) >= 0) {
+				fputs("      ", o);
+				report_text_wrap(o, line, 6, 8, 80);
+			}
+			free(line);
 		}
 		if (h->nflags > TABLE_FLAGS)
 			fprintf(o, "    ... and %zu more measurements\n", h->nflags - TABLE_FLAGS);
 		for (size_t k = 0; k < h->nenv; k++) {
-			fputs("    fingerprint ", o);
-			term(o, h->env[k].key);
-			fputs(" = ", o);
-			term(o, h->env[k].value);
-			fputs(" (fleet: ", o);
-			term(o, h->env[k].fleet_value);
-			fputs(")\n", o);
+			char *line = NULL;
+
+			/* Wrapped; the continuation two columns in. */
+			if (asprintf(&line, "fingerprint %s = %s (fleet: %s)", h->env[k].key,
+				     h->env[k].value, h->env[k].fleet_value) < 0)
+				continue;
+			fputs("    ", o);
+			report_text_wrap(o, line, 4, 6, 80);
+			free(line);
 		}
 	}
 }
 
 void fleet_write_html(const struct fleet *f, FILE *o)
 {
-	char b1[32], b2[32];
-
 	fputs("<section id=\"fleet\">\n<h2>Fleet</h2>\n<p><strong>", o);
 	headline_to(o, f, report_html_escape);
 	fprintf(o, ".</strong></p>\n<p>Each host's median is compared with the median of "
@@ -172,6 +194,11 @@ void fleet_write_html(const struct fleet *f, FILE *o)
 		"median.  Fingerprints are compared key by key against the value most hosts "
 		"share.</p>\n",
 		100 * f->min_effect, f->z_threshold);
+	if (f->nknees) {
+		fputs("<p>", o);
+		knees_to(o, f, report_html_escape);
+		fputs(".</p>\n", o);
+	}
 	for (size_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host *h = &f->hosts[i];
 
@@ -186,13 +213,20 @@ void fleet_write_html(const struct fleet *f, FILE *o)
 			for (size_t k = 0; k < h->nflags && k < TABLE_FLAGS; k++) {
 				const struct fleet_flag *fl = &h->flags[k];
 				const struct fleet_meas *m = &f->meas[fl->meas];
+				char a[64], b[64];
 
+				pair_text(m, fl->value, a, b, sizeof(a));
 				fputs("<tr><td>", o);
-				report_html_escape(o, m->key);
-				fprintf(o, "</td><td class=\"num\">%s ", report_num(fl->value, b1, 32));
-				report_html_escape(o, m->unit);
-				fprintf(o, "</td><td class=\"num\">%s ", report_num(m->median, b2, 32));
-				report_html_escape(o, m->unit);
+				report_html_escape(o, m->bench);
+				fputs("/", o);
+				report_html_escape(o, m->metric);
+				if (*m->words)
+					fputs(": ", o);
+				report_html_escape(o, m->words);
+				fputs("</td><td class=\"num\">", o);
+				report_html_escape(o, a);
+				fputs("</td><td class=\"num\">", o);
+				report_html_escape(o, b);
 				fprintf(o, "</td><td class=\"num %s\">%+.1f%%</td><td class=\"num\">"
 					"%+.1f</td></tr>\n", fl->worse ? "v-worse" : "v-better",
 					100 * fl->change, fl->z);
@@ -222,11 +256,13 @@ void fleet_write_html(const struct fleet *f, FILE *o)
 
 void fleet_write_markdown(const struct fleet *f, FILE *o)
 {
-	char b1[32], b2[32];
-
 	fputs("## Fleet\n\n**", o);
 	headline_to(o, f, report_md_escape);
 	fputs(".**\n\n", o);
+	if (f->nknees) {
+		knees_to(o, f, report_md_escape);
+		fputs(".\n\n", o);
+	}
 	for (size_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host *h = &f->hosts[i];
 
@@ -241,13 +277,20 @@ void fleet_write_markdown(const struct fleet *f, FILE *o)
 			for (size_t k = 0; k < h->nflags && k < TABLE_FLAGS; k++) {
 				const struct fleet_flag *fl = &h->flags[k];
 				const struct fleet_meas *m = &f->meas[fl->meas];
+				char a[64], b[64];
 
+				pair_text(m, fl->value, a, b, sizeof(a));
 				fputs("| ", o);
-				report_md_escape(o, m->key);
-				fprintf(o, " | %s ", report_num(fl->value, b1, 32));
-				report_md_escape(o, m->unit);
-				fprintf(o, " | %s ", report_num(m->median, b2, 32));
-				report_md_escape(o, m->unit);
+				report_md_escape(o, m->bench);
+				fputs("/", o);
+				report_md_escape(o, m->metric);
+				if (*m->words)
+					fputs(": ", o);
+				report_md_escape(o, m->words);
+				fputs(" | ", o);
+				report_md_escape(o, a);
+				fputs(" | ", o);
+				report_md_escape(o, b);
 				fprintf(o, " | %+.1f%% (%s) | %+.1f |\n", 100 * fl->change,
 					fl->worse ? "worse" : "better", fl->z);
 			}
@@ -272,9 +315,10 @@ json_t *fleet_json(const struct fleet *f)
 {
 	json_t *hosts = json_array(), *outliers = json_array();
 	char *head = fleet_headline(f);
-	json_t *root = json_pack("{s:s?, s:I, s:I, s:f, s:f}", "headline", head,
+	json_t *root = json_pack("{s:s?, s:I, s:I, s:I, s:f, s:f}", "headline", head,
 				 "hosts_compared", (json_int_t)f->nhosts,
 				 "measurements_compared", (json_int_t)f->nmeas,
+				 "knees_not_compared", (json_int_t)f->nknees,
 				 "z_threshold", f->z_threshold, "min_effect", f->min_effect);
 
 	free(head);

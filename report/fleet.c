@@ -92,7 +92,60 @@ static char *key_without_source(const json_t *m)
 	return key;
 }
 
-static int collect(const json_t *const *res, size_t n, struct entry **out, size_t *nout)
+/* Whether m is a knee position (its bench's figure names its metric as knee_metric:
+ * tlb_reach, cache_size).  Knees are numbered in the order found, so knee 1 of one
+ * host need not be the knee 1 of another (a host that finds one knee fewer shifts
+ * them all): comparing them by number would pair different things. */
+static bool is_knee(const json_t *res, const json_t *m)
+{
+	const char *bench = json_string_value(json_object_get(m, "bench"));
+	const char *metric = json_string_value(json_object_get(m, "metric"));
+	const json_t *fg;
+	size_t i;
+
+	if (!bench || !metric)
+		return false;
+	json_array_foreach(json_object_get(json_object_get(json_object_get(res, "benches"), bench),
+					   "figures"), i, fg) {
+		const char *k = json_string_value(json_object_get(fg, "knee_metric"));
+
+		if (k && !strcmp(k, metric))
+			return true;
+	}
+	return false;
+}
+
+/* "bench/metric" of a knee left out, once each, into f->knee_metrics ("a, b"). */
+static int note_knee(struct fleet *f, const json_t *m)
+{
+	char *name = NULL, *all = NULL;
+	int rc = 0;
+
+	if (asprintf(&name, "%s/%s", json_string_value(json_object_get(m, "bench")),
+		     json_string_value(json_object_get(m, "metric"))) < 0)
+		return -ENOMEM;
+	f->nknees++;
+	if (f->knee_metrics) {
+		const char *p = strstr(f->knee_metrics, name);
+		size_t l = strlen(name);
+
+		if (p && (p == f->knee_metrics || p[-1] == ' ') && (p[l] == '\0' || p[l] == ','))
+			goto out;
+	}
+	if (asprintf(&all, "%s%s%s", f->knee_metrics ? f->knee_metrics : "",
+		     f->knee_metrics ? ", " : "", name) < 0) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	free(f->knee_metrics);
+	f->knee_metrics = all;
+out:
+	free(name);
+	return rc;
+}
+
+static int collect(struct fleet *f, const json_t *const *res, size_t n, struct entry **out,
+		   size_t *nout)
 {
 	struct entry *e = NULL;
 	size_t ne = 0, cap = 0;
@@ -106,6 +159,11 @@ static int collect(const json_t *const *res, size_t n, struct entry **out, size_
 
 			if (!isfinite(med))
 				continue;
+			if (is_knee(res[h], m)) {
+				if (note_knee(f, m) < 0)
+					goto nomem;
+				continue;
+			}
 			if (ne == cap) {
 				struct entry *ne2 = realloc(e, (cap = cap ? 2 * cap : 256) * sizeof(*e));
 
@@ -179,11 +237,12 @@ static int judge(struct fleet *f, const struct entry *e, size_t k)
 		.bench = dupstr(json_object_get(e[0].m, "bench")),
 		.metric = dupstr(json_object_get(e[0].m, "metric")),
 		.unit = dupstr(json_object_get(e[0].m, "unit")),
+		.words = report_labels_text(NULL, e[0].m, "source"),
 		.higher_is_better = json_is_true(json_object_get(e[0].m, "higher_is_better")),
 		.median = med, .mad = mad, .nhosts = k,
 	};
 	f->nmeas++;
-	if (!fm->key || !fm->bench || !fm->metric || !fm->unit)
+	if (!fm->key || !fm->bench || !fm->metric || !fm->unit || !fm->words)
 		return -ENOMEM;
 
 	scale = fmax(MAD_SCALE * mad, SCALE_FLOOR * fabs(med));
@@ -212,7 +271,7 @@ static int measurements(struct fleet *f, const json_t *const *res, size_t n)
 {
 	struct entry *e = NULL;
 	size_t ne = 0;
-	int rc = collect(res, n, &e, &ne);
+	int rc = collect(f, res, n, &e, &ne);
 
 	for (size_t i = 0; rc == 0 && i < ne;) {
 		size_t j = i + 1, hosts = 1;
@@ -551,8 +610,10 @@ void fleet_free(struct fleet *f)
 		free(f->meas[i].bench);
 		free(f->meas[i].metric);
 		free(f->meas[i].unit);
+		free(f->meas[i].words);
 	}
 	free(f->hosts);
 	free(f->meas);
+	free(f->knee_metrics);
 	memset(f, 0, sizeof(*f));
 }

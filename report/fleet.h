@@ -53,6 +53,7 @@ struct fleet_host {
 struct fleet_meas {
 	char *key;                /* bench/metric{labels}, without the "source" label */
 	char *bench, *metric, *unit;
+	char *words;              /* the labels in words ("page size THP, touch first") */
 	bool higher_is_better;
 	double median;            /* fleet median of the hosts' medians */
 	double mad;               /* median absolute deviation of the hosts' medians */
@@ -66,6 +67,9 @@ struct fleet {
 	size_t nmeas;
 	double z_threshold, min_effect;
 	size_t noutliers;         /* hosts with at least one flag or fingerprint difference */
+	size_t nknees;            /* knee positions left out (numbered as found: knee 1 of
+				   * one host need not be knee 1 of another) */
+	char *knee_metrics;       /* their "bench/metric", ", "-separated; NULL if none */
 };
 
 /* Analyse n results (n >= 3; fewer returns -EINVAL), files[i] naming result i.

@@ -12,6 +12,13 @@
 #include "history.h"
 
 struct plot_caps;
+struct plot_figure;
+
+/* The figure of series i of h, named name: run medians over the runs, a red marker at
+ * each change point labelled "change: run N, rev R"; unit (may be NULL) names the y
+ * axis.  NULL on ENOMEM.  Free with plot_figure_free(). */
+struct plot_figure *history_figure(const struct history *h, size_t i, const char *name,
+				   const char *unit);
 
 /* Draw DIR/history-NNN.{gp,dat,svg,...} for every measurement of h with a change point
  * (every measurement when `all`); NNN is the series' position in h.  *drawn counts the

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "log.h"
+#include "history.h"
 #include "report.h"
 
 static const char css[] =
@@ -189,29 +190,36 @@ static void bench_table(FILE *o, const struct report_bench *b)
 		fputs("</code></p>\n", o);
 	}
 	free(common);
-	fputs("<table>\n<tr><th>Metric</th><th>Parameters</th><th>Median</th>"
+	/* Median and peak (the best sample: STREAM's best rate) side by side, each row in
+	 * one unit scaled to its median ("25.47 ms", never "2.547e+07 ns"). */
+	fputs("<table>\n<tr><th>Metric</th><th>Parameters</th><th>Median</th><th>Peak</th>"
 	      "<th>95% CI</th><th>n</th><th>Unit</th><th>Counters</th></tr>\n", o);
 	for (size_t i = 0; i < b->n; i++) {
 		const json_t *m = b->meas[i];
 		char *lt = report_labels_text(b, m, NULL), *ct = report_counters_text(m);
-		double lvl = report_summary(m, "ci_level");
+		double lvl = report_summary(m, "ci_level"), div;
+		char u[32];
 
+		report_scale_unit(json_string_value(json_object_get(m, "unit")) ?: "",
+				  fabs(report_summary(m, "median")), &div, u, sizeof(u));
 		fputs("<tr><td>", o);
 		E(json_string_value(json_object_get(m, "metric")));
 		fputs("</td><td>", o);
 		E(lt);
 		fputs("</td><td class=\"num\">", o);
-		E(report_num(report_summary(m, "median"), n1, sizeof(n1)));
+		E(report_fmt(report_summary(m, "median") / div, n1, sizeof(n1)));
 		fputs("</td><td class=\"num\">", o);
-		report_num(report_summary(m, "ci_low"), n2, sizeof(n2));
-		report_num(report_summary(m, "ci_high"), n3, sizeof(n3));
+		E(report_fmt(report_summary(m, "peak") / div, n1, sizeof(n1)));
+		fputs("</td><td class=\"num\">", o);
+		report_fmt(report_summary(m, "ci_low") / div, n2, sizeof(n2));
+		report_fmt(report_summary(m, "ci_high") / div, n3, sizeof(n3));
 		fprintf(o, "[%s, %s]", n2, n3);
 		if (isfinite(lvl) && fabs(lvl - 0.95) > 1e-9)
 			fprintf(o, " (%.0f%%)", lvl * 100);
 		fputs("</td><td class=\"num\">", o);
 		E(report_num(report_summary(m, "n"), n1, sizeof(n1)));
 		fputs("</td><td>", o);
-		E(json_string_value(json_object_get(m, "unit")));
+		E(u);
 		fputs("</td><td>", o);
 		E(ct && *ct ? ct : "-");
 		fputs("</td></tr>\n", o);
@@ -239,6 +247,10 @@ static void side_by_side(FILE *o, const struct report *r, const struct report_be
 	}
 	fputs("<th>Unit</th></tr>\n", o);
 	for (size_t i = 0; i < n; i++) {
+		char u[32];
+		double div;
+
+		report_row_unit(r, &rows[i], &div, u, sizeof(u));
 		fputs("<tr><td>", o);
 		E(rows[i].metric);
 		fputs("</td><td>", o);
@@ -246,9 +258,9 @@ static void side_by_side(FILE *o, const struct report *r, const struct report_be
 		fputs("</td>", o);
 		for (size_t f = 0; f < r->nfiles; f++)
 			fprintf(o, "<td class=\"num\">%s</td>",
-				report_num(rows[i].median[f], num, sizeof(num)));
+				report_fmt(rows[i].median[f] / div, num, sizeof(num)));
 		fputs("<td>", o);
-		E(rows[i].unit);
+		E(u);
 		fputs("</td></tr>\n", o);
 	}
 	fputs("</table>\n<h3>All measurements</h3>\n", o);
@@ -392,6 +404,34 @@ static void before_after(FILE *o, const struct report *r)
 	fputs("</section>\n", o);
 }
 
+/* --history: the machine's saved runs, each measurement with a change point drawn over
+ * them (report-history.c), and what changed at each change point. */
+static void history_section(FILE *o, const struct report *r, const char *figdir, int *idx)
+{
+	char *head = report_history_headline(r);
+
+	fputs("<section id=\"history\">\n<h2>History</h2>\n<p>", o);
+	E(head ? head : "");
+	fputs(".</p>\n", o);
+	free(head);
+	for (size_t k = 0; k < r->nhist_figs; k++) {
+		size_t si = r->hist_series[k];
+
+		figure(o, r, &r->hist_figs[k], figdir, (*idx)++);
+		fputs("<ul>\n", o);
+		for (size_t c = 0; c < r->hist->s[si].ncp; c++) {
+			char *t = report_history_change(r, si, c);
+
+			fputs("<li>", o);
+			E(t ? t : "");
+			fputs("</li>\n", o);
+			free(t);
+		}
+		fputs("</ul>\n", o);
+	}
+	fputs("</section>\n", o);
+}
+
 int report_write_html(const struct report *r, const char *path, const char *figdir)
 {
 	FILE *o = fopen(path, "w");
@@ -422,6 +462,8 @@ int report_write_html(const struct report *r, const char *path, const char *figd
 	fputs("<li><a href=\"#summary\">Summary</a></li>\n", o);
 	if (r->ab)
 		fputs("<li><a href=\"#before-after\">Before / after</a></li>\n", o);
+	if (r->hist)
+		fputs("<li><a href=\"#history\">History</a></li>\n", o);
 	fputs("<li><a href=\"#machine\">Machine</a></li>\n", o);
 	for (size_t i = 0; i < r->nbenches; i++) {
 		fputs("<li><a href=\"#bench-", o);
@@ -436,6 +478,8 @@ int report_write_html(const struct report *r, const char *path, const char *figd
 	summary(o, r);
 	if (r->ab)
 		before_after(o, r);
+	if (r->hist)
+		history_section(o, r, figdir, &idx);
 
 	fputs("<section id=\"machine\">\n<h2>Machine</h2>\n", o);
 	for (size_t i = 0; i < r->nfiles; i++) {

@@ -10,10 +10,12 @@
  */
 #include "config.h"
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "log.h"
+#include "history.h"
 #include "report.h"
 
 /* Text for a Markdown table cell, heading or list item: every character Markdown
@@ -139,6 +141,31 @@ int report_write_markdown(const struct report *r, const char *path, const char *
 	}
 	if (r->ab)
 		md_ab(o, r);
+	if (r->hist) {
+		char *head = report_history_headline(r);
+
+		fputs("\n## History\n\n", o);
+		md(o, head ? head : "");
+		fputs(".\n\n", o);
+		free(head);
+		for (size_t k = 0; k < r->nhist_figs; k++) {
+			const struct plot_figure *f = r->hist_figs[k].fig;
+			size_t si = r->hist_series[k];
+
+			fputs("![", o);
+			md(o, f->title);
+			fprintf(o, "](%s/%s.svg)\n\n", figrel, f->name);
+			for (size_t c = 0; c < r->hist->s[si].ncp; c++) {
+				char *t = report_history_change(r, si, c);
+
+				fputs("- ", o);
+				md(o, t ? t : "");
+				fputc('\n', o);
+				free(t);
+			}
+			fputc('\n', o);
+		}
+	}
 	fputs("\n## Machine\n", o);
 	for (size_t i = 0; i < r->nfiles; i++) {
 		if (r->nfiles > 1) {
@@ -206,15 +233,20 @@ int report_write_markdown(const struct report *r, const char *path, const char *
 					fputs("---:|", o);
 				fputs("---|\n", o);
 				for (size_t k = 0; k < nr; k++) {
+					char u[32];
+					double div;
+
+					report_row_unit(r, &rows[k], &div, u, sizeof(u));
 					fputs("| ", o);
 					md(o, rows[k].metric);
 					fputs(" | ", o);
 					md(o, rows[k].params);
 					fputs(" |", o);
 					for (size_t f = 0; f < r->nfiles; f++)
-						fprintf(o, " %s |", report_num(rows[k].median[f], n1, sizeof(n1)));
+						fprintf(o, " %s |", report_fmt(rows[k].median[f] / div,
+										n1, sizeof(n1)));
 					fputc(' ', o);
-					md(o, rows[k].unit);
+					md(o, u);
 					fputs(" |\n", o);
 				}
 				fputs("\nAll measurements:\n\n", o);
@@ -222,22 +254,28 @@ int report_write_markdown(const struct report *r, const char *path, const char *
 			}
 		}
 		if (b->n)
-			fputs("| Metric | Parameters | Median | 95% CI | n | Unit | Counters |\n"
-			      "|---|---|---:|---:|---:|---|---|\n", o);
+			fputs("| Metric | Parameters | Median | Peak | 95% CI | n | Unit | Counters |\n"
+			      "|---|---|---:|---:|---:|---:|---|---|\n", o);
 		for (size_t k = 0; k < b->n; k++) {
 			const json_t *m = b->meas[k];
 			char *lt = report_labels_text(b, m, NULL), *ct = report_counters_text(m);
+			char u[32], n4[32];
+			double div;
 
+			/* One unit per row, scaled to its median (as in the HTML). */
+			report_scale_unit(json_string_value(json_object_get(m, "unit")) ?: "",
+					  fabs(report_summary(m, "median")), &div, u, sizeof(u));
 			fputs("| ", o);
 			md(o, json_string_value(json_object_get(m, "metric")));
 			fputs(" | ", o);
 			md(o, lt);
-			fprintf(o, " | %s | [%s, %s] | ",
-				report_num(report_summary(m, "median"), n1, sizeof(n1)),
-				report_num(report_summary(m, "ci_low"), n2, sizeof(n2)),
-				report_num(report_summary(m, "ci_high"), n3, sizeof(n3)));
+			fprintf(o, " | %s | %s | [%s, %s] | ",
+				report_fmt(report_summary(m, "median") / div, n1, sizeof(n1)),
+				report_fmt(report_summary(m, "peak") / div, n4, sizeof(n4)),
+				report_fmt(report_summary(m, "ci_low") / div, n2, sizeof(n2)),
+				report_fmt(report_summary(m, "ci_high") / div, n3, sizeof(n3)));
 			fprintf(o, "%s | ", report_num(report_summary(m, "n"), n1, sizeof(n1)));
-			md(o, json_string_value(json_object_get(m, "unit")));
+			md(o, u);
 			fputs(" | ", o);
 			md(o, ct && *ct ? ct : "-");
 			fputs(" |\n", o);

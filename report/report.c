@@ -634,6 +634,7 @@ void report_free(struct report *r)
 		free(r->files[i].name);
 	}
 	free(r->files);
+	report_history_free(r);
 	for (size_t i = 0; i < r->nbenches; i++) {
 		struct report_bench *b = &r->benches[i];
 
@@ -726,6 +727,17 @@ nomem:
 	report_rows_free(rows, *n);
 	*n = 0;
 	return -ENOMEM;
+}
+
+const char *report_row_unit(const struct report *r, const struct report_row *row, double *div,
+			    char *buf, size_t len)
+{
+	double max = 0;
+
+	for (size_t k = 0; k < r->nfiles; k++)
+		if (isfinite(row->median[k]))
+			max = fmax(max, fabs(row->median[k]));
+	return report_scale_unit(row->unit, max, div, buf, len);
 }
 
 void report_rows_free(struct report_row *rows, size_t n)

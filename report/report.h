@@ -22,6 +22,8 @@
 #include "fleet.h"
 #include "plot.h"
 
+struct history;
+
 struct report_file {
 	char *path;
 	char *name;               /* base name, used as the "source" label */
@@ -70,6 +72,13 @@ struct report {
 	/* Three or more files: which hosts differ from the fleet (fleet.h). */
 	bool have_fleet;
 	struct fleet fleet;
+	/* --history DIR (report-history.c): the baseline set of the last file's machine,
+	 * its history, and one figure per measurement with a change point. */
+	struct history *hist;
+	char *hist_set;
+	struct report_fig *hist_figs;
+	size_t *hist_series;      /* the series of r->hist each figure draws */
+	size_t nhist_figs;
 };
 
 /* Load and validate every file (result_load()), merge, group by bench.  Returns 0, or
@@ -77,6 +86,21 @@ struct report {
  * -ENOMEM.  report_free() is safe after a failure. */
 int report_load(struct report *r, char *const *paths, size_t n);
 void report_free(struct report *r);
+
+/* --history DIR: find the baseline set of the last file's fingerprint in DIR, load its
+ * history and build a figure per measurement with a change point (drawn with the
+ * bench figures by report_figures()).  0; -EINVAL after printing why (no such set, a
+ * bad history line); -ENOMEM.  report_free() frees it. */
+int report_load_history(struct report *r, const char *dir);
+void report_history_free(struct report *r);
+/* Series `series` named in words ("tlb latency: page size 4K, footprint 1 GiB") when
+ * the report has the measurement, else its key (malloc'd; NULL on ENOMEM). */
+char *report_history_title(const struct report *r, size_t series);
+/* One sentence on the history: runs, where, how many measurements changed (malloc'd). */
+char *report_history_headline(const struct report *r);
+/* Change point c of series `series`: run, revision, time, segment medians before and
+ * after in the measurement's unit, change and p (malloc'd; NULL on ENOMEM). */
+char *report_history_change(const struct report *r, size_t series, size_t c);
 
 /* Before/after: load both files (labelled source=before / source=after, so figures
  * overlay them) and compare them with report/compare.h (default alpha and threshold).
@@ -183,6 +207,10 @@ struct report_row {
 int report_side_by_side(const struct report *r, const struct report_bench *b,
 			struct report_row **out, size_t *n);
 void report_rows_free(struct report_row *rows, size_t n);
+/* The unit one row of files side by side is shown in (scaled to its largest median,
+ * so a column never mixes 7404178 and 1.389e+07) and the divisor.  Returns buf. */
+const char *report_row_unit(const struct report *r, const struct report_row *row, double *div,
+			    char *buf, size_t len);
 
 /* ---------------------------------------------------------------- writers */
 

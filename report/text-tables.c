@@ -78,6 +78,8 @@ static const char *const axes[][5] = {
 	{ "cpu_a", "cpu_b", "CPU", "CPU", "CPU\\CPU" },
 };
 
+#define MATRIX_COLS 6
+
 static long idx_of(char ***v, size_t *n, const char *s)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -154,21 +156,36 @@ static void matrices(const struct report_bench *b, FILE *f, bool *used)
 				free(g);
 			}
 			report_scale_unit(mstr(m0, "unit"), max, &div, u, sizeof(u));
-			fprintf(f, "  %s (%s%smedian)%s%s\n", mstr(m0, "metric"), u, *u ? ", " : "",
-				group && *group ? ", " : "", group ? group : "");
-			fprintf(f, "  %-10s", axes[ax][4]);
-			for (size_t c = 0; c < nc; c++)
-				fprintf(f, " %9s", cols[c]);
-			fputc('\n', f);
-			for (size_t r = 0; cell && r < nr; r++) {
-				fprintf(f, "  %10s", rows[r]);
-				for (size_t c = 0; c < nc; c++) {
-					const json_t *m = cell[r * nc + c];
+			{
+				char *head = NULL;
 
-					fprintf(f, " %9s", m ? report_fmt(report_summary(m, "median") / div,
-									  num, sizeof(num)) : "-");
+				if (asprintf(&head, "%s (%s%smedian)%s%s", mstr(m0, "metric"), u,
+					     *u ? ", " : "", group && *group ? ", " : "",
+					     group ? group : "") >= 0) {
+					fputs("  ", f);
+					report_text_wrap(f, head, 2, 4, 80);
 				}
+				free(head);
+			}
+			/* Six columns at a time: 12 + 6 x 10 keeps a big matrix to 80. */
+			for (size_t c0 = 0; c0 < nc; c0 += MATRIX_COLS) {
+				size_t c1 = c0 + MATRIX_COLS < nc ? c0 + MATRIX_COLS : nc;
+
+				fprintf(f, "  %-10s", axes[ax][4]);
+				for (size_t c = c0; c < c1; c++)
+					fprintf(f, " %9s", cols[c]);
 				fputc('\n', f);
+				for (size_t r = 0; cell && r < nr; r++) {
+					fprintf(f, "  %10s", rows[r]);
+					for (size_t c = c0; c < c1; c++) {
+						const json_t *m = cell[r * nc + c];
+
+						fprintf(f, " %9s",
+							m ? report_fmt(report_summary(m, "median") / div,
+								       num, sizeof(num)) : "-");
+					}
+					fputc('\n', f);
+				}
 			}
 			(void)nm;
 			for (size_t k = 0; k < nr; k++)
@@ -184,6 +201,24 @@ static void matrices(const struct report_bench *b, FILE *f, bool *used)
 }
 
 /* ------------------------------------------------------------ STREAM */
+
+/* The STREAM table's fixed part: "  " function "  " params "  " 4 x "%7s " "  " RFO;
+ * the parameters column gets what is left of 80 columns and wraps at ", ". */
+#define STREAM_FIXED (2 + 2 + 2 + 4 * 8 - 1 + 2 + 7)
+
+/* The length of the longest prefix of s ending before a ", " that fits cap (all of s
+ * when it fits, or when there is no such break). */
+static size_t fit_at_comma(const char *s, size_t cap)
+{
+	size_t cut = 0;
+
+	if (strlen(s) <= cap)
+		return strlen(s);
+	for (size_t k = 0; s[k] && k <= cap; k++)
+		if (s[k] == ',' && s[k + 1] == ' ')
+			cut = k + 1;
+	return cut ? cut : strlen(s);
+}
 
 static double sample_mean(const json_t *m)
 {
@@ -206,6 +241,8 @@ static void stream(const struct report_bench *b, FILE *f, bool *used)
 	if (!any)
 		return;
 	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && w0 + w1 + STREAM_FIXED > 80)
+			w1 = 80 - STREAM_FIXED - w0 < 16 ? 16 : 80 - STREAM_FIXED - w0;
 		if (pass == 1) {
 			fprintf(f, "  GB/s as STREAM prints it: best rate (the fastest pass), "
 				"average, min, max;\n  RFO: the median counting write-allocate "
@@ -252,11 +289,25 @@ static void stream(const struct report_bench *b, FILE *f, bool *used)
 			pk = report_summary(m, "peak");
 			if (!isfinite(pk))
 				pk = report_summary(m, "max");
-			fprintf(f, "  %-*s  %-*s  %7s %7s %7s %7s  %s\n", (int)w0,
-				json_string_value(lab(m, "kernel")) ?: "?", (int)w1, p ? p : "",
-				report_fmt(pk, n[0], 32), report_fmt(sample_mean(m), n[1], 32),
-				report_fmt(report_summary(m, "min"), n[2], 32),
-				report_fmt(report_summary(m, "max"), n[3], 32), rf);
+			{
+				const char *rest = p ? p : "";
+				size_t len = fit_at_comma(rest, w1);
+
+				fprintf(f, "  %-*s  %-*.*s  %7s %7s %7s %7s  %s\n", (int)w0,
+					json_string_value(lab(m, "kernel")) ?: "?", (int)w1, (int)len,
+					rest, report_fmt(pk, n[0], 32),
+					report_fmt(sample_mean(m), n[1], 32),
+					report_fmt(report_summary(m, "min"), n[2], 32),
+					report_fmt(report_summary(m, "max"), n[3], 32), rf);
+				/* The rest of the parameters under them, two columns in. */
+				for (rest += len; *rest;) {
+					while (*rest == ' ')
+						rest++;
+					len = fit_at_comma(rest, w1 - 2);
+					fprintf(f, "  %*s    %.*s\n", (int)w0, "", (int)len, rest);
+					rest += len;
+				}
+			}
 			used[i] = true;
 			free(p);
 		}
@@ -303,6 +354,12 @@ static void curves(const struct report_bench *b, FILE *f, bool *used)
 			report_scale_unit(mstr(xmeas, "unit"), report_summary(xmeas, "median"), &xd, xu, sizeof(xu));
 			report_scale_unit(mstr(m, "unit"), report_summary(m, "median"), &yd, yu, sizeof(yu));
 			w = others(b, m, none);
+			if (w && strlen(w) > 36) {
+				/* A long point name on a line of its own, its values under it. */
+				fputs("    ", f);
+				report_text_wrap(f, w, 4, 6, 80);
+				w[0] = '\0';
+			}
 			fprintf(f, "    %-36s  %8s %-5s  %8s %s\n", w ? w : "",
 				report_fmt(report_summary(xmeas, "median") / xd, a, sizeof(a)), xu,
 				report_fmt(report_summary(m, "median") / yd, c, sizeof(c)), yu);

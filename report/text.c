@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "history.h"
 #include "report.h"
 
 #define NCOL 6
@@ -30,11 +31,40 @@ void report_text_wrap(FILE *o, const char *s, int col, int indent, int width)
 
 	for (const char *p = s; p && *p;) {
 		const char *e = p;
-		int w;
+		int w = 0;
 
 		while (*e && *e != ' ')
-			e++;
-		w = (int)(e - p);
+			w += ((unsigned char)*e++ & 0xc0) != 0x80;
+		/* A word longer than a whole line (a path, a key) is cut after its last
+		 * '/' or ',' that fits (anywhere, when none does). */
+		if (w > width - indent) {
+			int room = (col > start ? width - col - 1 : width - col), k = 0, cut = 0;
+			const char *q = p;
+
+			if (room < 8) {
+				fprintf(o, "\n%*s", indent, "");
+				col = start = indent;
+				room = width - indent;
+			} else if (col > start) {
+				fputc(' ', o);
+				col++;
+			}
+			for (; q < e && k < room; q++) {
+				k += ((unsigned char)*q & 0xc0) != 0x80;
+				if (*q == '/' || *q == ',')
+					cut = (int)(q - p) + 1;
+			}
+			if (!cut)
+				cut = (int)(q - p);
+			while (cut < e - p && ((unsigned char)p[cut] & 0xc0) == 0x80)
+				cut--;   /* never inside a UTF-8 character */
+			for (int i = 0; i < cut; i++)
+				fputc((unsigned char)p[i] < 0x20 || p[i] == 0x7f ? '?' : p[i], o);
+			fprintf(o, "\n%*s", indent, "");
+			col = start = indent;
+			p += cut;
+			continue;
+		}
 		if (col > start && col + 1 + w > width) {
 			fprintf(o, "\n%*s", indent, "");
 			col = start = indent;
@@ -62,6 +92,22 @@ static void text_line(void *ctx, const char *key, const char *value)
 	report_text_wrap(o, value, strlen(key) > 16 ? 3 + (int)strlen(key) : 19, 19, 80);
 }
 
+/* "  skipped (...): reason" / "  note: ..." word-wrapped to 80 columns; the
+ * continuation lines are indented two more (column 4), so a reader (and a test) can
+ * tell them from the next item and from a table row. */
+static void text_item(FILE *o, const char *head, const char *s)
+{
+	char *line = NULL;
+
+	if (asprintf(&line, "%s%s", head, s ? s : "") < 0) {
+		fprintf(o, "  %s%s\n", head, s ? s : "");
+		return;
+	}
+	fputs("  ", o);
+	report_text_wrap(o, line, 2, 4, 80);
+	free(line);
+}
+
 /* Columns on a terminal: UTF-8 continuation bytes take none (the "→" of a setting
  * change, e.g. "mode 0 → 2"). */
 static size_t columns(const char *s)
@@ -87,12 +133,35 @@ static void print_table(FILE *f, struct row *rows, size_t n, const bool *right)
 		total += w[c] + (c < NCOL - 1 ? 2 : 0);
 	cap = w[1];
 	if (total > 80 && w[1] > 24)
-		cap = w[1] - (total - 80) < 24 ? 24 : w[1] - (total - 80);
+		cap = w[1] < (total - 80) + 24 ? 24 : w[1] - (total - 80);
+	total -= w[1] - cap;
 	w[1] = cap;
+	/* Still too wide (the long keys of the before/after table): every first-column
+	 * cell goes on a line of its own and its row's cells on the next, indented. */
+	if (total > 80 && w[0] > 16)
+		w[0] = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *rest = rows[i].c[1] ? rows[i].c[1] : "";
-		bool first = true;
+		bool first = true, alone = rows[i].c[0] && columns(rows[i].c[0]) > w[0];
 
+		/* The cell alone, broken after a ',' (a key's labels) or a ' ' where it
+		 * passes 80 columns, the rest indented 6 (the row's cells then follow at
+		 * 4). */
+		for (const char *k = alone ? rows[i].c[0] : ""; *k;) {
+			size_t room = k == rows[i].c[0] ? 78 : 74, len = strlen(k), cut = 0;
+
+			if (columns(k) > room) {
+				for (size_t j = 0; k[j] && columns(k) - columns(k + j) < room; j++)
+					if (k[j] == ',' || k[j] == ' ')
+						cut = j + 1;
+				if (cut)
+					len = cut;
+			}
+			fprintf(f, "%s%.*s\n", k == rows[i].c[0] ? "  " : "      ", (int)len, k);
+			k += len;
+			while (*k == ' ')
+				k++;
+		}
 		do {
 			char part[512];
 			size_t len = strlen(rest);
@@ -112,64 +181,117 @@ static void print_table(FILE *f, struct row *rows, size_t n, const bool *right)
 				rest++;
 			fputs("  ", f);
 			if (!first) {
-				/* A continuation: under the parameters column, nothing after it. */
-				fprintf(f, "%*s%s\n", (int)(w[0] ? w[0] + 2 : 2), "", part);
+				/* A continuation: two columns right of the parameters column (so
+				 * it cannot be read as a row of its own), nothing after it. */
+				fprintf(f, "%*s%s\n", (int)(w[0] ? w[0] + 4 : 4), "", part);
 				continue;
 			}
-			for (int c = 0; c < NCOL; c++) {
-				const char *s = c == 1 ? part : first && rows[i].c[c] ? rows[i].c[c] : "";
-				int pad = (int)(w[c] + strlen(s) - columns(s));
+			for (int pass = 0; pass < 2; pass++) {
+				char line[1024];
+				size_t ll = 0;
 
-				if (pad < 0)
-					pad = 0;
-				if (c == NCOL - 1 && right[c])
-					fprintf(f, "%*s", pad, s);
-				else if (c == NCOL - 1)
-					fputs(s, f);
-				else
-					fprintf(f, right[c] ? "%*s  " : "%-*s  ", pad, s);
+				/* Aligned; or, in the rare row whose cells pass 80 columns even
+				 * so, the cells two spaces apart. */
+				for (int c = 0; c < NCOL && ll < sizeof(line); c++) {
+					const char *s = c == 1 ? part : (c == 0 && alone) ? ""
+							: first && rows[i].c[c] ? rows[i].c[c] : "";
+					int pad = pass ? 0 : (int)(w[c] + strlen(s) - columns(s));
+					int k;
+
+					if (pass && !*s)
+						continue;
+					if (pad < 0)
+						pad = 0;
+					if (c == NCOL - 1 && right[c])
+						k = snprintf(line + ll, sizeof(line) - ll, "%*s", pad, s);
+					else if (c == NCOL - 1)
+						k = snprintf(line + ll, sizeof(line) - ll, "%s", s);
+					else
+						k = snprintf(line + ll, sizeof(line) - ll,
+							     right[c] ? "%*s  " : "%-*s  ", pad, s);
+					ll += k > 0 ? (size_t)k : 0;
+				}
+				if (ll >= sizeof(line))
+					ll = sizeof(line) - 1;
+				line[ll] = '\0';
+				while (ll && line[ll - 1] == ' ')
+					line[--ll] = '\0';
+				if (pass == 1 || columns(line) + 2 <= 80) {
+					fprintf(f, "%s%s\n", pass ? "  " : "", line);
+					break;
+				}
 			}
-			fputc('\n', f);
 			first = false;
 		} while (*rest);
 	}
 }
 
-/* Several files: a column per file, columns sized to their widest cell. */
+/* Several files: a column per file, at most three at a time so a table keeps to 80
+ * columns (the files named once above as [1], [2], ...); one table per metric, each
+ * row's values scaled to one unit that fits them all. */
+#define SBS_FILES 3
+
 static void print_side_by_side(const struct report *r, const struct report_bench *b, FILE *f)
 {
 	struct report_row *rows;
-	size_t n, wm = strlen("metric"), wp = strlen("parameters"), *wf;
-	char num[32];
+	struct row *t;
+	size_t n;
 
 	if (report_side_by_side(r, b, &rows, &n) < 0)
 		return;
-	wf = calloc(r->nfiles, sizeof(*wf));
-	if (!wf) {
+	t = calloc(n + 1, sizeof(*t));
+	if (!t) {
 		report_rows_free(rows, n);
 		return;
 	}
-	for (size_t k = 0; k < r->nfiles; k++)
-		wf[k] = strlen(r->files[k].name) > 8 ? strlen(r->files[k].name) : 8;
-	for (size_t i = 0; i < n; i++) {
-		if (strlen(rows[i].metric) > wm)
-			wm = strlen(rows[i].metric);
-		if (strlen(rows[i].params) > wp)
-			wp = strlen(rows[i].params);
+	fputs("  side by side, median per file:\n", f);
+	for (size_t k = 0; k < r->nfiles; k++) {
+		fprintf(f, "    [%zu] ", k + 1);
+		report_text_wrap(f, r->files[k].name, 8, 8, 80);
 	}
-	fprintf(f, "  side by side (median per file):\n  %-*s  %-*s", (int)wm, "metric", (int)wp,
-		"parameters");
-	for (size_t k = 0; k < r->nfiles; k++)
-		fprintf(f, "  %*s", (int)wf[k], r->files[k].name);
-	fputs("  unit\n", f);
-	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "  %-*s  %-*s", (int)wm, rows[i].metric, (int)wp, rows[i].params);
-		for (size_t k = 0; k < r->nfiles; k++)
-			fprintf(f, "  %*s", (int)wf[k], report_num(rows[i].median[k], num, sizeof(num)));
-		fprintf(f, "  %s\n", rows[i].unit);
+	for (size_t g = 0; g < n; g++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < g && !seen; k++)
+			seen = !strcmp(rows[k].metric, rows[g].metric);
+		if (seen)
+			continue;
+		for (size_t f0 = 0; f0 < r->nfiles; f0 += SBS_FILES) {
+			size_t nt = 1;
+
+			t[0] = (struct row){ { strdup(""), strdup("parameters") } };
+			for (int c = 0; c < SBS_FILES; c++)
+				if (f0 + c < r->nfiles &&
+				    asprintf(&t[0].c[2 + c], "[%zu]", f0 + c + 1) < 0)
+					t[0].c[2 + c] = NULL;
+			t[0].c[NCOL - 1] = strdup("unit");
+			for (size_t i = g; i < n; i++) {
+				double div;
+				char u[32], num[32];
+
+				if (strcmp(rows[i].metric, rows[g].metric))
+					continue;
+				report_row_unit(r, &rows[i], &div, u, sizeof(u));
+				t[nt].c[0] = strdup("");
+				t[nt].c[1] = strdup(rows[i].params);
+				for (int c = 0; c < SBS_FILES && f0 + c < r->nfiles; c++)
+					t[nt].c[2 + c] = strdup(report_fmt(rows[i].median[f0 + c] / div,
+									   num, sizeof(num)));
+				t[nt].c[NCOL - 1] = strdup(u);
+				nt++;
+			}
+			fprintf(f, "  %s:\n", rows[g].metric);
+			print_table(f, t, nt,
+				    (const bool[NCOL]){ false, false, true, true, true, false });
+			for (size_t k = 0; k < nt; k++)
+				for (int c = 0; c < NCOL; c++) {
+					free(t[k].c[c]);
+					t[k].c[c] = NULL;
+				}
+		}
 	}
 	fputs("  all measurements:\n", f);
-	free(wf);
+	free(t);
 	report_rows_free(rows, n);
 }
 
@@ -181,7 +303,14 @@ static void print_ab(const struct report *r, FILE *f)
 	struct row *rows = calloc(c->n_pairs + 1, sizeof(*rows));
 	char *sum = report_ab_summary(r);
 
-	fprintf(f, "Before / after (%s -> %s)\n", r->files[0].path, r->files[1].path);
+	{
+		char *head = NULL;
+
+		if (asprintf(&head, "Before / after (%s -> %s)", r->files[0].path,
+			     r->files[1].path) >= 0)
+			report_text_wrap(f, head, 0, 2, 80);
+		free(head);
+	}
 	report_ab_change(r, text_line, f);
 	text_line(f, "Verdicts", sum ? sum : "");
 	free(sum);
@@ -212,9 +341,9 @@ static void print_ab(const struct report *r, FILE *f)
 			free(rows[k].c[col]);
 	free(rows);
 	for (size_t i = 0; i < c->n_only_base; i++)
-		fprintf(f, "  only before: %s\n", c->only_base[i]);
+		text_item(f, "only before: ", c->only_base[i]);
 	for (size_t i = 0; i < c->n_only_cur; i++)
-		fprintf(f, "  only after: %s\n", c->only_cur[i]);
+		text_item(f, "only after: ", c->only_cur[i]);
 	fputc('\n', f);
 }
 
@@ -231,13 +360,38 @@ void report_print_text(const struct report *r, FILE *f)
 	}
 	if (r->ab)
 		print_ab(r, f);
+	if (r->hist) {
+		char *head = report_history_headline(r);
+
+		fputs("History\n  ", f);
+		report_text_wrap(f, head ? head : "", 2, 2, 80);
+		free(head);
+		for (size_t k = 0; k < r->nhist_figs; k++) {
+			size_t si = r->hist_series[k];
+			char *t = report_history_title(r, si);
+
+			fputs("  ", f);
+			report_text_wrap(f, t ? t : r->hist->s[si].key, 2, 4, 80);
+			free(t);
+			for (size_t c = 0; c < r->hist->s[si].ncp; c++) {
+				char *ct = report_history_change(r, si, c);
+
+				fputs("    ", f);
+				report_text_wrap(f, ct ? ct : "", 4, 6, 80);
+				free(ct);
+			}
+		}
+		fputc('\n', f);
+	}
 	for (size_t i = 0; i < r->nfiles; i++) {
 		fprintf(f, "Machine (%s)\n", r->files[i].name);
 		report_machine(&r->files[i], text_line, f);
 		fputc('\n', f);
 	}
-	for (size_t i = 0; i < r->nwarnings; i++)
-		fprintf(f, "warning: %s\n", r->warnings[i]);
+	for (size_t i = 0; i < r->nwarnings; i++) {
+		fputs("warning: ", f);
+		report_text_wrap(f, r->warnings[i], 9, 2, 80);
+	}
 	if (r->nwarnings)
 		fputc('\n', f);
 	for (size_t i = 0; i < r->nbenches; i++) {
@@ -309,15 +463,18 @@ void report_print_text(const struct report *r, FILE *f)
 		free(rows);
 		free(used);
 		for (size_t k = 0; k < b->nskips; k++) {
-			char *lt = report_labels_text(NULL, b->skips[k], NULL);
+			char *lt = report_labels_text(NULL, b->skips[k], NULL), *head = NULL;
 
-			fprintf(f, "  skipped%s%s%s: %s\n", lt && *lt ? " (" : "", lt ? lt : "",
-				lt && *lt ? ")" : "",
-				json_string_value(json_object_get(b->skips[k], "reason")) ?: "");
+			if (asprintf(&head, "skipped%s%s%s: ", lt && *lt ? " (" : "", lt ? lt : "",
+				     lt && *lt ? ")" : "") < 0)
+				head = NULL;
+			text_item(f, head ? head : "skipped: ",
+				  json_string_value(json_object_get(b->skips[k], "reason")) ?: "");
+			free(head);
 			free(lt);
 		}
 		for (size_t k = 0; k < b->nnotes; k++)
-			fprintf(f, "  note: %s\n", b->notes[k]);
+			text_item(f, "note: ", b->notes[k]);
 		fputc('\n', f);
 	}
 }

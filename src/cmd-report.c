@@ -34,6 +34,7 @@ static void report_usage(FILE *f)
 		"Usage: locus report RESULT.json... -o DIR [--format svg,png,pdf] [--no-plots]\n"
 		"       locus report --text RESULT.json...\n"
 		"       locus report --before A.json --after B.json -o DIR\n"
+		"       locus report RESULT.json --history BASELINE_DIR -o DIR\n"
 		"\n"
 		"Make a report from result files (from `locus bench ... -o FILE`); nothing is\n"
 		"measured.  DIR receives:\n"
@@ -67,6 +68,9 @@ static void report_usage(FILE *f)
 		"  -t, --text           print the summary tables on standard output\n"
 		"      --before FILE    the result before a change (with --after)\n"
 		"      --after FILE     the result after it\n"
+		"      --history DIR    a `locus baseline` directory: add the history of the\n"
+		"                       reported machine's saved runs, each measurement with a\n"
+		"                       change point drawn over the runs, change points marked\n"
 		"\n"
 		CMD_COMMON_HELP_FILES
 		"\n"
@@ -164,7 +168,7 @@ static json_t *describe_known(const char *name)
 
 int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	enum { OPT_NO_PLOTS = 256, OPT_BEFORE, OPT_AFTER };
+	enum { OPT_NO_PLOTS = 256, OPT_BEFORE, OPT_AFTER, OPT_HISTORY };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
@@ -172,10 +176,11 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		{ "no-plots", no_argument, NULL, OPT_NO_PLOTS },
 		{ "before", required_argument, NULL, OPT_BEFORE },
 		{ "after", required_argument, NULL, OPT_AFTER },
+		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *outdir = NULL, *before = NULL, *after = NULL;
+	const char *outdir = NULL, *before = NULL, *after = NULL, *history = NULL;
 	unsigned formats = PLOT_SVG;
 	bool text = false, plots = true;
 	struct report r;
@@ -207,6 +212,9 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 		case OPT_AFTER:
 			after = optarg;
 			break;
+		case OPT_HISTORY:
+			history = optarg;
+			break;
 		case 'h':
 			report_usage(stdout);
 			return LOCUS_EXIT_OK;
@@ -235,6 +243,10 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 			locus_error("report: out of memory");
 		report_free(&r);
 		return locus_exit_code(rc);
+	}
+	if (history && (rc = report_load_history(&r, history)) < 0) {
+		report_free(&r);
+		return rc == -EINVAL ? LOCUS_EXIT_USAGE : LOCUS_EXIT_FAIL;
 	}
 	/* Files from before results carried descriptions: what this locus knows. */
 	report_fill_descriptions(&r, describe_known);

@@ -54,6 +54,7 @@ one_line_err "oc-badsetting\.json: measurements\[0\]\.setting_labels\[0\]: 'swap
 # ---- report --before/--after
 run "$LOCUS" report --text --before "$R/oc-mode0.json" --after "$R/oc-mode2.json"
 is_rc 0 "report --text --before/--after: exit 0"
+ab_rows
 has_out "^  $KS \(mode 0 → 2\) +regressed" "text: the row shows the setting change"
 has_out '^  overcommit\.mode \(label\) "0" -> "2" \(fingerprint\)' "text: listed with the settings that differ"
 no_out '^  only ' "text: nothing on one side only"

@@ -268,10 +268,11 @@ cp "$FIXTURES/results/base.json" "$T_TMP/h1/run.json"
 cp "$FIXTURES/results/faster.json" "$T_TMP/h2/run.json"
 run "$LOCUS" report --text "$T_TMP/h1/run.json" "$T_TMP/h2/run.json"
 is_rc 0 "fleet: two hosts' files exit 0"
-has_out "side by side \(median per file\)" "fleet: a side-by-side table per benchmark"
-has_out "latency +page size 4K, footprint 1 GiB +100\.1 +80\.06 +ns" \
+has_out "side by side, median per file" "fleet: a side-by-side table per benchmark"
+has_out "^    page size 4K, footprint 1 GiB +100\.1 +80\.06 +ns$" \
 	"fleet: one row per measurement, one column per host"
-has_out "h1/run.json +.*h2/run.json" "fleet: files with the same base name are told apart by path"
+has_out '^    \[1\] .*h1/run\.json$' "fleet: files with the same base name are told apart by path (1)"
+has_out '^    \[2\] .*h2/run\.json$' "fleet: files with the same base name are told apart by path (2)"
 grep -q 'Side by side (median per file)' "$R/index.html"
 ok $? "fleet: the side-by-side table is in index.html"
 
@@ -281,6 +282,7 @@ run "$LOCUS" report --before "$RES/base.json"
 is_rc 2 "--before without --after: exit 2"
 run "$LOCUS" report --before "$RES/base.json" --after "$RES/slower.json" --text --no-plots -o "$T_TMP/ab"
 is_rc 0 "--before/--after exits 0"
+ab_rows
 has_out '^Before / after' "--before/--after: the side-by-side table"
 has_out 'tlb/latency\{footprint_bytes=1073741824,page_size=4K\} +regressed +100\.1 ns +120\.1 ns +\+20\.0%' \
 	"--before/--after: medians, change in % and verdict"

@@ -44,15 +44,36 @@ for p in cmp["comparisons"]:
     want[p["key"]] = (p["verdict"], ch, ci)
 text = open(sys.argv[2]).read()
 ab = text.split("Before / after", 1)[1].split("\n\n", 1)[0]
-rows = [l for l in ab.splitlines() if re.match(r"  \S+/\S+", l)]
-got = {}
-for l in rows:
+# A row is "  KEY (settings)  verdict before after change CI" on one line, or, when
+# that would pass 80 columns, the key alone (broken after a ',' onto lines indented
+# 6) and the cells on the next line (indented 4).
+verdicts = ("regressed", "improved", "unchanged", "inconclusive", "incomparable")
+lines = ab.splitlines()
+# the header: "measurement  verdict ..." on one line, or "measurement" then "verdict ..."
+start = [i for i, l in enumerate(lines) if l.split()[:1] == ["measurement"]][0]
+if lines[start].split() == ["measurement"]:
+    start += 1
+got, keytext = {}, None
+for l in lines[start + 1:]:
+    if not l.strip() or l.lstrip().startswith(("only before", "only after")):
+        continue
     t = l.split()
-    key = t[0]
-    rest = re.sub(r"^\S+( \([^)]*\))?\s+", "", l.strip())
-    f = rest.split()
+    if t[0] in verdicts:                     # the cells of a key printed alone
+        row = keytext
+        f = t
+    elif l.startswith("    ") and keytext is not None and not any(v in t for v in verdicts):
+        keytext += ("" if keytext.endswith(",") else " ") + l.strip()  # a key continued
+        continue
+    elif not any(v in t for v in verdicts):  # a key alone
+        keytext = l.strip()
+        continue
+    else:
+        m = re.match(r"^(\S+(?: \([^)]*\))?)\s+(.*)$", l.strip())
+        row, f = m.group(1), m.group(2).split()
+    key = row.split(" (")[0]
     # verdict, before value unit, after value unit, change, ci
     got[key] = (f[0], f[5], f[6])
+    keytext = None
 bad = [(k, want.get(k), got.get(k)) for k in set(want) | set(got) if want.get(k) != got.get(k)]
 for b in bad:
     print("# differs:", b)
@@ -64,11 +85,13 @@ PY
 
 agree "$T_TMP/A.json" "$T_TMP/B.json" "compare and report agree on every pair (keys, verdicts, changes, CIs)"
 run "$LOCUS" report --text --before "$T_TMP/A.json" --after "$T_TMP/B.json"
+ab_rows
 has_out '^  bandwidth/bandwidth\{kernel=triad,threads=2\} +regressed +39\.[0-9]+ GB/s +11\.[0-9]+ GB/s +-72\.[0-9]%' \
 	"a bandwidth drop is -72% (after/before - 1) and regressed"
 run "$LOCUS" compare "$T_TMP/A.json" "$T_TMP/B.json"
 has_out '^regressed +-72\.[0-9]% .*bandwidth/bandwidth' "compare prints the same -72% for it"
 run "$LOCUS" report --text --before "$T_TMP/A.json" --after "$T_TMP/B.json"
+ab_rows
 has_out '^  tlb/latency\{page_size=4K\} +improved +.* -20\.[0-9]%' "a latency drop is -20% and improved"
 has_out '^  only before: fork/fork_latency' "a measurement on one side is listed"
 has_out '^  bandwidth +after is 3\.[56][0-9] ± 0\.[0-9]+x lower bandwidth than before' \

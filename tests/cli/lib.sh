@@ -80,6 +80,48 @@ PY
 	ok $s "$2"
 }
 
+ab_rows() { # rewrite $out: the before/after table's rows joined onto one line each
+	# (report --text puts a key too long for 80 columns on a line of its own, broken
+	# after a ',' onto lines indented 4, and the row's cells on the next line)
+	python3 - "$out" <<'PY'
+import sys
+verdicts = ("regressed", "improved", "unchanged", "inconclusive")
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+res, pending, inside = [], None, False
+for l in lines:
+    t = l.split()
+    if l.startswith("Before / after"):
+        inside = True
+    elif not l.strip():
+        inside = False
+    if inside and pending is not None and t and t[0] in verdicts:
+        res.append(pending + "  " + l.strip())
+        pending = None
+    elif inside and pending is not None and l.startswith("    "):
+        pending += ("" if pending.endswith(",") else " ") + l.strip()
+    elif inside and l.startswith("  ") and not l.startswith("   ") and "/" in (t[0] if t else "") \
+            and not any(v in t for v in verdicts):
+        pending = l
+    else:
+        if pending is not None:
+            res.append(pending)
+            pending = None
+        res.append(l)
+if pending is not None:
+    res.append(pending)
+open(sys.argv[1], "w", encoding="utf-8").write("\n".join(res) + "\n")
+PY
+}
+fits_80() { # DESC  (every line of $out at most 80 columns, counted in characters)
+	python3 - "$out" <<'PY'
+import sys
+long = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if len(l) > 80]
+for l in long[:3]:
+    print("# %d columns: %s" % (len(l), l))
+sys.exit(1 if long else 0)
+PY
+	ok $? "$1"
+}
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 
 # One error line on stderr that names the bad value: the rule for bad input.  Checks
