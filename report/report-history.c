@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report-history.c — `locus report --history DIR`: the report's run in the context of
  * its machine's baseline history (report/history.h).
