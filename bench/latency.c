@@ -461,7 +461,10 @@ static const struct bench_figure latency_figures[] = {
 	  .caption = "Median latency of a dependent random walk against its footprint, with "
 		"95% CI; grey lines are the cache sizes the topology reports, red lines "
 		"the knees found in the curve. Look for one plateau per cache level and "
-		"the jump to DRAM after the last-level cache." },
+		"the jump to DRAM after the last-level cache. A level whose knee lies near "
+		"no cache size hwloc reports is named plateau-N (the one past the "
+		"last-level cache, memory); the capacity summary names L1, L2, L3 and "
+		"DRAM from the footprints against hwloc's sizes instead." },
 	{ .kind = BFIG_END },
 };
 

@@ -340,6 +340,7 @@ static void add_cache_markers(struct plot_figure *f, const json_t *topo)
 #define KNEE_NEAR 1.35
 #define KNEE_NEAR_LIN 0.03
 #define KNEE_LABEL_MAX 3
+#define KNEE_LABEL_COLS 44   /* what fits up a 480-pixel figure at 9 points */
 
 struct knee {
 	double x;
@@ -443,6 +444,35 @@ static void add_knee_markers(struct plot_figure *f, const struct report *r,
 		/* The label at the cluster's first knee (so labels stay KNEE_NEAR apart),
 		 * the other knees' lines unlabelled, a line drawn once per x. */
 		lab = knee_label(k + i, e - i, r->nfiles > 1);
+		/* A rotated label longer than the plot is tall runs out of the figure:
+		 * without the file names, else the count and the range. */
+		if (lab && strlen(lab) > KNEE_LABEL_COLS) {
+			free(lab);
+			lab = knee_label(k + i, e - i, false);
+		}
+		if (lab && strlen(lab) > KNEE_LABEL_COLS) {
+			/* "L2 knees 1.059 MiB to 1.08 MiB" when they share a name. */
+			const char *w = strstr(k[i].text, "knee ");
+			size_t nl = w ? (size_t)(w - k[i].text) : 0;
+			bool one = true;
+			char b1[32], b2[32];
+
+			for (size_t j = i + 1; j < e && one; j++)
+				one = !strncmp(k[j].text, k[i].text, nl) && !strncmp(k[j].text + nl, "knee ", 5);
+			free(lab);
+			if (asprintf(&lab, "%zu knees %s to %s", e - i,
+				     report_bytes(k[i].x, b1, sizeof(b1)),
+				     report_bytes(k[e - 1].x, b2, sizeof(b2))) < 0)
+				lab = NULL;
+			if (lab && one && nl) {
+				char *named = NULL;
+
+				if (asprintf(&named, "%.*sknees %s to %s", (int)nl, k[i].text, b1, b2) >= 0) {
+					free(lab);
+					lab = named;
+				}
+			}
+		}
 		for (size_t j = i; j < e; j++)
 			if (j == i || k[j].x != k[j - 1].x)
 				plot_marker_add(f, k[j].x, j == i && lab ? lab : "", true);
@@ -581,6 +611,29 @@ static struct plot_figure *curve(struct build *c)
 				       report_summary(m, "ci_high"));
 	}
 	free(keys);
+	/* Points where the load reached nothing (x median 0: the traffic threads did not
+	 * run beside the chase) are unloaded latencies, not a curve: say so. */
+	{
+		size_t zero = 0, all = 0;
+
+		for (size_t i = 0; i < f->ns; i++)
+			for (size_t k = 0; k < f->s[i].n; k++) {
+				zero += !(f->s[i].p[k].x > 0);
+				all++;
+			}
+		if (zero) {
+			char *t = NULL;
+
+			if (asprintf(&t, "At %zu of %zu points the %s was 0: the load reached "
+				     "nothing measurable there, so those points are the unloaded "
+				     "latency, not part of a curve%s.", zero, all,
+				     s->xlabel ? s->xlabel : s->x,
+				     2 * zero > all ? "; on this run the figure shows no loaded "
+						      "latency at all" : "") >= 0)
+				caption_add(f, t);
+			free(t);
+		}
+	}
 	/* x is a rate: scaled once like y (GB/s, MB/s below 1). */
 	report_scale_unit(xunit ? xunit : "", xmax, &xdiv, u, sizeof(u));
 	for (size_t i = 0; i < f->ns; i++) {

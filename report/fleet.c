@@ -402,8 +402,10 @@ static json_t *flat_get(const struct flat *fl, const char *key)
 /* Equal, with numbers (and arrays of numbers) within 1%. */
 static bool same(const json_t *a, const json_t *b)
 {
-	if (!a || !b)
-		return a == b;
+	/* Absent and null both say "not known" (an older locus did not record the key,
+	 * a newer one found nothing to record): not a difference between hosts. */
+	if (!a || !b || json_is_null(a) || json_is_null(b))
+		return (!a || json_is_null(a)) && (!b || json_is_null(b));
 	if (json_is_number(a) && json_is_number(b)) {
 		double x = json_number_value(a), y = json_number_value(b);
 
@@ -420,12 +422,20 @@ static bool same(const json_t *a, const json_t *b)
 	return json_equal((json_t *)a, (json_t *)b);
 }
 
-static char *value_text(const json_t *v)
+static char *value_text(const char *key, const json_t *v)
 {
+	size_t kl = strlen(key);
+
 	if (!v)
 		return strdup("(absent)");
 	if (json_is_string(v))
 		return strdup(json_string_value(v));
+	/* A size in bytes in words ("23.54 GiB", not 25275990016). */
+	if (json_is_number(v) && kl > 6 && !strcmp(key + kl - 6, "_bytes")) {
+		char b[32];
+
+		return strdup(report_bytes(json_number_value(v), b, sizeof(b)));
+	}
 	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
 }
 
@@ -448,7 +458,7 @@ static int env_key(struct fleet *f, struct flat *fl, size_t n, const char *key)
 	}
 	if (best_count == n)
 		return 0;
-	if (!(fleet_value = value_text(flat_get(&fl[best], key))))
+	if (!(fleet_value = value_text(key, flat_get(&fl[best], key))))
 		return -ENOMEM;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		struct fleet_host *h = &f->hosts[i];
@@ -463,7 +473,7 @@ static int env_key(struct fleet *f, struct flat *fl, size_t n, const char *key)
 		h->env = nd;
 		nd[h->nenv] = (struct fleet_envdiff){ .key = strdup(key),
 			.fleet_value = strdup(fleet_value),
-			.value = value_text(flat_get(&fl[i], key)) };
+			.value = value_text(key, flat_get(&fl[i], key)) };
 		if (!nd[h->nenv].key || !nd[h->nenv].fleet_value || !nd[h->nenv].value)
 			rc = -ENOMEM;
 		h->nenv++;

@@ -36,7 +36,10 @@ static const char css[] =
 	".fignote{border-left:3px solid #bbb;padding-left:.6em;color:#333}\n"
 	".v-worse{color:#b00;font-weight:bold}\n.v-better{color:#070;font-weight:bold}\n"
 	".v-unsure{color:#8a5a00}\n"
-	"code{background:#f4f4f4;padding:0 .2em}\n"
+	"code{background:#f4f4f4;padding:0 .2em;overflow-wrap:anywhere}\n"
+	/* a measurement key has no spaces: let it break anywhere rather than push the
+	 * table's numbers off the page */
+	"td.key{overflow-wrap:anywhere;min-width:16em}\n"
 	"nav ul{columns:3}\n";
 
 void report_html_escape(FILE *f, const char *s)
@@ -183,6 +186,7 @@ static void bench_table(FILE *o, const struct report_bench *b)
 {
 	char *common = report_common_labels(b);
 	char n1[32], n2[32], n3[32];
+	size_t repeats = 0;
 
 	if (common && *common) {
 		fputs("<p>Same for every row: <code>", o);
@@ -196,9 +200,16 @@ static void bench_table(FILE *o, const struct report_bench *b)
 	      "<th>95% CI</th><th>n</th><th>Unit</th><th>Counters</th></tr>\n", o);
 	for (size_t i = 0; i < b->n; i++) {
 		const json_t *m = b->meas[i];
-		char *lt = report_labels_text(b, m, NULL), *ct = report_counters_text(m);
+		char *lt, *ct;
 		double lvl = report_summary(m, "ci_level"), div;
 		char u[32];
+
+		if (report_meas_repeats(b, m)) {
+			repeats++;
+			continue;
+		}
+		lt = report_labels_text(b, m, NULL);
+		ct = report_counters_text(m);
 
 		report_scale_unit(json_string_value(json_object_get(m, "unit")) ?: "",
 				  fabs(report_summary(m, "median")), &div, u, sizeof(u));
@@ -227,6 +238,11 @@ static void bench_table(FILE *o, const struct report_bench *b)
 		free(ct);
 	}
 	fputs("</table>\n", o);
+	if (repeats)
+		fprintf(o, "<p class=\"fignote\">%zu row%s left out: %s only repeated another "
+			"metric's row with the same parameters and numbers (e.g. bandwidth_rfo "
+			"where a kernel causes no write-allocate traffic).</p>\n", repeats,
+			repeats == 1 ? "" : "s", repeats == 1 ? "it" : "each");
 }
 
 /* Several files: one column per file (run or host), one row per measurement key. */
@@ -372,7 +388,7 @@ static void before_after(FILE *o, const struct report *r)
 	for (size_t i = 0; i < c->n_pairs; i++) {
 		const struct compare_pair *p = &c->pairs[i];
 
-		fputs("<tr><td>", o);
+		fputs("<tr><td class=\"key\">", o);
 		E(p->key);
 		if (p->settings) {
 			fputs(" <span class=\"setting\">(", o);

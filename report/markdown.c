@@ -258,9 +258,14 @@ int report_write_markdown(const struct report *r, const char *path, const char *
 			      "|---|---|---:|---:|---:|---:|---|---|\n", o);
 		for (size_t k = 0; k < b->n; k++) {
 			const json_t *m = b->meas[k];
-			char *lt = report_labels_text(b, m, NULL), *ct = report_counters_text(m);
+			char *lt, *ct;
 			char u[32], n4[32];
 			double div;
+
+			if (report_meas_repeats(b, m))
+				continue;   /* bandwidth_rfo equal to bandwidth */
+			lt = report_labels_text(b, m, NULL);
+			ct = report_counters_text(m);
 
 			/* One unit per row, scaled to its median (as in the HTML). */
 			report_scale_unit(json_string_value(json_object_get(m, "unit")) ?: "",

@@ -729,6 +729,31 @@ nomem:
 	return -ENOMEM;
 }
 
+bool report_meas_repeats(const struct report_bench *b, const json_t *m)
+{
+	const char *mm = mstr(m, "metric");
+
+	for (size_t k = 0; k < b->n; k++) {
+		const json_t *o = b->meas[k];
+		const char *om = mstr(o, "metric");
+		size_t l = strlen(om);
+		bool same = true;
+
+		if (o == m || strncmp(mm, om, l) || mm[l] != '_' ||
+		    !json_equal(json_object_get(m, "labels"), json_object_get(o, "labels")))
+			continue;
+		for (const char *const *key = (const char *const[]){ "median", "ci_low", "ci_high",
+								      "peak", NULL }; *key; key++) {
+			double x = report_summary(m, *key), y = report_summary(o, *key);
+
+			same &= (isnan(x) && isnan(y)) || fabs(x - y) <= 1e-9 * fmax(fabs(x), fabs(y));
+		}
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 const char *report_row_unit(const struct report *r, const struct report_row *row, double *div,
 			    char *buf, size_t len)
 {

@@ -207,6 +207,10 @@ struct report_row {
 int report_side_by_side(const struct report *r, const struct report_bench *b,
 			struct report_row **out, size_t *n);
 void report_rows_free(struct report_row *rows, size_t n);
+/* Whether m only repeats another measurement of b: its metric is that one's name plus
+ * "_SUFFIX" (bandwidth_rfo of bandwidth), same labels, same median, CI and peak (the
+ * write-allocate figure of a kernel that writes nothing extra).  Tables leave it out. */
+bool report_meas_repeats(const struct report_bench *b, const json_t *m);
 /* The unit one row of files side by side is shown in (scaled to its largest median,
  * so a column never mixes 7404178 and 1.389e+07) and the divisor.  Returns buf. */
 const char *report_row_unit(const struct report *r, const struct report_row *row, double *div,

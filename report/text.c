@@ -402,8 +402,15 @@ void report_print_text(const struct report *r, FILE *f)
 		size_t nrow;
 
 		fprintf(f, "== %s ==\n", b->name);
-		if (common && *common)
-			fprintf(f, "  (same for every row: %s)\n", common);
+		if (common && *common) {
+			char *line = NULL;
+
+			if (asprintf(&line, "(same for every row: %s)", common) >= 0) {
+				fputs("  ", f);
+				report_text_wrap(f, line, 2, 4, 80);
+			}
+			free(line);
+		}
 		free(common);
 		if (!rows)
 			continue;

@@ -174,6 +174,25 @@ PY
 ok $? "overlaid knee labels: none on top of another"
 grep -h "^set label .*knee" "$T_TMP/r11/figures"/*.gp | grep -q "(a.json, b.json)"
 ok $? "a knee two hosts share is labelled once, naming both"
+python3 - "$T_TMP/r11/figures" <<'PY'
+import glob, re, sys
+labs = [t for gp in glob.glob(sys.argv[1] + "/*.gp")
+        for t in re.findall(r"^set label \d+ '([^']+)' at [^\n]* rotate", open(gp).read(), re.M)]
+long = [t for t in labs if len(t) > 44]
+print("# longer than the figure is tall:", long[:3]) if long else None
+sys.exit(1 if long or not labs else 0)
+PY
+ok $? "no marker label longer than a figure is tall (44 characters)"
+fleet_json "$T_TMP/r11" 'not [e for h in d["hosts"] for e in h["env"] if {e["value"], e["fleet_value"]} <= {"(absent)", "null"}]' \
+	"fleet: a key absent on one host and null on another is no difference"
+python3 - "$T_TMP/r11/fleet.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = [e for h in d["hosts"] for e in h["env"] if e["key"] == "memory.total_bytes"]
+print("# memory.total_bytes:", e)
+sys.exit(0 if e and all(x["value"].endswith("iB") and x["fleet_value"].endswith("iB") for x in e) else 1)
+PY
+ok $? "fleet: a fingerprint size in bytes reads 1.443 GiB, not 1549131776"
 python3 - "$T_TMP/r11/index.html" <<'PY'
 import re, sys
 page = open(sys.argv[1], encoding="utf-8").read()

@@ -155,4 +155,25 @@ else
 	ok 0 "# SKIP gnuplot not installed"
 fi
 
+# ------------------------------------------------------------ what misleads (issue 13, seen)
+# A loaded-latency curve whose traffic reached nothing at some delays says so; rows
+# that only repeat another metric (bandwidth_rfo of the read kernel or of non-temporal
+# stores) are left out of the HTML table, with a sentence.
+run "$LOCUS" report --no-plots "$ZEN5" -o "$T_TMP/seen"
+grep -q 'At 1 of 2 points the traffic bandwidth was 0: the load reached nothing measurable there' "$T_TMP/seen/index.html"
+ok $? "numa-loaded: points where the traffic reached nothing are called unloaded, not a curve"
+python3 - "$T_TMP/seen/index.html" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+sec = page[page.find('<section id="bench-bandwidth">'):]
+sec = sec[:sec.find("</section>")]
+rows = re.findall(r"<tr><td>(bandwidth(?:_rfo)?)</td><td>([^<]*)</td>", sec)
+rfo = [p for m, p in rows if m == "bandwidth_rfo"]
+bad = [p for p in rfo if "stores nt" in p or "kernel read" in p]
+ok = rfo and not bad and "left out: each only repeated another metric" in sec
+print("# rfo rows:", len(rfo), "repeating:", bad[:2]) if not ok else None
+sys.exit(0 if ok else 1)
+PY
+ok $? "bandwidth: no bandwidth_rfo row that repeats bandwidth (read kernel, nt stores)"
+
 done_testing
