@@ -392,19 +392,30 @@ static void bandwidth(const struct report_file *f, line_fn line, void *ctx)
 		    !strcmp(lstr(m, "stores"), lstr(one, "stores")) &&
 		    (!many || lnum(m, "threads") > lnum(many, "threads")))
 			many = m;
-	snprintf(buf, sizeof(buf), "%s best, %s typical (bandwidth bench, %s kernel, %.0f "
-		 "thread%s, %s, %s arrays; best = STREAM's best rate, the fastest pass; typical = "
-		 "the median of %.0f passes)",
-		 report_value(peak(best), "GB/s", n1, sizeof(n1)),
-		 report_value(report_summary(best, "median"), "GB/s", n2, sizeof(n2)),
-		 lstr(best, "kernel"), lnum(best, "threads"), lnum(best, "threads") == 1 ? "" : "s",
-		 stores_words(lstr(best, "stores")),
-		 report_bytes(lnum(best, "array_bytes"), b1, sizeof(b1)), report_summary(best, "n"));
+	/* Store kind and array size only where the file says (an older file may not:
+	 * never ", , - arrays"). */
+	{
+		char st[64] = "", ar[64] = "";
+
+		if (*lstr(best, "stores"))
+			snprintf(st, sizeof(st), ", %s", stores_words(lstr(best, "stores")));
+		if (isfinite(lnum(best, "array_bytes")))
+			snprintf(ar, sizeof(ar), ", %s arrays",
+				 report_bytes(lnum(best, "array_bytes"), b1, sizeof(b1)));
+		snprintf(buf, sizeof(buf), "%s best, %s typical (bandwidth bench, %s kernel, %.0f "
+			 "thread%s%s%s; best = STREAM's best rate, the fastest pass; typical = "
+			 "the median of %.0f passes)",
+			 report_value(peak(best), "GB/s", n1, sizeof(n1)),
+			 report_value(report_summary(best, "median"), "GB/s", n2, sizeof(n2)),
+			 lstr(best, "kernel"), lnum(best, "threads"),
+			 lnum(best, "threads") == 1 ? "" : "s", st, ar, report_summary(best, "n"));
+	}
 	line(ctx, "Peak bandwidth", buf);
 	if (one) {
-		snprintf(buf, sizeof(buf), "%s typical from one thread (%s kernel, %s)",
+		snprintf(buf, sizeof(buf), "%s typical from one thread (%s kernel%s%s)",
 			 report_value(report_summary(one, "median"), "GB/s", n1, sizeof(n1)),
-			 lstr(one, "kernel"), stores_words(lstr(one, "stores")));
+			 lstr(one, "kernel"), *lstr(one, "stores") ? ", " : "",
+			 stores_words(lstr(one, "stores")));
 		if (many && lnum(many, "threads") > 1) {
 			size_t l = strlen(buf);
 

@@ -25,7 +25,8 @@ for i in range(12):
         s = sorted(m["samples"]); n = len(s)
         med = (s[(n - 1) // 2] + s[n // 2]) / 2
         m["summary"] = {"median": med, "n": n, "ci_low": s[0], "ci_high": s[-1],
-                        "peak": s[0], "min": s[0], "max": s[-1]}
+                        "peak": s[-1] if m["higher_is_better"] else s[0],
+                        "min": s[0], "max": s[-1]}
     json.dump(d, open("%s/r%02d.json" % (sys.argv[2], i), "w"))
 PY
 S=$T_TMP/store
@@ -75,6 +76,10 @@ grep -q '<li>at run 9 (rev rev08, saved [0-9T:Z-]*): the median of the run media
 ok $? "HTML: the change point in words, before and after in the unit, +25%"
 grep -q '^## History' "$T_TMP/rep/report.md" && grep -q '^- at run 9 (rev rev08' "$T_TMP/rep/report.md"
 ok $? "Markdown: the History section and the change point"
+
+# an older file without store or array labels: no empty words in the summary
+grep -q 'Peak bandwidth' "$H" && ! grep -q ', , \|- arrays' "$H"
+ok $? "capacity summary: a file without store/array labels gets no ', , - arrays'"
 
 # peak beside median in the bench tables
 grep -q '<th>Median</th><th>Peak</th>' "$H"
