@@ -203,8 +203,8 @@ sys.exit(1 if bad or len(cells) < 100 else 0)
 PY
 ok $? "HTML tables: no number in exponent form or with 7+ digits (one unit per row, scaled)"
 # Knees are numbered as each host finds them: knee 1 of one host is not knee 1 of
-# another, so they are not paired host by host (issue 13: "tlb_reach knee=1 pairs
-# two different knees"), and the report says so.
+# another, so they are not paired host by host (that paired two different knees as
+# "tlb_reach knee=1"), and the report says so.
 fleet_json "$T_TMP/r11" 'd["knees_not_compared"] > 0 and not [f for h in d["hosts"] for f in h["flags"] if f["metric"] in ("tlb_reach", "cache_size")]' \
 	"fleet: knee positions are not compared by their number"
 grep -q 'Not compared host by host: [0-9]* knee positions (.*tlb/tlb_reach' "$T_TMP/r11/index.html"

@@ -155,7 +155,7 @@ else
 	ok 0 "# SKIP gnuplot not installed"
 fi
 
-# ------------------------------------------------------------ what misleads (issue 13, seen)
+# ------------------------------------------------------------ what misled, as seen in screenshots
 # A loaded-latency curve whose traffic reached nothing at some delays says so; rows
 # that only repeat another metric (bandwidth_rfo of the read kernel or of non-temporal
 # stores) are left out of the HTML table, with a sentence.
