@@ -167,22 +167,22 @@ int main(void)
 	   !output_is_stdout("out.json"), "output_is_stdout: NULL and \"-\" only");
 	ok(output_open("-") == stdout && output_open(NULL) == stdout, "output_open(\"-\") is stdout");
 	{
-		char path[300];
+		char opath[300];
 		FILE *f;
 
-		snprintf(path, sizeof(path), "%s/no-such-dir/x.json", dir);
+		snprintf(opath, sizeof(opath), "%s/no-such-dir/x.json", dir);
 		errno = 0;
-		ok(!output_open(path) && errno == ENOENT, "output_open in a missing directory: NULL, ENOENT");
-		snprintf(path, sizeof(path), "%s/out.txt", dir);
-		f = output_open(path);
-		ok(f && fputs("x\n", f) >= 0 && output_close(f, path) == 0, "output_open/close a file: 0");
+		ok(!output_open(opath) && errno == ENOENT, "output_open in a missing directory: NULL, ENOENT");
+		snprintf(opath, sizeof(opath), "%s/out.txt", dir);
+		f = output_open(opath);
+		ok(f && fputs("x\n", f) >= 0 && output_close(f, opath) == 0, "output_open/close a file: 0");
 		if (access("/dev/full", W_OK) == 0) {
-			json_t *r = json_pack("{s:s, s:[]}", "schema", "locus-result/1", "measurements");
+			json_t *res = json_pack("{s:s, s:[]}", "schema", "locus-result/1", "measurements");
 			f = output_open("/dev/full");
 			ok(f && fputs("x\n", f) >= 0 && output_close(f, "/dev/full") == -EIO,
 			   "output_close after a lost write (/dev/full): -EIO");
-			ok(result_write(r, "/dev/full") == -EIO, "result_write to /dev/full: -EIO");
-			json_decref(r);
+			ok(result_write(res, "/dev/full") == -EIO, "result_write to /dev/full: -EIO");
+			json_decref(res);
 		} else {
 			for (int i = 0; i < 2; i++)
 				printf("ok %d # SKIP no writable /dev/full here\n", ++tap_n_);
