@@ -356,7 +356,7 @@ static bool outputs_clobber_inputs(const struct compare_req *q)
  * -1 to go on, or the exit code. */
 static int compare_validate(struct compare_req *q)
 {
-	int want, rc;
+	int want;
 
 	if (q->n_runs && q->n_curs) {
 		locus_error("compare: --baseline-run and --current-run cannot be combined; give "
@@ -376,20 +376,34 @@ static int compare_validate(struct compare_req *q)
 			    q->nargs, q->nargs == 1 ? "" : "s");
 		return cmd_usage_error("compare");
 	}
-	if (q->out.github && q->out.json && output_is_stdout(q->out.output)) {
-		locus_error("compare: --github annotations and --json both go to stdout; "
-			    "write the JSON with -o FILE");
+	if (cmd_compare_outputs_conflict("compare", &q->out))
 		return LOCUS_EXIT_USAGE;
-	}
 	/* An output that is one of the inputs would be overwritten by the table. */
 	if (outputs_clobber_inputs(q))
 		return LOCUS_EXIT_USAGE;
-	if (q->out.config_path) {
-		rc = compare_config_load(q->out.config_path, &q->config);
-		if (rc < 0)
-			return rc == -ENOENT ? LOCUS_EXIT_USAGE : locus_exit_code(rc);
-		q->o.config = q->config;
-	}
+	return cmd_compare_load_config(&q->out, &q->o, &q->config);
+}
+
+bool cmd_compare_outputs_conflict(const char *cmd, const struct compare_outputs *out)
+{
+	if (!(out->github && out->json && output_is_stdout(out->output)))
+		return false;
+	locus_error("%s: --github annotations and --json both go to stdout; write the JSON "
+		    "with -o FILE", cmd);
+	return true;
+}
+
+int cmd_compare_load_config(const struct compare_outputs *out, struct compare_opts *o,
+			    struct compare_config **config)
+{
+	int rc;
+
+	if (!out->config_path)
+		return -1;
+	rc = compare_config_load(out->config_path, config);
+	if (rc < 0)
+		return rc == -ENOENT ? LOCUS_EXIT_USAGE : locus_exit_code(rc);
+	o->config = *config;
 	return -1;
 }
 

@@ -45,7 +45,6 @@
 #include "compare-output.h"
 #include "env.h"
 #include "log.h"
-#include "output.h"
 #include "parse.h"
 #include "result.h"
 #include "runs.h"
@@ -539,13 +538,9 @@ static bool is_baseline_store(const char *path)
 static int gate_validate(struct gate_req *q)
 {
 	const char *baseline = q->baseline;
-	int rc;
 
-	if (q->out.github && q->out.json && output_is_stdout(q->out.output)) {
-		locus_error("gate: --github annotations and --json both go to stdout; "
-			    "write the JSON with -o FILE");
+	if (cmd_compare_outputs_conflict("gate", &q->out))
 		return LOCUS_EXIT_USAGE;
-	}
 	if (access(baseline, R_OK) != 0) {
 		locus_error("%s: cannot read the baseline: %s", baseline, strerror(errno));
 		return LOCUS_EXIT_USAGE;
@@ -563,13 +558,7 @@ static int gate_validate(struct gate_req *q)
 			    "made by 'locus baseline save DIR RESULT.json')", baseline);
 		return LOCUS_EXIT_USAGE;
 	}
-	if (q->out.config_path) {
-		rc = compare_config_load(q->out.config_path, &q->config);
-		if (rc < 0)
-			return rc == -ENOENT ? LOCUS_EXIT_USAGE : locus_exit_code(rc);
-		q->o.config = q->config;
-	}
-	return -1;
+	return cmd_compare_load_config(&q->out, &q->o, &q->config);
 }
 
 /* The directory the runs write their results to (removed at the end).  Returns -1 to

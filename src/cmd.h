@@ -154,6 +154,14 @@ struct compare_result;
 struct compare_outputs;
 int cmd_compare_finish(const struct compare_result *res, const struct compare_outputs *out,
 		       const char *cmd);
+/* --github and --json both on stdout: says so (one line) and returns true. */
+bool cmd_compare_outputs_conflict(const char *cmd, const struct compare_outputs *out);
+/* Load --config FILE into *config and o->config.  Returns -1 to go on (also without
+ * --config), or the exit code (2 for a bad file). */
+struct compare_opts;
+struct compare_config;
+int cmd_compare_load_config(const struct compare_outputs *out, struct compare_opts *o,
+			    struct compare_config **config);
 /* Refuse (one line naming the option, -EINVAL: the caller exits 2) when a baseline run
  * and the current run were made with different run options, unless
  * out->allow_option_mismatch (compare_option_mismatch()). */
