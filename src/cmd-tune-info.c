@@ -13,16 +13,6 @@
 #include "log.h"
 #include "cmd-tune.h"
 
-static const char *tstamp(long long t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%SZ", &tm);
-	return buf;
-}
-
 int tune_cli_active(const struct opts *o)
 {
 	struct tune_journal j;
@@ -48,7 +38,7 @@ int tune_cli_active(const struct opts *o)
 		printf("no profile active (journal %s)\n", j.path);
 	} else {
 		printf("%s (transaction %ld, %s)\n", j.txn[first].profile, j.txn[first].id,
-		       tstamp(j.txn[first].time, ts, sizeof(ts)));
+		       tune_cli_tstamp(j.txn[first].time, ts, sizeof(ts)));
 		for (size_t i = first + 1; i < j.n; i++)
 			if (j.txn[i].state == TXN_APPLIED)
 				printf("  and later transaction %ld (%s)\n", j.txn[i].id, j.txn[i].source);

@@ -84,7 +84,7 @@ static void usage(FILE *f)
 		"\n" CMD_COMMON_HELP);
 }
 
-static const char *tstamp(long long t, char *buf, size_t len)
+const char *tune_cli_tstamp(long long t, char *buf, size_t len)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -473,7 +473,7 @@ static int do_status(const struct opts *o)
 			json_t *jt = json_object(), *chs = json_array();
 			json_object_set_new(jt, "id", json_integer(t->id));
 			json_object_set_new(jt, "source", json_string(t->source));
-			json_object_set_new(jt, "time", json_string(tstamp(t->time, ts, sizeof(ts))));
+			json_object_set_new(jt, "time", json_string(tune_cli_tstamp(t->time, ts, sizeof(ts))));
 			json_object_set_new(jt, "state", json_string(tune_state_name(t->state)));
 			for (size_t c = 0; c < t->n; c++) {
 				json_t *jc = json_object();
@@ -487,7 +487,7 @@ static int do_status(const struct opts *o)
 			json_array_append_new(arr, jt);
 			continue;
 		}
-		printf("transaction %ld  %s  %s%s\n", t->id, tstamp(t->time, ts, sizeof(ts)), t->source,
+		printf("transaction %ld  %s  %s%s\n", t->id, tune_cli_tstamp(t->time, ts, sizeof(ts)), t->source,
 		       t->state == TXN_APPLYING ? "  INTERRUPTED: run 'locus tune recover'" : "");
 		for (size_t c = 0; c < t->n; c++)
 			printf("  %-28s %s -> %s%s\n", t->ch[c].key.name, t->ch[c].original,

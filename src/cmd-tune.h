@@ -35,6 +35,8 @@ int tune_cli_lock_journal(struct tune_journal *j, const struct opts *o);
 /* Find and parse a profile (name or file); warns about tunables absent here.  Returns 0
  * or the exit code. */
 int tune_cli_load_profile(const char *arg, struct tune_profile *p);
+/* A journal time (seconds since the epoch) as "YYYY-MM-DD HH:MM:SSZ" (UTC) in buf. */
+const char *tune_cli_tstamp(long long t, char *buf, size_t len);
 /* `tune active`, `tune recommend` (src/cmd-tune-info.c). */
 int tune_cli_active(const struct opts *o);
 int tune_cli_recommend(const struct opts *o);
