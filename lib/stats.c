@@ -179,12 +179,26 @@ double stats_boot_median_direct(const double *sorted, size_t n, struct rng *r)
 	return sorted[i1] + 0.5 * (sorted[i2] - sorted[i1]);
 }
 
+double stats_median_of_counts(const double *sorted, size_t n, const uint32_t *counts)
+{
+	size_t k1 = (n - 1) / 2, k2 = n / 2; /* 0-based middle ranks (equal when n is odd) */
+	size_t cum = 0, i = 0;
+	double v1, v2;
+
+	while (cum + counts[i] <= k1)
+		cum += counts[i++];
+	v1 = sorted[i];
+	while (cum + counts[i] <= k2)
+		cum += counts[i++];
+	v2 = sorted[i];
+	return v1 + 0.5 * (v2 - v1);
+}
+
 static void boot_median_ci(const double *sorted, size_t n, double level,
 			   unsigned boot_reps, uint32_t *counts, double *meds,
 			   double *lo, double *hi)
 {
 	struct rng rng;
-	size_t k1 = (n - 1) / 2, k2 = n / 2; /* 0-based middle ranks (equal when n is odd) */
 	double alpha = (1.0 - level) / 2.0, med;
 
 	if (n == 1) {
@@ -193,9 +207,6 @@ static void boot_median_ci(const double *sorted, size_t n, double level,
 	}
 	rng_seed(&rng, data_seed(sorted, n));
 	for (unsigned b = 0; b < boot_reps; b++) {
-		size_t cum = 0, i = 0;
-		double v1, v2;
-
 		if (n >= STATS_BOOT_DIRECT_MIN) {
 			meds[b] = stats_boot_median_direct(sorted, n, &rng);
 			continue;
@@ -203,13 +214,7 @@ static void boot_median_ci(const double *sorted, size_t n, double level,
 		memset(counts, 0, n * sizeof(*counts));
 		for (size_t j = 0; j < n; j++)
 			counts[rand_index(&rng, n)]++;
-		while (cum + counts[i] <= k1)
-			cum += counts[i++];
-		v1 = sorted[i];
-		while (cum + counts[i] <= k2)
-			cum += counts[i++];
-		v2 = sorted[i];
-		meds[b] = v1 + 0.5 * (v2 - v1);
+		meds[b] = stats_median_of_counts(sorted, n, counts);
 	}
 	qsort(meds, boot_reps, sizeof(*meds), stats_cmp_double);
 	*lo = stats_quantile_sorted(meds, boot_reps, alpha);

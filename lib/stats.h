@@ -57,6 +57,10 @@ uint64_t stats_hash_doubles(uint64_t h, const double *x, size_t n);
  */
 struct rng;
 double stats_boot_median_direct(const double *sorted, size_t n, struct rng *r);
+/* The median of a resample of sorted[0..n) (n >= 1) given how often each order
+ * statistic was drawn (counts[0..n), summing to n): O(n), no sort.  The bootstrap's
+ * way for smaller n. */
+double stats_median_of_counts(const double *sorted, size_t n, const uint32_t *counts);
 /* The initial value of that hash ("locus"). */
 #define STATS_SEED 0x6c6f637573ull
 

@@ -277,21 +277,12 @@ double stat_hodges_lehmann(const double *x, size_t n1, const double *y, size_t n
  * statistic was drawn (O(n), no sort).  counts holds n entries. */
 static double boot_median(const double *sorted, size_t n, uint32_t *counts, struct rng *r)
 {
-	size_t k1 = (n - 1) / 2, k2 = n / 2, cum = 0, i = 0;
-	double v1, v2;
-
 	if (n >= STATS_BOOT_DIRECT_MIN)
 		return stats_boot_median_direct(sorted, n, r);
 	memset(counts, 0, n * sizeof(*counts));
 	for (size_t j = 0; j < n; j++)
 		counts[rng_index(r, n)]++;
-	while (cum + counts[i] <= k1)
-		cum += counts[i++];
-	v1 = sorted[i];
-	while (cum + counts[i] <= k2)
-		cum += counts[i++];
-	v2 = sorted[i];
-	return v1 + 0.5 * (v2 - v1);
+	return stats_median_of_counts(sorted, n, counts);
 }
 
 /* The k-th smallest (0-based) of v[0..n), n >= 1, by quickselect (Hoare partition,
@@ -449,37 +440,38 @@ int stat_boot_ratio_ci(const double *base, size_t nb, const double *cur, size_t 
  * as Numerical Recipes' betacf): converges quickly for x < (a + 1) / (a + b + 2), the
  * caller uses the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) otherwise.
  */
+#define LENTZ_TINY 1e-300
+
+/* One term aa of the fraction: updates Lentz's c and d and returns the factor d * c
+ * by which it changes the value. */
+static double lentz_step(double aa, double *c, double *d)
+{
+	*d = 1.0 + aa * *d;
+	if (fabs(*d) < LENTZ_TINY)
+		*d = LENTZ_TINY;
+	*c = 1.0 + aa / *c;
+	if (fabs(*c) < LENTZ_TINY)
+		*c = LENTZ_TINY;
+	*d = 1.0 / *d;
+	return *d * *c;
+}
+
 static double betacf(double a, double b, double x)
 {
-	const double eps = 1e-16, tiny = 1e-300;
+	const double eps = 1e-16;
 	double qab = a + b, qap = a + 1.0, qam = a - 1.0;
 	double c = 1.0, d = 1.0 - qab * x / qap, h;
 
-	if (fabs(d) < tiny)
-		d = tiny;
+	if (fabs(d) < LENTZ_TINY)
+		d = LENTZ_TINY;
 	d = 1.0 / d;
 	h = d;
 	for (int m = 1; m <= 1000; m++) {
-		double m2 = 2.0 * m, aa, del;
+		double m2 = 2.0 * m, del;
 
-		aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1.0 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1.0 + aa / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		del = d * c;
+		/* the even term, then the odd one */
+		h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), &c, &d);
+		del = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), &c, &d);
 		h *= del;
 		if (fabs(del - 1.0) < eps)
 			break;
