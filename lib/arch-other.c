@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * arch-other.c — lib/arch.h for architectures locus has no file for: no cycle counter
- * (the timer uses clock_gettime and says so in every result), no identity register.
+ * (the timer uses clock_gettime and says so in every result); and for every
+ * architecture but aarch64, arch_midr(): no identity register.
  */
 #include "config.h"
 #include "arch.h"
@@ -37,7 +38,12 @@ unsigned arch_cache_line(void)
 {
 	return 0;
 }
+#endif
 
+#if !defined(__aarch64__)
+#include <errno.h>
+
+/* The identity register (MIDR) is aarch64's alone: x86 and the rest have none. */
 int arch_midr(unsigned *implementer, unsigned *part, unsigned *variant, unsigned *revision)
 {
 	(void)implementer;

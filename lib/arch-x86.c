@@ -8,7 +8,6 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
-#include <errno.h>
 #include <stdio.h>
 
 const char *arch_name(void)
@@ -46,14 +45,5 @@ unsigned arch_cache_line(void)
 	if (!__get_cpuid(1, &a, &b, &c, &d))
 		return 0;
 	return ((b >> 8) & 0xff) * 8;
-}
-
-int arch_midr(unsigned *implementer, unsigned *part, unsigned *variant, unsigned *revision)
-{
-	(void)implementer;
-	(void)part;
-	(void)variant;
-	(void)revision;
-	return -ENOTSUP;
 }
 #endif

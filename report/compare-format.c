@@ -82,22 +82,24 @@ const char *compare_better_worse(const struct compare_pair *p)
 	return (c > 0) == p->higher_is_better ? "better" : "worse";
 }
 
-const char *compare_fmt_val(char *buf, size_t len, double v, const char *unit)
+/* v with its unit, "n/a" for NaN; signed: with its sign and a digit less. */
+static const char *fmt_with_unit(char *buf, size_t len, double v, bool sign, const char *unit)
 {
 	if (isnan(v))
 		snprintf(buf, len, "n/a");
 	else
-		snprintf(buf, len, "%.4g%s%s", v, *unit ? " " : "", unit);
+		snprintf(buf, len, sign ? "%+.3g%s%s" : "%.4g%s%s", v, *unit ? " " : "", unit);
 	return buf;
+}
+
+const char *compare_fmt_val(char *buf, size_t len, double v, const char *unit)
+{
+	return fmt_with_unit(buf, len, v, false, unit);
 }
 
 const char *compare_fmt_shift(char *buf, size_t len, double v, const char *unit)
 {
-	if (isnan(v))
-		snprintf(buf, len, "n/a");
-	else
-		snprintf(buf, len, "%+.3g%s%s", v, *unit ? " " : "", unit);
-	return buf;
+	return fmt_with_unit(buf, len, v, true, unit);
 }
 
 const char *compare_fmt_p(char *buf, size_t len, double p)
