@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# 58-report-history.sh — `locus report --history DIR`: the report of a
+# 59-report-history.sh — `locus report --history DIR`: the report of a
 # run shows its machine's saved runs, each measurement with a change point drawn over
 # the runs with the change point marked at the run where the step happened, the
 # segment medians before and after it in the measurement's unit; flat series are
