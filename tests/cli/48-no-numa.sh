@@ -17,7 +17,7 @@ NN=$(dirname "$LOCUS")/tests/no-numa
 
 FAST="--quick --reps 2 --warmup 0"
 for b in numa-latency numa-bandwidth numa-loaded; do
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086  # $FAST is options, split on purpose
 	run "$NN" "$LOCUS" bench "$b" $FAST -o "$T_TMP/$b.json"
 	# numa-latency says 3 (skipped), the other two 0 with every cell skipped: either,
 	# never a crash or a failure.
@@ -34,7 +34,7 @@ PY
 	ok $? "$b: the result says why each cell was skipped (ENOSYS)"
 done
 
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086  # $FAST is options, split on purpose
 run "$NN" "$LOCUS" bench all $FAST -o "$T_TMP/all.json"
 is_rc 0 "bench all without NUMA system calls: runs to its end, exit 0"
 python3 - "$T_TMP/all.json" <<'PY'
