@@ -17,8 +17,12 @@ json_check "all(all(0 <= i < len(m['samples']) for i in m['disturbed']) and m['d
 	"disturbed lists sample indices in order"
 json_check "all(abs(m['summary']['disturbed_fraction'] - len(m['disturbed']) / len(m['samples'])) < 1e-12 for m in $M)" \
 	"summary.disturbed_fraction matches the disturbed list"
-json_check "all(len(m['samples']) - len(m['disturbed']) >= 4 or len(m['samples']) == 8 for m in $M)" \
-	"--reps 4: four quiet samples, or the cap of twice as many"
+# A sample the probe saw disturbed is taken again, at most --reps more; whether it was
+# disturbed is judged against the best probe so far, and the recorded "disturbed" list
+# against the best of the whole run, so the final quiet count can be below 4 when a
+# faster probe came later (seen under qemu-user on a loaded host).
+json_check "all(4 <= len(m['samples']) <= 8 for m in $M)" \
+	"--reps 4: four samples, plus at most four taken again for disturbed ones"
 json_check "all(m['summary']['peak'] == min(m['samples']) for m in $M if not m['higher_is_better'])" \
 	"peak of a time is the smallest sample"
 json_check "all(('steal_ms' not in m) or len(m['steal_ms']) == len(m['samples']) for m in $M)" \
