@@ -19,6 +19,7 @@
 #include "changepoint.h"
 #include "history.h"
 #include "log.h"
+#include "stats.h"
 
 struct lines {
 	json_t **v;
@@ -180,6 +181,26 @@ void history_free(struct history *h)
 		free(L);
 	}
 	memset(h, 0, sizeof(*h));
+}
+
+int history_change_medians(const struct history_series *s, size_t c, double *before,
+			   double *after)
+{
+	size_t at = s->cp[c], from = c ? s->cp[c - 1] : 0;
+	size_t to = c + 1 < s->ncp ? s->cp[c + 1] : s->n, k = 0;
+	double *a = malloc(s->n * sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	for (size_t j = from; j < at; j++)
+		a[k++] = s->pts[j].v;
+	*before = stats_median(a, k);
+	k = 0;
+	for (size_t j = at; j < to; j++)
+		a[k++] = s->pts[j].v;
+	*after = stats_median(a, k);
+	free(a);
+	return 0;
 }
 
 unsigned long history_segment_start(const struct history *h, const char *key)

@@ -55,4 +55,9 @@ void history_free(struct history *h);
  * point (or no history): every run counts. */
 unsigned long history_segment_start(const struct history *h, const char *key);
 
+/* The medians of the run medians before and after change point c of s (each over its
+ * own segment, from the previous change point to the next).  0, or -ENOMEM. */
+int history_change_medians(const struct history_series *s, size_t c, double *before,
+			   double *after);
+
 #endif

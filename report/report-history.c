@@ -193,23 +193,13 @@ char *report_history_headline(const struct report *r)
 char *report_history_change(const struct report *r, size_t series, size_t c)
 {
 	const struct history_series *s = &r->hist->s[series];
-	size_t at = s->cp[c], from = c ? s->cp[c - 1] : 0;
-	size_t to = c + 1 < s->ncp ? s->cp[c + 1] : s->n;
-	double *a = malloc(s->n * sizeof(*a)), before, after;
+	size_t at = s->cp[c];
+	double before, after;
 	const char *unit = unit_of(r, s->key);
 	char b1[48], b2[48], *out = NULL;
-	size_t k = 0;
 
-	if (!a)
+	if (history_change_medians(s, c, &before, &after) < 0)
 		return NULL;
-	for (size_t j = from; j < at; j++)
-		a[k++] = s->pts[j].v;
-	before = stats_median(a, k);
-	k = 0;
-	for (size_t j = at; j < to; j++)
-		a[k++] = s->pts[j].v;
-	after = stats_median(a, k);
-	free(a);
 	if (asprintf(&out, "at run %lu (rev %s, saved %s): the median of the run medians "
 		     "went from %s to %s (%+.1f%%), p = %.3g", s->pts[at].seq,
 		     s->pts[at].rev ? s->pts[at].rev : "-",

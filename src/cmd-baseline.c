@@ -278,22 +278,11 @@ static int baseline_history(const char *dir, const char *file, const char *plot_
 		else
 			printf("; %zu change point%s:\n", s->ncp, s->ncp == 1 ? "" : "s");
 		for (size_t c = 0; c < s->ncp; c++) {
-			size_t at = s->cp[c], from = c ? s->cp[c - 1] : 0;
-			size_t to = c + 1 < s->ncp ? s->cp[c + 1] : s->n;
-			double *a = malloc(s->n * sizeof(*a));
+			size_t at = s->cp[c];
 			double before, after;
-			size_t k = 0;
 
-			if (!a)
+			if (history_change_medians(s, c, &before, &after) < 0)
 				break;
-			for (size_t j = from; j < at; j++)
-				a[k++] = s->pts[j].v;
-			before = stats_median(a, k);
-			k = 0;
-			for (size_t j = at; j < to; j++)
-				a[k++] = s->pts[j].v;
-			after = stats_median(a, k);
-			free(a);
 			printf("    at run %lu (rev %s, saved %s): median %.4g -> %.4g (%+.1f%%), p = %.3g\n",
 			       s->pts[at].seq, s->pts[at].rev ? s->pts[at].rev : "-",
 			       s->pts[at].saved ? s->pts[at].saved : "?", before, after,
