@@ -246,7 +246,7 @@ int cmd_report(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (history && (rc = report_load_history(&r, history)) < 0) {
 		report_free(&r);
-		return rc == -EINVAL ? LOCUS_EXIT_USAGE : LOCUS_EXIT_FAIL;
+		return locus_exit_code(rc);
 	}
 	/* Files from before results carried descriptions: what this locus knows. */
 	report_fill_descriptions(&r, describe_known);

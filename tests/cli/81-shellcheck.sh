@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # 81-shellcheck.sh — every shell script in the tree passes shellcheck, and every
 # exception says why.
 #
